@@ -1,0 +1,67 @@
+//! Argument parsing and dispatch. Exit codes are part of the contract with deployment tooling:
+//! 0 success, 1 the policy (or data) has problems, 2 the command could not run (usage, I/O).
+
+mod check;
+mod explain;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "rubric",
+    version,
+    about = "Check, evaluate and document scoring policies written in the Rubric language.",
+    after_help = "Examples:\n  rubric check examples/civic_trust.rubric\n  rubric check --format json --deny-warnings policies/*.rubric\n  rubric explain E0102\n\nExit codes: 0 success, 1 problems found, 2 the command could not run."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check policies and report every problem found.
+    Check(check::Args),
+    /// Explain a diagnostic code in detail, with an example.
+    Explain(explain::Args),
+}
+
+/// The outcome of a subcommand, mapped to the process exit code.
+pub enum Outcome {
+    Success,
+    Problems,
+    Failure,
+}
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+                _ => ExitCode::from(2),
+            };
+        }
+    };
+    let outcome = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Explain(args) => explain::run(args),
+    };
+    match outcome {
+        Outcome::Success => ExitCode::SUCCESS,
+        Outcome::Problems => ExitCode::from(1),
+        Outcome::Failure => ExitCode::from(2),
+    }
+}
+
+/// Colour only when stderr is a terminal and NO_COLOR is not set.
+pub fn color_choice() -> codespan_reporting::term::termcolor::ColorChoice {
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        codespan_reporting::term::termcolor::ColorChoice::Auto
+    } else {
+        codespan_reporting::term::termcolor::ColorChoice::Never
+    }
+}

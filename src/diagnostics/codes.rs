@@ -1,0 +1,109 @@
+//! The stable diagnostic codes. A code, once published, keeps its meaning forever: new problems get
+//! new codes. `E…` codes are errors, `W…` codes warnings.
+
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+macro_rules! codes {
+    ($($variant:ident = $code:literal, $title:literal;)*) => {
+        /// A stable diagnostic code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $($variant,)* }
+
+        impl Code {
+            /// Every code, in order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as printed, for example `E0102`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+
+            /// A short title, used as the SARIF rule name and in `rubric explain --list`.
+            pub fn title(self) -> &'static str {
+                match self { $(Code::$variant => $title,)* }
+            }
+
+            /// The long explanation printed by `rubric explain`.
+            pub fn explanation(self) -> &'static str {
+                match self { $(Code::$variant => include_str!(concat!("explain/", $code, ".md")),)* }
+            }
+        }
+    };
+}
+
+codes! {
+    SyntaxError = "E0001", "the text is not a valid policy";
+    NestingTooDeep = "E0002", "expression nested too deeply";
+    InvalidLiteral = "E0003", "invalid number, date or text";
+
+    MissingHeader = "E0100", "missing or repeated policy header";
+    DuplicateName = "E0101", "name declared twice";
+    UnknownName = "E0102", "unknown name";
+    WrongKindOfName = "E0103", "name of the wrong kind";
+    HeaderField = "E0104", "policy header incomplete";
+    DuplicateClause = "E0105", "clause given twice";
+    RuleShape = "E0106", "rule without a single effect";
+    InvalidRange = "E0107", "empty or inconsistent range";
+    ConflictingOptions = "E0108", "conflicting indicator options";
+
+    TypeMismatch = "E0200", "wrong type of value";
+    UnknownMember = "E0201", "not a member of the list";
+    BadCall = "E0202", "unknown function or wrong number of arguments";
+    OutOfContext = "E0203", "score, tier or `applies` outside a consequence";
+    NotConstant = "E0204", "value must be fixed in the policy";
+
+    CyclicDerivedValue = "E0300", "derived values depend on each other in a cycle";
+
+    TiersOverlap = "E0400", "tiers overlap";
+    TierGap = "E0401", "tiers leave part of the scale uncovered";
+    BinsOverlap = "E0402", "scorecard bins overlap";
+    BinsNotExhaustive = "E0403", "scorecard bins do not cover every value";
+
+    MissingDuration = "E0500", "consequence without a duration";
+    MissingKind = "E0501", "consequence is neither a sanction nor a benefit";
+    MissingTrigger = "E0502", "consequence without a `when` condition";
+
+    InvalidTest = "E0700", "test does not fit the policy";
+
+    ProtectedInfluence = "E0800", "protected attribute influences a decision";
+
+    MissingAppeal = "W0500", "consequence without an appeal route";
+    MissingConsequenceBasis = "W0501", "consequence without a basis";
+    MissingRuleBasis = "W0600", "rule without a basis";
+    MissingReason = "W0601", "rule without a reason";
+    EmptyTest = "W0700", "test without expectations";
+    UnusedIndicator = "W0900", "indicator never used";
+    UnusedParam = "W0901", "param never used";
+    UnusedDerived = "W0902", "derived value never used";
+}
+
+impl Code {
+    pub fn severity(self) -> Severity {
+        if self.as_str().starts_with('W') {
+            Severity::Warning
+        } else {
+            Severity::Error
+        }
+    }
+
+    /// Looks a code up by its printed form, case-insensitively.
+    pub fn parse(text: &str) -> Option<Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,22 @@
+//! Diagnostic codes, their explanations, and rendering.
+//!
+//! Every stage has its own error type; each converts to a codespan-reporting [`Diagnostic`] in its
+//! own `err.rs`. This module owns what they share: the stable [`Code`]s (with the text that
+//! `rubric explain` prints) and the renderers for people (codespan) and tools (JSON).
+
+mod codes;
+mod render;
+
+pub use codes::{Code, Severity};
+pub use render::{render_human, render_json, DiagnosticJson};
+
+use crate::span::FileId;
+
+/// A codespan-reporting diagnostic addressed by our [`FileId`]s.
+pub type Diagnostic = codespan_reporting::diagnostic::Diagnostic<FileId>;
+
+/// Implemented by every stage's error type: the one place where it becomes a diagnostic.
+pub trait ToDiagnostic {
+    fn to_diagnostic(&self) -> Diagnostic;
+    fn severity(&self) -> Severity;
+}

@@ -1,0 +1,85 @@
+//! The files a run has loaded, addressed by [`FileId`], in the form codespan-reporting renders from.
+
+use crate::span::FileId;
+use codespan_reporting::files::{Files, SimpleFile};
+use std::ops::Range;
+
+/// Every source file of one run. Files are never removed, so ids stay valid.
+#[derive(Default)]
+pub struct SourceMap {
+    files: Vec<SimpleFile<String, String>>,
+}
+
+impl SourceMap {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a file and returns its id.
+    pub fn add(&mut self, name: impl Into<String>, source: impl Into<String>) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.push(SimpleFile::new(name.into(), source.into()));
+        id
+    }
+
+    pub fn name(&self, id: FileId) -> &str {
+        self.files.get(id.0 as usize).map_or("<unknown>", |f| f.name())
+    }
+
+    pub fn source(&self, id: FileId) -> &str {
+        self.files.get(id.0 as usize).map_or("", |f| f.source())
+    }
+
+    /// 1-based line and column of a byte offset, for machine-readable output.
+    pub fn line_col(&self, id: FileId, offset: usize) -> (usize, usize) {
+        match self.location(id, offset) {
+            Ok(loc) => (loc.line_number, loc.column_number),
+            Err(_) => (0, 0),
+        }
+    }
+
+    fn get(&self, id: FileId) -> Result<&SimpleFile<String, String>, codespan_reporting::files::Error> {
+        self.files
+            .get(id.0 as usize)
+            .ok_or(codespan_reporting::files::Error::FileMissing)
+    }
+}
+
+impl<'a> Files<'a> for SourceMap {
+    type FileId = FileId;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
+        Ok(self.get(id)?.name())
+    }
+
+    fn source(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
+        Ok(self.get(id)?.source())
+    }
+
+    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, codespan_reporting::files::Error> {
+        self.get(id)?.line_index((), byte_index)
+    }
+
+    fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, codespan_reporting::files::Error> {
+        self.get(id)?.line_range((), line_index)
+    }
+}
+
+impl SourceMap {
+    /// Reads a policy file from disk. Refuses files that are not UTF-8 or larger than 64 MiB.
+    pub fn load(&mut self, path: &std::path::Path) -> Result<FileId, String> {
+        const MAX_BYTES: u64 = 64 << 20;
+        let shown = path.display();
+        let meta = std::fs::metadata(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+        if meta.len() > MAX_BYTES {
+            return Err(format!("`{shown}` is larger than 64 MiB; policies that large are not supported"));
+        }
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            format!("`{shown}` is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())
+        })?;
+        Ok(self.add(shown.to_string(), text))
+    }
+}

@@ -1,0 +1,532 @@
+//! The abstract syntax tree of one policy file, exactly as written.
+//!
+//! Nothing here is resolved or checked: names are plain [`Ident`]s and repeated or missing clauses
+//! are kept as written so that the checker can report every problem. Every node carries a [`Span`];
+//! equality ignores spans (see [`Node`]).
+
+use crate::span::{Node, Span};
+use rust_decimal::Decimal;
+
+/// A name as written, with its location.
+pub type Ident = Node<String>;
+/// A quoted text as written (escapes already resolved).
+pub type Text = Node<String>;
+/// A numeric literal.
+pub type Number = Node<Decimal>;
+
+/// One parsed policy file: its declarations in source order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyFile {
+    pub items: Vec<Item>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    Policy(PolicyHeader),
+    Indicator(Indicator),
+    Param(Param),
+    Let(Let),
+    Rule(Rule),
+    Group(Group),
+    Tier(Tier),
+    Consequence(Consequence),
+    Test(Test),
+}
+
+impl Item {
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Policy(x) => x.span,
+            Item::Indicator(x) => x.span,
+            Item::Param(x) => x.span,
+            Item::Let(x) => x.span,
+            Item::Rule(x) => x.span,
+            Item::Group(x) => x.span,
+            Item::Tier(x) => x.span,
+            Item::Consequence(x) => x.span,
+            Item::Test(x) => x.span,
+        }
+    }
+}
+
+/// `///` lines before a declaration, with the marker and one leading space removed.
+pub type Docs = Vec<String>;
+
+// -------------------------------------------------------------------------------------------------
+// Header
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyHeader {
+    pub docs: Docs,
+    pub name: Text,
+    pub items: Vec<Node<HeaderItem>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum HeaderItem {
+    Version(Text),
+    Effective(Node<Date>),
+    Scale {
+        min: Number,
+        max: Number,
+        start: Option<Number>,
+    },
+    Rounding {
+        decimals: Node<u32>,
+        mode: Option<Node<RoundingMode>>,
+    },
+}
+
+/// A calendar date, validated by the parser.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundingMode {
+    /// Ties away from zero (the usual school rounding).
+    #[default]
+    HalfUp,
+    /// Ties to the even neighbour (banker's rounding).
+    HalfEven,
+    /// Ties toward zero.
+    HalfDown,
+    /// Always away from zero.
+    Up,
+    /// Always toward zero (truncation).
+    Down,
+}
+
+impl RoundingMode {
+    pub fn words(self) -> &'static str {
+        match self {
+            RoundingMode::HalfUp => "half up",
+            RoundingMode::HalfEven => "half even",
+            RoundingMode::HalfDown => "half down",
+            RoundingMode::Up => "up",
+            RoundingMode::Down => "down",
+        }
+    }
+}
+
+// -------------------------------------------------------------------------------------------------
+// Indicators, params, derived values
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Indicator {
+    pub docs: Docs,
+    pub name: Ident,
+    pub ty: Node<IndicatorType>,
+    pub options: Vec<Node<IndicatorOption>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum IndicatorType {
+    Boolean,
+    /// A whole number that cannot be negative.
+    Count(Option<Range>),
+    Integer(Option<Range>),
+    Decimal(Option<Range>),
+    Enum(Vec<Ident>),
+    Text,
+}
+
+/// A declared inclusive range `min to max`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Range {
+    pub min: Number,
+    pub max: Number,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum IndicatorOption {
+    Unit(Text),
+    Source(Text),
+    Protected,
+    Required,
+    /// `missing means <value>`
+    MissingMeans(Literal),
+    /// `missing means unknown`: rules that depend on the value do not fire.
+    MissingUnknown,
+    Direction(Direction),
+}
+
+/// `higher is worse` / `higher is better` (and the `lower …` forms, normalised).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    HigherIsBetter,
+    HigherIsWorse,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    pub docs: Docs,
+    pub name: Ident,
+    pub value: Number,
+    pub unit: Option<Ident>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Let {
+    pub docs: Docs,
+    pub name: Ident,
+    pub value: Expr,
+    pub span: Span,
+}
+
+// -------------------------------------------------------------------------------------------------
+// Rules
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rule {
+    pub docs: Docs,
+    pub name: Ident,
+    pub title: Option<Text>,
+    /// `by <name>`: a scorecard rule whose body is bins.
+    pub by: Option<Ident>,
+    pub items: Vec<Node<RuleItem>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RuleItem {
+    When(Expr),
+    Effect(Effect),
+    Bin(Bin),
+    Basis(Text),
+    Reason(Text),
+    Baseline(Number),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verb {
+    Add,
+    Deduct,
+}
+
+/// `add|deduct <amount> [per <value>] [, at most <cap>] [, at least <cap>]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Effect {
+    pub verb: Node<Verb>,
+    pub amount: Expr,
+    pub per: Option<Expr>,
+    pub caps: Vec<Node<Cap>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cap {
+    pub kind: CapKind,
+    pub value: Expr,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CapKind {
+    AtMost,
+    AtLeast,
+}
+
+/// One arm of a scorecard: `<pattern> => add|deduct <amount>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bin {
+    pub pattern: Node<BinPattern>,
+    pub verb: Node<Verb>,
+    pub amount: Expr,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum BinPattern {
+    Missing,
+    Otherwise,
+    Values(Vec<Node<Interval>>),
+}
+
+/// A set of values on a line, used by bins (all forms) and tiers (all but `Exactly`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Interval {
+    /// A single value: a number, an enum member, `yes`/`no`, or a text.
+    Exactly(Literal),
+    /// `[from] a to b`, both ends included.
+    Between(Bound, Bound),
+    /// `from a below b`: a included, b excluded.
+    FromBelow(Bound, Bound),
+    /// `below b`
+    Below(Bound),
+    /// `at a and above`
+    AtOrAbove(Bound),
+}
+
+/// A number written in place, or the name of a param.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Bound {
+    Number(Number),
+    Param(Ident),
+}
+
+impl Bound {
+    pub fn span(&self) -> Span {
+        match self {
+            Bound::Number(n) => n.span,
+            Bound::Param(p) => p.span,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    pub docs: Docs,
+    pub name: Ident,
+    pub title: Option<Text>,
+    pub weight: Option<Expr>,
+    pub rules: Vec<Rule>,
+    pub span: Span,
+}
+
+// -------------------------------------------------------------------------------------------------
+// Tiers and consequences
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tier {
+    pub docs: Docs,
+    pub name: Ident,
+    pub title: Option<Text>,
+    pub bounds: Node<Interval>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Consequence {
+    pub docs: Docs,
+    pub name: Ident,
+    pub title: Option<Text>,
+    pub items: Vec<Node<ConsequenceItem>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConsequenceItem {
+    Kind(ConsequenceKind),
+    When(Expr),
+    Lasts(Lasts),
+    Notice(Duration),
+    Appeal(Text),
+    Basis(Text),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsequenceKind {
+    Sanction,
+    Benefit,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Lasts {
+    For(Duration),
+    /// `indefinitely because "<justification>"`
+    Indefinitely(Text),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Duration {
+    pub amount: u32,
+    pub unit: TimeUnit,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeUnit {
+    Days,
+    Weeks,
+    Months,
+    Years,
+}
+
+impl std::fmt::Display for Duration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unit = match (self.unit, self.amount == 1) {
+            (TimeUnit::Days, true) => "day",
+            (TimeUnit::Days, false) => "days",
+            (TimeUnit::Weeks, true) => "week",
+            (TimeUnit::Weeks, false) => "weeks",
+            (TimeUnit::Months, true) => "month",
+            (TimeUnit::Months, false) => "months",
+            (TimeUnit::Years, true) => "year",
+            (TimeUnit::Years, false) => "years",
+        };
+        write!(f, "{} {}", self.amount, unit)
+    }
+}
+
+// -------------------------------------------------------------------------------------------------
+// Tests
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Test {
+    pub docs: Docs,
+    pub name: Text,
+    pub items: Vec<Node<TestItem>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TestItem {
+    Given(Vec<Given>),
+    Expect(Vec<Node<Expectation>>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Given {
+    pub name: Ident,
+    /// `None` for `missing`.
+    pub value: Option<Literal>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expectation {
+    /// `score = 1010`, `tier = A`, `late_taxes = -40` (a rule's contribution).
+    Equals(ExpectTarget, Literal),
+    /// `no_air_travel`: the consequence applies.
+    Present(Ident),
+    /// `no no_air_travel`: the consequence does not apply.
+    Absent(Ident),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExpectTarget {
+    Score(Span),
+    Tier(Span),
+    Name(Ident),
+}
+
+// -------------------------------------------------------------------------------------------------
+// Expressions
+
+/// A literal value as written in a test, a missing-value rule or a bin.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Literal {
+    Number(Number),
+    Text(Text),
+    Bool(Node<bool>),
+    /// A bare name: an enum member or a tier (resolved by the checker from context).
+    Name(Ident),
+}
+
+impl Literal {
+    pub fn span(&self) -> Span {
+        match self {
+            Literal::Number(n) => n.span,
+            Literal::Text(t) => t.span,
+            Literal::Bool(b) => b.span,
+            Literal::Name(n) => n.span,
+        }
+    }
+}
+
+pub type Expr = Node<ExprKind>;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Number(Decimal),
+    Text(String),
+    Bool(bool),
+    /// An indicator, param, derived value, enum member or tier name; resolved by the checker.
+    Name(String),
+    /// The policy's score (only meaningful in consequences).
+    Score,
+    /// The policy's tier (only meaningful in consequences).
+    Tier,
+    Unary(UnaryOp, Box<Expr>),
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `x [not] in [a, b, c]`
+    In {
+        value: Box<Expr>,
+        set: Vec<Expr>,
+        negated: bool,
+    },
+    /// `x is [not] missing`
+    IsMissing { value: Box<Expr>, negated: bool },
+    /// `min(…)`, `max(…)`, `clamp(x, lo, hi)`: the function name is checked later.
+    Call { func: Ident, args: Vec<Expr> },
+    /// `if c1 then v1 else if c2 then v2 … else v`
+    If {
+        branches: Vec<(Expr, Expr)>,
+        otherwise: Box<Expr>,
+    },
+    /// `<rule> applies`: the named rule fired (only in consequences).
+    Applies(Ident),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum UnaryOp {
+    Neg,
+    Not,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum BinaryOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    And,
+    Or,
+}
+
+impl BinaryOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+            BinaryOp::Eq => "=",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::And => "and",
+            BinaryOp::Or => "or",
+        }
+    }
+
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
+        )
+    }
+
+    pub fn is_arithmetic(self) -> bool {
+        matches!(
+            self,
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div
+        )
+    }
+
+    pub fn is_logical(self) -> bool {
+        matches!(self, BinaryOp::And | BinaryOp::Or)
+    }
+}

@@ -1,0 +1,154 @@
+//! Stage 1, syntax: policy text → [`ast::PolicyFile`].
+//!
+//! The pest grammar lives in `grammar/rubric.pest`; pest's types never leave this module. A pest
+//! failure becomes a [`SyntaxError`] in plain words: what was expected, after which word, what was
+//! found, and a "did you mean" where a keyword was misspelt.
+
+pub mod ast;
+mod depth;
+mod err;
+mod expected;
+mod grammar;
+mod parser;
+
+pub use depth::MAX_NESTING;
+pub use err::SyntaxError;
+pub use parser::{days_in_month, MAX_EXPR_DEPTH};
+
+use crate::diagnostics::Code;
+use crate::span::{FileId, Span};
+use grammar::{RubricParser, Rule};
+use pest::Parser as _;
+
+/// Parses one policy file. Syntax errors stop parsing, so at most one is returned.
+pub fn parse(file: FileId, source: &str) -> Result<ast::PolicyFile, SyntaxError> {
+    if let Some(span) = depth::find_excessive_nesting(file, source) {
+        return Err(SyntaxError::new(
+            Code::NestingTooDeep,
+            span,
+            format!("brackets and `if`s are nested more than {MAX_NESTING} levels deep here"),
+            "too deeply nested",
+        )
+        .with_help("split the expression into several `let` declarations"));
+    }
+    let mut pairs = RubricParser::parse(Rule::file, source).map_err(|e| plain_error(file, source, e))?;
+    let Some(root) = pairs.next() else {
+        return Ok(ast::PolicyFile { items: Vec::new() });
+    };
+    parser::Builder { file }.file(root)
+}
+
+fn plain_error(file: FileId, source: &str, error: pest::error::Error<Rule>) -> SyntaxError {
+    let pos = match error.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((start, _)) => start,
+    };
+    let found = token_at(source, pos);
+    let span = Span::new(file, pos, pos + found.len().max(if pos < source.len() { 1 } else { 0 }));
+    let found_words = if found.is_empty() {
+        "the end of the file".to_string()
+    } else {
+        format!("`{found}`")
+    };
+    let (message, help) = match &error.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => {
+            let expected = expected::describe(positives);
+            let after = match token_before(source, pos) {
+                Some(prev) => format!(" after `{prev}`"),
+                None => String::new(),
+            };
+            let help = suggestion(found, &expected::keywords(&expected), positives);
+            (format!("expected {expected}{after}, found {found_words}"), help)
+        }
+        pest::error::ErrorVariant::CustomError { message } => (message.clone(), None),
+    };
+    let label = if found.is_empty() {
+        "the file ends here".to_string()
+    } else {
+        "unexpected here".to_string()
+    };
+    let mut err = SyntaxError::new(Code::SyntaxError, span, message, label);
+    if let Some(help) = help {
+        err = err.with_help(help);
+    } else if found.starts_with('"') && !source.get(pos..).unwrap_or("").lines().next().unwrap_or("").ends_with('"') {
+        err = err.with_help("a quoted text must end with `\"` on the same line");
+    }
+    err
+}
+
+/// A keyword the drafter probably meant, or why a reserved word cannot stand here.
+fn suggestion(found: &str, keywords: &[&str], positives: &[Rule]) -> Option<String> {
+    if found.is_empty() || !found.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    let best = keywords
+        .iter()
+        .map(|k| (strsim::levenshtein(found, k), *k))
+        .filter(|(d, k)| *d <= 2 && *d < k.len())
+        .min();
+    if let Some((_, keyword)) = best {
+        return Some(format!("did you mean `{keyword}`?"));
+    }
+    if positives.contains(&Rule::ident) && is_reserved(found) {
+        return Some(format!(
+            "`{found}` is a reserved word of the language and cannot be used as a name; choose another name"
+        ));
+    }
+    None
+}
+
+fn is_reserved(word: &str) -> bool {
+    RubricParser::parse(Rule::reserved, word).is_ok_and(|p| p.as_str() == word)
+}
+
+/// The word, number, quoted text or symbol starting at `pos` (empty at the end of the file).
+fn token_at(source: &str, pos: usize) -> &str {
+    let rest = source.get(pos..).unwrap_or("");
+    let mut chars = rest.char_indices();
+    let Some((_, first)) = chars.next() else {
+        return "";
+    };
+    let end = if first.is_alphanumeric() || first == '_' || first == '.' {
+        rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .unwrap_or(rest.len())
+    } else if first == '"' {
+        rest.get(1..)
+            .and_then(|r| r.find(['"', '\n']).map(|i| if r.as_bytes().get(i) == Some(&b'"') { i + 2 } else { i + 1 }))
+            .unwrap_or(rest.len())
+    } else if "=<>!".contains(first) {
+        rest.find(|c: char| !"=<>!".contains(c)).unwrap_or(rest.len())
+    } else {
+        first.len_utf8()
+    };
+    rest.get(..end).unwrap_or("")
+}
+
+/// The word or symbol just before `pos`, skipping white space and comments.
+fn token_before(source: &str, pos: usize) -> Option<String> {
+    let before = source.get(..pos)?;
+    // Drop comments line by line so that "// ..." is never quoted as the previous word.
+    let mut text = String::new();
+    for line in before.split('\n') {
+        let code = match line.find("//") {
+            Some(i) if !line.get(..i).unwrap_or("").contains('"') => line.get(..i).unwrap_or(""),
+            _ => line,
+        };
+        text.push_str(code);
+        text.push('\n');
+    }
+    let trimmed = text.trim_end();
+    let last = trimmed.chars().last()?;
+    if last.is_alphanumeric() || last == '_' {
+        let start = trimmed
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .map_or(0, |i| i + 1);
+        Some(trimmed.get(start..)?.to_string())
+    } else if last == '"' {
+        Some("\"…\"".to_string())
+    } else {
+        let start = trimmed.rfind(|c: char| !"=<>!".contains(c)).map_or(0, |i| i + 1);
+        let symbol = trimmed.get(start..).filter(|s| !s.is_empty()).map(str::to_string);
+        symbol.or(Some(last.to_string()))
+    }
+}
+

@@ -1,0 +1,985 @@
+//! Builds the AST from pest's parse tree. Nothing from pest leaves this file and `grammar.rs`.
+//!
+//! The grammar guarantees the shape of every pair, so the walkers take children in order and treat
+//! a missing child as a broken internal invariant (see [`Children::next`]).
+
+use super::ast::*;
+use super::err::SyntaxError;
+use super::grammar::Rule;
+use crate::diagnostics::Code;
+use crate::span::{FileId, Node, Span};
+use pest::iterators::Pair;
+use rust_decimal::Decimal;
+use std::collections::VecDeque;
+
+/// The deepest expression tree accepted; bounds every later recursive pass over expressions.
+pub const MAX_EXPR_DEPTH: u32 = 200;
+
+type Result<T> = std::result::Result<T, SyntaxError>;
+
+/// The meaningful children of one pair: punctuation dropped, keywords set aside as flags.
+struct Children<'i> {
+    items: VecDeque<Pair<'i, Rule>>,
+    keywords: Vec<Rule>,
+    parent: Rule,
+}
+
+impl<'i> Children<'i> {
+    fn of(pair: Pair<'i, Rule>) -> Self {
+        let parent = pair.as_rule();
+        let mut items = VecDeque::new();
+        let mut keywords = Vec::new();
+        for child in pair.into_inner() {
+            let rule = child.as_rule();
+            if is_keyword(rule) {
+                keywords.push(rule);
+            } else if !is_punctuation(rule) {
+                items.push_back(child);
+            }
+        }
+        Children {
+            items,
+            keywords,
+            parent,
+        }
+    }
+
+    /// The next child. The grammar guarantees one exists wherever this is called.
+    #[allow(clippy::panic)]
+    fn next(&mut self) -> Pair<'i, Rule> {
+        match self.items.pop_front() {
+            Some(pair) => pair,
+            None => panic!("grammar invariant broken: `{:?}` has too few children", self.parent),
+        }
+    }
+
+    /// The next child if it is a `rule`.
+    fn next_if(&mut self, rule: Rule) -> Option<Pair<'i, Rule>> {
+        if self.items.front().map(|p| p.as_rule()) == Some(rule) {
+            self.items.pop_front()
+        } else {
+            None
+        }
+    }
+
+    fn has(&self, keyword: Rule) -> bool {
+        self.keywords.contains(&keyword)
+    }
+
+    fn rest(self) -> impl Iterator<Item = Pair<'i, Rule>> {
+        self.items.into_iter()
+    }
+}
+
+fn is_punctuation(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::lbrace
+            | Rule::rbrace
+            | Rule::lbracket
+            | Rule::rbracket
+            | Rule::lparen
+            | Rule::rparen
+            | Rule::colon
+            | Rule::comma
+            | Rule::equals
+            | Rule::arrow
+            | Rule::EOI
+    )
+}
+
+fn is_keyword(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::K_POLICY
+            | Rule::K_VERSION
+            | Rule::K_EFFECTIVE
+            | Rule::K_SCORE
+            | Rule::K_TO
+            | Rule::K_STARTING
+            | Rule::K_AT
+            | Rule::K_ROUND
+            | Rule::K_DECIMALS
+            | Rule::K_INDICATOR
+            | Rule::K_BOOLEAN
+            | Rule::K_COUNT
+            | Rule::K_INTEGER
+            | Rule::K_DECIMAL
+            | Rule::K_ONE
+            | Rule::K_OF
+            | Rule::K_TEXT
+            | Rule::K_UNIT
+            | Rule::K_SOURCE
+            | Rule::K_PROTECTED
+            | Rule::K_REQUIRED
+            | Rule::K_MISSING
+            | Rule::K_MEANS
+            | Rule::K_UNKNOWN
+            | Rule::K_HIGHER
+            | Rule::K_LOWER
+            | Rule::K_WORSE
+            | Rule::K_BETTER
+            | Rule::K_PARAM
+            | Rule::K_LET
+            | Rule::K_RULE
+            | Rule::K_BY
+            | Rule::K_WHEN
+            | Rule::K_ADD
+            | Rule::K_DEDUCT
+            | Rule::K_PER
+            | Rule::K_MOST
+            | Rule::K_LEAST
+            | Rule::K_BASIS
+            | Rule::K_REASON
+            | Rule::K_BASELINE
+            | Rule::K_OTHERWISE
+            | Rule::K_FROM
+            | Rule::K_BELOW
+            | Rule::K_AND
+            | Rule::K_ABOVE
+            | Rule::K_GROUP
+            | Rule::K_WEIGHT
+            | Rule::K_TIER
+            | Rule::K_CONSEQUENCE
+            | Rule::K_IS
+            | Rule::K_A
+            | Rule::K_SANCTION
+            | Rule::K_BENEFIT
+            | Rule::K_LASTS
+            | Rule::K_INDEFINITELY
+            | Rule::K_BECAUSE
+            | Rule::K_NOTICE
+            | Rule::K_APPEAL
+            | Rule::K_TEST
+            | Rule::K_GIVEN
+            | Rule::K_EXPECT
+            | Rule::K_NO
+            | Rule::K_YES
+            | Rule::K_TRUE
+            | Rule::K_FALSE
+            | Rule::K_IF
+            | Rule::K_THEN
+            | Rule::K_ELSE
+            | Rule::K_OR
+            | Rule::K_NOT
+            | Rule::K_IN
+            | Rule::K_APPLIES
+    )
+}
+
+/// Walks one file's parse tree.
+pub(super) struct Builder {
+    pub file: FileId,
+}
+
+impl Builder {
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, s.start(), s.end())
+    }
+
+    pub fn file(&self, pair: Pair<'_, Rule>) -> Result<PolicyFile> {
+        let mut items = Vec::new();
+        for child in Children::of(pair).rest() {
+            items.push(self.item(child)?);
+        }
+        Ok(PolicyFile { items })
+    }
+
+    fn item(&self, pair: Pair<'_, Rule>) -> Result<Item> {
+        Ok(match pair.as_rule() {
+            Rule::policy_decl => Item::Policy(self.policy(pair)?),
+            Rule::indicator_decl => Item::Indicator(self.indicator(pair)?),
+            Rule::param_decl => Item::Param(self.param(pair)?),
+            Rule::let_decl => Item::Let(self.let_decl(pair)?),
+            Rule::rule_decl => Item::Rule(self.rule(pair)?),
+            Rule::group_decl => Item::Group(self.group(pair)?),
+            Rule::tier_decl => Item::Tier(self.tier(pair)?),
+            Rule::consequence_decl => Item::Consequence(self.consequence(pair)?),
+            _ => Item::Test(self.test(pair)?),
+        })
+    }
+
+    fn docs(c: &mut Children<'_>) -> Docs {
+        let mut docs = Vec::new();
+        while let Some(doc) = c.next_if(Rule::doc) {
+            let text = doc.as_str().trim_start_matches("///");
+            let text = text.strip_prefix(' ').unwrap_or(text);
+            docs.push(text.trim_end().to_string());
+        }
+        docs
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Header
+
+    fn policy(&self, pair: Pair<'_, Rule>) -> Result<PolicyHeader> {
+        let span = self.span(&pair);
+        let mut c = Children::of(pair);
+        let docs = Self::docs(&mut c);
+        let name = self.string(c.next())?;
+        let mut items = Vec::new();
+        for item in c.rest() {
+            let item_span = self.span(&item);
+            let rule = item.as_rule();
+            let mut ic = Children::of(item);
+            let node = match rule {
+                Rule::version_item => HeaderItem::Version(self.string(ic.next())?),
+                Rule::effective_item => HeaderItem::Effective(self.date(ic.next())?),
+                Rule::scale_item => HeaderItem::Scale {
+                    min: self.number(ic.next())?,
+                    max: self.number(ic.next())?,
+                    start: ic.next_if(Rule::signed_number).map(|p| self.number(p)).transpose()?,
+                },
+                _ => {
+                    let decimals = ic.next();
+                    let decimals_span = self.span(&decimals);
+                    let value = decimals.as_str().parse::<u32>().ok().filter(|d| *d <= 10).ok_or_else(|| {
+                        SyntaxError::new(
+                            Code::InvalidLiteral,
+                            decimals_span,
+                            "too many decimal places",
+                            "at most 10 decimal places",
+                        )
+                    })?;
+                    let mode = ic.next_if(Rule::rounding_mode).map(|m| {
+                        let mode_span = self.span(&m);
+                        let inner = Children::of(m).next();
+                        let mode = match inner.as_rule() {
+                            Rule::mode_half_up => RoundingMode::HalfUp,
+                            Rule::mode_half_even => RoundingMode::HalfEven,
+                            Rule::mode_half_down => RoundingMode::HalfDown,
+                            Rule::mode_up => RoundingMode::Up,
+                            _ => RoundingMode::Down,
+                        };
+                        Node::new(mode, mode_span)
+                    });
+                    HeaderItem::Rounding {
+                        decimals: Node::new(value, decimals_span),
+                        mode,
+                    }
+                }
+            };
+            items.push(Node::new(node, item_span));
+        }
+        Ok(PolicyHeader {
+            docs,
+            name,
+            items,
+            span,
+        })
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Indicators, params, derived values
+
+    fn indicator(&self, pair: Pair<'_, Rule>) -> Result<Indicator> {
+        let span = self.span(&pair);
+        let mut c = Children::of(pair);
+        let docs = Self::docs(&mut c);
+        let name = self.ident(c.next());
+        let ty_pair = c.next();
+        let ty_span = self.span(&ty_pair);
+        let ty_rule = ty_pair.as_rule();
+        let mut tc = Children::of(ty_pair);
+        let range = |tc: &mut Children<'_>| -> Result<Option<Range>> {
+            match tc.next_if(Rule::type_range) {
+                Some(r) => {
+                    let mut rc = Children::of(r);
+                    Ok(Some(Range {
+                        min: self.number(rc.next())?,
+                        max: self.number(rc.next())?,
+                    }))
+                }
+                None => Ok(None),
+            }
+        };
+        let ty = match ty_rule {
+            Rule::type_boolean => IndicatorType::Boolean,
+            Rule::type_count => IndicatorType::Count(range(&mut tc)?),
+            Rule::type_integer => IndicatorType::Integer(range(&mut tc)?),
+            Rule::type_decimal => IndicatorType::Decimal(range(&mut tc)?),
+            Rule::type_enum => IndicatorType::Enum(tc.rest().map(|m| self.ident(m)).collect()),
+            _ => IndicatorType::Text,
+        };
+        let mut options = Vec::new();
+        for option in c.rest() {
+            let option_span = self.span(&option);
+            let rule = option.as_rule();
+            let mut oc = Children::of(option);
+            let node = match rule {
+                Rule::opt_unit => IndicatorOption::Unit(self.string(oc.next())?),
+                Rule::opt_source => IndicatorOption::Source(self.string(oc.next())?),
+                Rule::opt_protected => IndicatorOption::Protected,
+                Rule::opt_required => IndicatorOption::Required,
+                Rule::opt_missing => match oc.next_if(Rule::literal) {
+                    Some(lit) => IndicatorOption::MissingMeans(self.literal(lit)?),
+                    None => IndicatorOption::MissingUnknown,
+                },
+                _ => {
+                    let higher = oc.has(Rule::K_HIGHER);
+                    let worse = oc.has(Rule::K_WORSE);
+                    IndicatorOption::Direction(if higher == worse {
+                        Direction::HigherIsWorse
+                    } else {
+                        Direction::HigherIsBetter
+                    })
+                }
+            };
+            options.push(Node::new(node, option_span));
+        }
+        Ok(Indicator {
+            docs,
+            name,
+            ty: Node::new(ty, ty_span),
+            options,
+            span,
+        })
+    }
+
+    fn param(&self, pair: Pair<'_, Rule>) -> Result<Param> {
+        let span = self.span(&pair);
+        let mut c = Children::of(pair);
+        let docs = Self::docs(&mut c);
+        let name = self.ident(c.next());
+        let value = self.number(c.next())?;
+        let unit = c
+            .next_if(Rule::unit_word)
+            .map(|u| self.ident(Children::of(u).next()));
+        Ok(Param {
+            docs,
+            name,
+            value,
+            unit,
+            span,
+        })
+    }
+
+    fn let_decl(&self, pair: Pair<'_, Rule>) -> Result<Let> {
+        let span = self.span(&pair);
+        let mut c = Children::of(pair);
+        let docs = Self::docs(&mut c);
+        let name = self.ident(c.next());
+        let value = self.expr(c.next())?;
+        Ok(Let {
+            docs,
+            name,
+            value,
+            span,
+        })
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Rules and groups
+
+    fn rule(&self, pair: Pair<'_, Rule>) -> Result<crate::syntax::ast::Rule> {
+        let span = self.span(&pair);
+        let mut c = Children::of(pair);
+        let docs = Self::docs(&mut c);
+        let name = self.ident(c.next());
+        let title = c.next_if(Rule::string).map(|s| self.string(s)).transpose()?;
+        let by = c
+            .next_if(Rule::by_clause)
+            .map(|b| self.ident(Children::of(b).next()));
+        let mut items = Vec::new();
+        for item in c.rest() {
+            let item_span = self.span(&item);
+            let rule = item.as_rule();
+            let node = match rule {
+                Rule::when_clause => RuleItem::When(self.expr(Children::of(item).next())?),
+                Rule::effect => RuleItem::Effect(self.effect(item)?),
+                Rule::basis_clause => RuleItem::Basis(self.string(Children::of(item).next())?),
+                Rule::reason_clause => RuleItem::Reason(self.string(Children::of(item).next())?),
+                Rule::baseline_clause => RuleItem::Baseline(self.number(Children::of(item).next())?),
+                _ => RuleItem::Bin(self.bin(item)?),
+            };
+            items.push(Node::new(node, item_span));
+        }
+        Ok(crate::syntax::ast::Rule {
+            docs,
+            name,
+            title,
+            by,
+            items,
+            span,
+        })
+    }
+
+    fn verb(&self, pair: Pair<'_, Rule>) -> Node<Verb> {
+        let span = self.span(&pair);
+        let verb = if pair.as_str().starts_with("add") {
+            Verb::Add
+        } else {
+            Verb::Deduct
+        };
+        Node::new(verb, span)
+    }
+
+    fn effect(&self, pair: Pair<'_, Rule>) -> Result<Effect> {
+        let mut c = Children::of(pair);
+        let verb = self.verb(c.next());
+        let amount = self.expr(c.next())?;
+        let per = c
+            .next_if(Rule::per_clause)
+            .map(|p| self.expr(Children::of(p).next()))
+            .transpose()?;
+        let mut caps = Vec::new();
+        for cap in c.rest() {
+            let cap_span = self.span(&cap);
+            let mut cc = Children::of(cap);
+            let kind = if cc.has(Rule::K_MOST) {
+                CapKind::AtMost
+            } else {
+                CapKind::AtLeast
+            };
+            let value = self.expr(cc.next())?;
+            caps.push(Node::new(Cap { kind, value }, cap_span));
+        }
+        Ok(Effect {
+            verb,
+            amount,
+            per,
+            caps,
+        })
+    }
+
+    fn bin(&self, pair: Pair<'_, Rule>) -> Result<Bin> {
+        let mut c = Children::of(pair);
+        let pattern_pair = c.next();
+        let pattern_span = self.span(&pattern_pair);
+        let pc = Children::of(pattern_pair);
+        let pattern = if pc.has(Rule::K_MISSING) {
+            BinPattern::Missing
+        } else if pc.has(Rule::K_OTHERWISE) {
+            BinPattern::Otherwise
+        } else {
+            let mut values = Vec::new();
+            for interval in pc.rest() {
+                values.push(self.interval(interval)?);
+            }
+            BinPattern::Values(values)
+        };
+        let verb = self.verb(c.next());
+        let amount = self.expr(c.next())?;
+        Ok(Bin {
+            pattern: Node::new(pattern, pattern_span),
+            verb,
+            amount,
+        })
+    }
+
+    /// An `interval` pair, or one of its alternatives directly (as in tiers).
+    fn interval(&self, pair: Pair<'_, Rule>) -> Result<Node<Interval>> {
+        let pair = if pair.as_rule() == Rule::interval {
+            Children::of(pair).next()
+        } else {
+            pair
+        };
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut c = Children::of(pair);
+        let interval = match rule {
+            Rule::iv_from_below => {
+                let from = self.bound(c.next())?;
+                Interval::FromBelow(from, self.bound(c.next())?)
+            }
+            Rule::iv_between => {
+                let from = self.bound(c.next())?;
+                Interval::Between(from, self.bound(c.next())?)
+            }
+            Rule::iv_below => Interval::Below(self.bound(c.next())?),
+            Rule::iv_at_above => Interval::AtOrAbove(self.bound(c.next())?),
+            _ => Interval::Exactly(self.literal(c.next())?),
+        };
+        Ok(Node::new(interval, span))
+    }
+
+    fn bound(&self, pair: Pair<'_, Rule>) -> Result<Bound> {
+        let inner = Children::of(pair).next();
+        Ok(match inner.as_rule() {
+            Rule::ident => Bound::Param(self.ident(inner)),
+            _ => Bound::Number(self.number(inner)?),
+        })
+    }
+
+    fn group(&self, pair: Pair<'_, Rule>) -> Result<Group> {
+        let span = self.span(&pair);
+        let mut c = Children::of(pair);
+        let docs = Self::docs(&mut c);
+        let name = self.ident(c.next());
+        let title = c.next_if(Rule::string).map(|s| self.string(s)).transpose()?;
+        let weight = c.next_if(Rule::expr).map(|e| self.expr(e)).transpose()?;
+        let mut rules = Vec::new();
+        for rule in c.rest() {
+            rules.push(self.rule(rule)?);
+        }
+        Ok(Group {
+            docs,
+            name,
+            title,
+            weight,
+            rules,
+            span,
+        })
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Tiers and consequences
+
+    fn tier(&self, pair: Pair<'_, Rule>) -> Result<Tier> {
+        let span = self.span(&pair);
+        let mut c = Children::of(pair);
+        let docs = Self::docs(&mut c);
+        let name = self.ident(c.next());
+        let title = c.next_if(Rule::string).map(|s| self.string(s)).transpose()?;
+        let bounds = self.interval(c.next())?;
+        Ok(Tier {
+            docs,
+            name,
+            title,
+            bounds,
+            span,
+        })
+    }
+
+    fn consequence(&self, pair: Pair<'_, Rule>) -> Result<Consequence> {
+        let span = self.span(&pair);
+        let mut c = Children::of(pair);
+        let docs = Self::docs(&mut c);
+        let name = self.ident(c.next());
+        let title = c.next_if(Rule::string).map(|s| self.string(s)).transpose()?;
+        let mut items = Vec::new();
+        for item in c.rest() {
+            let item_span = self.span(&item);
+            let rule = item.as_rule();
+            let mut ic = Children::of(item);
+            let node = match rule {
+                Rule::kind_clause => ConsequenceItem::Kind(if ic.has(Rule::K_SANCTION) {
+                    ConsequenceKind::Sanction
+                } else {
+                    ConsequenceKind::Benefit
+                }),
+                Rule::when_clause => ConsequenceItem::When(self.expr(ic.next())?),
+                Rule::lasts_clause => {
+                    let inner = ic.next();
+                    if inner.as_rule() == Rule::indefinitely {
+                        ConsequenceItem::Lasts(Lasts::Indefinitely(self.string(Children::of(inner).next())?))
+                    } else {
+                        ConsequenceItem::Lasts(Lasts::For(self.duration(inner)?))
+                    }
+                }
+                Rule::notice_clause => ConsequenceItem::Notice(self.duration(ic.next())?),
+                Rule::appeal_clause => ConsequenceItem::Appeal(self.string(ic.next())?),
+                _ => ConsequenceItem::Basis(self.string(ic.next())?),
+            };
+            items.push(Node::new(node, item_span));
+        }
+        Ok(Consequence {
+            docs,
+            name,
+            title,
+            items,
+            span,
+        })
+    }
+
+    fn duration(&self, pair: Pair<'_, Rule>) -> Result<Duration> {
+        let mut c = Children::of(pair);
+        let amount_pair = c.next();
+        let amount_span = self.span(&amount_pair);
+        let amount = amount_pair.as_str().parse::<u32>().map_err(|_| {
+            SyntaxError::new(
+                Code::InvalidLiteral,
+                amount_span,
+                "this duration is too long",
+                "not a usable number",
+            )
+        })?;
+        let unit = c.next().as_str();
+        let unit = if unit.starts_with("day") {
+            TimeUnit::Days
+        } else if unit.starts_with("week") {
+            TimeUnit::Weeks
+        } else if unit.starts_with("month") {
+            TimeUnit::Months
+        } else {
+            TimeUnit::Years
+        };
+        Ok(Duration { amount, unit })
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Tests
+
+    fn test(&self, pair: Pair<'_, Rule>) -> Result<Test> {
+        let span = self.span(&pair);
+        let mut c = Children::of(pair);
+        let docs = Self::docs(&mut c);
+        let name = self.string(c.next())?;
+        let mut items = Vec::new();
+        for item in c.rest() {
+            let item_span = self.span(&item);
+            let node = if item.as_rule() == Rule::given_clause {
+                let mut givens = Vec::new();
+                for given in Children::of(item).rest() {
+                    let mut gc = Children::of(given);
+                    let name = self.ident(gc.next());
+                    let value = match gc.next_if(Rule::literal) {
+                        Some(lit) => Some(self.literal(lit)?),
+                        None => None,
+                    };
+                    givens.push(Given { name, value });
+                }
+                TestItem::Given(givens)
+            } else {
+                let mut expectations = Vec::new();
+                for expectation in Children::of(item).rest() {
+                    expectations.push(self.expectation(expectation)?);
+                }
+                TestItem::Expect(expectations)
+            };
+            items.push(Node::new(node, item_span));
+        }
+        Ok(Test {
+            docs,
+            name,
+            items,
+            span,
+        })
+    }
+
+    fn expectation(&self, pair: Pair<'_, Rule>) -> Result<Node<Expectation>> {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut c = Children::of(pair);
+        let expectation = match rule {
+            Rule::expect_absent => Expectation::Absent(self.ident(c.next())),
+            Rule::expect_present => Expectation::Present(self.ident(c.next())),
+            _ => {
+                let target_pair = c.next();
+                let target_span = self.span(&target_pair);
+                let target = match target_pair.into_inner().next() {
+                    Some(p) if p.as_rule() == Rule::ident => ExpectTarget::Name(self.ident(p)),
+                    Some(p) if p.as_rule() == Rule::K_TIER => ExpectTarget::Tier(target_span),
+                    _ => ExpectTarget::Score(target_span),
+                };
+                Expectation::Equals(target, self.literal(c.next())?)
+            }
+        };
+        Ok(Node::new(expectation, span))
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Expressions
+
+    fn expr(&self, pair: Pair<'_, Rule>) -> Result<Expr> {
+        let (expr, _depth) = self.expr_depth(pair)?;
+        Ok(expr)
+    }
+
+    /// Builds an expression and reports its depth, refusing trees deeper than [`MAX_EXPR_DEPTH`]
+    /// before they are built any further.
+    fn expr_depth(&self, pair: Pair<'_, Rule>) -> Result<(Expr, u32)> {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let built = match rule {
+            Rule::expr => return self.expr_depth(Children::of(pair).next()),
+            Rule::if_expr => {
+                let mut parts = Vec::new();
+                for part in Children::of(pair).rest() {
+                    parts.push(self.expr_depth(part)?);
+                }
+                let depth = parts.iter().map(|(_, d)| *d).max().unwrap_or(0) + 1;
+                let (otherwise, _) = parts.pop().unwrap_or_else(|| (Node::new(ExprKind::Bool(false), span), 0));
+                let mut branches = Vec::new();
+                let mut iter = parts.into_iter();
+                while let (Some((cond, _)), Some((value, _))) = (iter.next(), iter.next()) {
+                    branches.push((cond, value));
+                }
+                (
+                    Node::new(
+                        ExprKind::If {
+                            branches,
+                            otherwise: Box::new(otherwise),
+                        },
+                        span,
+                    ),
+                    depth,
+                )
+            }
+            Rule::or_expr | Rule::and_expr => {
+                let op = if rule == Rule::or_expr { BinaryOp::Or } else { BinaryOp::And };
+                let mut operands = Children::of(pair).rest();
+                let mut acc = self.expr_depth(Self::first(&mut operands, rule))?;
+                for operand in operands {
+                    let rhs = self.expr_depth(operand)?;
+                    acc = self.combine(op, acc, rhs)?;
+                }
+                acc
+            }
+            Rule::sum | Rule::product => {
+                let mut c = Children::of(pair).rest();
+                let mut acc = self.expr_depth(Self::first(&mut c, rule))?;
+                while let (Some(op), Some(operand)) = (c.next(), c.next()) {
+                    let op = match op.as_str() {
+                        "+" => BinaryOp::Add,
+                        "-" => BinaryOp::Sub,
+                        "*" => BinaryOp::Mul,
+                        _ => BinaryOp::Div,
+                    };
+                    let rhs = self.expr_depth(operand)?;
+                    acc = self.combine(op, acc, rhs)?;
+                }
+                acc
+            }
+            Rule::not_expr => {
+                let nots = pair.clone().into_inner().filter(|p| p.as_rule() == Rule::K_NOT).count();
+                let inner = Children::of(pair).next();
+                let (mut expr, mut depth) = self.expr_depth(inner)?;
+                for _ in 0..nots {
+                    depth += 1;
+                    self.check_depth(depth, span)?;
+                    expr = Node::new(ExprKind::Unary(UnaryOp::Not, Box::new(expr)), span);
+                }
+                (expr, depth)
+            }
+            Rule::cmp_expr => self.comparison(pair)?,
+            Rule::unary => {
+                let mut minuses = 0u32;
+                let mut primary = None;
+                for child in pair.into_inner() {
+                    match child.as_rule() {
+                        Rule::minus => minuses += 1,
+                        rule if is_punctuation(rule) => {}
+                        _ => primary = Some(child),
+                    }
+                }
+                let (mut expr, mut depth) = match primary {
+                    Some(p) => self.expr_depth(p)?,
+                    None => (Node::new(ExprKind::Number(Decimal::ZERO), span), 1),
+                };
+                for _ in 0..minuses {
+                    depth += 1;
+                    self.check_depth(depth, span)?;
+                    expr = Node::new(ExprKind::Unary(UnaryOp::Neg, Box::new(expr)), span);
+                }
+                (expr, depth)
+            }
+            Rule::number => (Node::new(ExprKind::Number(self.number(pair)?.node), span), 1),
+            Rule::string => (Node::new(ExprKind::Text(self.string(pair)?.node), span), 1),
+            Rule::bool_lit => (Node::new(ExprKind::Bool(Self::bool_value(&pair)), span), 1),
+            Rule::K_SCORE => (Node::new(ExprKind::Score, span), 1),
+            Rule::K_TIER => (Node::new(ExprKind::Tier, span), 1),
+            Rule::ident => (Node::new(ExprKind::Name(pair.as_str().to_string()), span), 1),
+            Rule::applies => {
+                let name = self.ident(Children::of(pair).next());
+                (Node::new(ExprKind::Applies(name), span), 1)
+            }
+            Rule::call => {
+                let mut c = Children::of(pair);
+                let func = self.ident(c.next());
+                let mut args = Vec::new();
+                let mut depth = 0;
+                for arg in c.rest() {
+                    let (arg, d) = self.expr_depth(arg)?;
+                    depth = depth.max(d);
+                    args.push(arg);
+                }
+                (Node::new(ExprKind::Call { func, args }, span), depth + 1)
+            }
+            // Parenthesised expressions reach here as `expr`; anything else is a grammar change
+            // this walker has not caught up with.
+            _ => return self.expr_depth(Children::of(pair).next()),
+        };
+        self.check_depth(built.1, span)?;
+        Ok(built)
+    }
+
+    #[allow(clippy::panic)]
+    fn first<'i>(iter: &mut impl Iterator<Item = Pair<'i, Rule>>, rule: Rule) -> Pair<'i, Rule> {
+        match iter.next() {
+            Some(p) => p,
+            None => panic!("grammar invariant broken: `{rule:?}` has an operand"),
+        }
+    }
+
+    fn combine(&self, op: BinaryOp, (lhs, ld): (Expr, u32), (rhs, rd): (Expr, u32)) -> Result<(Expr, u32)> {
+        let span = lhs.span.to(rhs.span);
+        let depth = ld.max(rd) + 1;
+        self.check_depth(depth, span)?;
+        Ok((Node::new(ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span), depth))
+    }
+
+    fn check_depth(&self, depth: u32, span: Span) -> Result<()> {
+        if depth > MAX_EXPR_DEPTH {
+            return Err(SyntaxError::new(
+                Code::NestingTooDeep,
+                span,
+                format!("this expression is nested more than {MAX_EXPR_DEPTH} levels deep"),
+                "too deeply nested",
+            )
+            .with_help("split it into several `let` declarations"));
+        }
+        Ok(())
+    }
+
+    fn comparison(&self, pair: Pair<'_, Rule>) -> Result<(Expr, u32)> {
+        let span = self.span(&pair);
+        let mut c = Children::of(pair);
+        let lhs = self.expr_depth(c.next())?;
+        let Some(tail) = c.items.pop_front() else {
+            return Ok(lhs);
+        };
+        match tail.as_rule() {
+            Rule::cmp_op => {
+                let op = match tail.as_str() {
+                    ">=" => BinaryOp::Ge,
+                    "<=" => BinaryOp::Le,
+                    "!=" => BinaryOp::Ne,
+                    "=" => BinaryOp::Eq,
+                    ">" => BinaryOp::Gt,
+                    _ => BinaryOp::Lt,
+                };
+                let rhs = self.expr_depth(c.next())?;
+                self.combine(op, lhs, rhs)
+            }
+            Rule::in_test => {
+                let tc = Children::of(tail);
+                let negated = tc.has(Rule::K_NOT);
+                let mut set = Vec::new();
+                let mut depth = lhs.1;
+                for member in tc.rest() {
+                    let (member, d) = self.expr_depth(member)?;
+                    depth = depth.max(d);
+                    set.push(member);
+                }
+                let expr = ExprKind::In {
+                    value: Box::new(lhs.0),
+                    set,
+                    negated,
+                };
+                self.check_depth(depth + 1, span)?;
+                Ok((Node::new(expr, span), depth + 1))
+            }
+            _ => {
+                // `is [not] missing` or `is [not] <value>`
+                let mut tc = Children::of(tail);
+                let negated = tc.has(Rule::K_NOT);
+                if tc.has(Rule::K_MISSING) {
+                    let depth = lhs.1 + 1;
+                    self.check_depth(depth, span)?;
+                    let expr = ExprKind::IsMissing {
+                        value: Box::new(lhs.0),
+                        negated,
+                    };
+                    return Ok((Node::new(expr, span), depth));
+                }
+                let rhs = self.expr_depth(tc.next())?;
+                self.combine(if negated { BinaryOp::Ne } else { BinaryOp::Eq }, lhs, rhs)
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Tokens
+
+    fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
+        Node::new(pair.as_str().to_string(), self.span(&pair))
+    }
+
+    fn number(&self, pair: Pair<'_, Rule>) -> Result<Number> {
+        let span = self.span(&pair);
+        let text = pair.as_str();
+        // rust_decimal rounds away digits beyond its 28-digit precision; refuse them instead, so
+        // that a number in a policy always means exactly what it says.
+        let digits = text.chars().filter(char::is_ascii_digit).count();
+        let value = Decimal::from_str_exact(text).ok().filter(|_| digits <= 28);
+        match value {
+            Some(v) => Ok(Node::new(v, span)),
+            None => Err(SyntaxError::new(
+                Code::InvalidLiteral,
+                span,
+                format!("the number `{text}` has too many digits"),
+                "cannot be represented exactly",
+            )
+            .with_help("numbers may have at most 28 significant digits")),
+        }
+    }
+
+    fn string(&self, pair: Pair<'_, Rule>) -> Result<Text> {
+        let span = self.span(&pair);
+        let raw = pair.as_str();
+        let body = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("");
+        let mut out = String::with_capacity(body.len());
+        let mut chars = body.char_indices();
+        while let Some((_, ch)) = chars.next() {
+            if ch != '\\' {
+                out.push(ch);
+                continue;
+            }
+            match chars.next() {
+                Some((_, '"')) => out.push('"'),
+                Some((_, '\\')) => out.push('\\'),
+                Some((_, 'n')) => out.push('\n'),
+                Some((_, 't')) => out.push('\t'),
+                Some((offset, other)) => {
+                    let start = span.start as usize + 1 + offset - 1;
+                    return Err(SyntaxError::new(
+                        Code::InvalidLiteral,
+                        Span::new(self.file, start, start + 1 + other.len_utf8()),
+                        format!("`\\{other}` is not a known escape in a quoted text"),
+                        "unknown escape",
+                    )
+                    .with_help(r#"write `\"` for a quote, `\\` for a backslash, `\n` for a new line"#));
+                }
+                None => out.push('\\'),
+            }
+        }
+        Ok(Node::new(out, span))
+    }
+
+    fn date(&self, pair: Pair<'_, Rule>) -> Result<Node<Date>> {
+        let span = self.span(&pair);
+        let text = pair.as_str();
+        let part = |range: std::ops::Range<usize>| text.get(range).and_then(|s| s.parse::<u16>().ok());
+        let (year, month, day) = (part(0..4), part(5..7), part(8..10));
+        if let (Some(year), Some(month), Some(day)) = (year, month, day) {
+            if (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month) {
+                let (month, day) = (month as u8, day as u8);
+                return Ok(Node::new(Date { year, month, day }, span));
+            }
+        }
+        Err(SyntaxError::new(
+            Code::InvalidLiteral,
+            span,
+            format!("`{text}` is not a date in the calendar"),
+            "no such date",
+        )
+        .with_help("write dates as year-month-day, for example 2027-01-31"))
+    }
+
+    fn bool_value(pair: &Pair<'_, Rule>) -> bool {
+        matches!(pair.as_str(), "yes" | "true")
+    }
+
+    fn literal(&self, pair: Pair<'_, Rule>) -> Result<Literal> {
+        let inner = Children::of(pair.clone()).items.pop_front();
+        let span = self.span(&pair);
+        Ok(match inner {
+            Some(p) if p.as_rule() == Rule::signed_number => Literal::Number(self.number(p)?),
+            Some(p) if p.as_rule() == Rule::string => Literal::Text(self.string(p)?),
+            Some(p) if p.as_rule() == Rule::ident => Literal::Name(self.ident(p)),
+            Some(p) => Literal::Bool(Node::new(Self::bool_value(&p), span)),
+            None => Literal::Bool(Node::new(Self::bool_value(&pair), span)),
+        })
+    }
+}
+
+pub fn days_in_month(year: u16, month: u16) -> u16 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
