@@ -9,11 +9,14 @@
 //!
 //! See `ARCHITECTURE.md` for the whole picture.
 
+pub mod check;
 pub mod diagnostics;
 pub mod source;
 pub mod span;
 pub mod syntax;
+pub mod text;
 
+pub use check::check;
 pub use source::SourceMap;
 pub use span::{FileId, Node, Span};
 pub use syntax::parse;
@@ -25,6 +28,16 @@ use diagnostics::{Diagnostic, Severity, ToDiagnostic};
 pub fn diagnose(sources: &SourceMap, file: FileId) -> Vec<(Severity, Diagnostic)> {
     match parse(file, sources.source(file)) {
         Err(e) => vec![(e.severity(), e.to_diagnostic())],
-        Ok(_ast) => Vec::new(),
+        Ok(ast) => match check(&ast) {
+            Ok(checked) => checked
+                .warnings
+                .iter()
+                .map(|w| (w.severity(), w.to_diagnostic()))
+                .collect(),
+            Err(problems) => problems
+                .iter()
+                .map(|p| (p.severity(), p.to_diagnostic()))
+                .collect(),
+        },
     }
 }

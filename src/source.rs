@@ -23,7 +23,9 @@ impl SourceMap {
     }
 
     pub fn name(&self, id: FileId) -> &str {
-        self.files.get(id.0 as usize).map_or("<unknown>", |f| f.name())
+        self.files
+            .get(id.0 as usize)
+            .map_or("<unknown>", |f| f.name())
     }
 
     pub fn source(&self, id: FileId) -> &str {
@@ -38,7 +40,10 @@ impl SourceMap {
         }
     }
 
-    fn get(&self, id: FileId) -> Result<&SimpleFile<String, String>, codespan_reporting::files::Error> {
+    fn get(
+        &self,
+        id: FileId,
+    ) -> Result<&SimpleFile<String, String>, codespan_reporting::files::Error> {
         self.files
             .get(id.0 as usize)
             .ok_or(codespan_reporting::files::Error::FileMissing)
@@ -58,11 +63,19 @@ impl<'a> Files<'a> for SourceMap {
         Ok(self.get(id)?.source())
     }
 
-    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, codespan_reporting::files::Error> {
+    fn line_index(
+        &'a self,
+        id: FileId,
+        byte_index: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
         self.get(id)?.line_index((), byte_index)
     }
 
-    fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, codespan_reporting::files::Error> {
+    fn line_range(
+        &'a self,
+        id: FileId,
+        line_index: usize,
+    ) -> Result<Range<usize>, codespan_reporting::files::Error> {
         self.get(id)?.line_range((), line_index)
     }
 }
@@ -74,11 +87,16 @@ impl SourceMap {
         let shown = path.display();
         let meta = std::fs::metadata(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
         if meta.len() > MAX_BYTES {
-            return Err(format!("`{shown}` is larger than 64 MiB; policies that large are not supported"));
+            return Err(format!(
+                "`{shown}` is larger than 64 MiB; policies that large are not supported"
+            ));
         }
         let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
         let text = String::from_utf8(bytes).map_err(|e| {
-            format!("`{shown}` is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())
+            format!(
+                "`{shown}` is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            )
         })?;
         Ok(self.add(shown.to_string(), text))
     }

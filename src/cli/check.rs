@@ -1,12 +1,14 @@
 //! `rubric check FILE…`: report every problem in the given policies.
 
 use super::Outcome;
+use codespan_reporting::term::termcolor::StandardStream;
 use rubric::diagnostics::{render_human, render_json, Diagnostic, Severity};
 use rubric::SourceMap;
-use codespan_reporting::term::termcolor::StandardStream;
 
 #[derive(clap::Args)]
-#[command(after_help = "Examples:\n  rubric check examples/civic_trust.rubric\n  rubric check --deny-warnings --format json examples/*.rubric")]
+#[command(
+    after_help = "Examples:\n  rubric check examples/civic_trust.rubric\n  rubric check --deny-warnings --format json examples/*.rubric"
+)]
 pub struct Args {
     /// Policy files to check.
     #[arg(required = true)]
@@ -38,7 +40,10 @@ pub fn run(args: Args) -> Outcome {
         };
         diagnostics.extend(rubric::diagnose(&sources, file));
     }
-    let errors = diagnostics.iter().filter(|(s, _)| *s == Severity::Error).count();
+    let errors = diagnostics
+        .iter()
+        .filter(|(s, _)| *s == Severity::Error)
+        .count();
     let warnings = diagnostics.len() - errors;
     let plain: Vec<Diagnostic> = diagnostics.into_iter().map(|(_, d)| d).collect();
     match args.format {
@@ -49,7 +54,12 @@ pub fn run(args: Args) -> Outcome {
                 return Outcome::Failure;
             }
             if errors + warnings > 0 {
-                eprintln!("{} error(s), {} warning(s) in {} file(s)", errors, warnings, args.files.len());
+                eprintln!(
+                    "{} error(s), {} warning(s) in {} file(s)",
+                    errors,
+                    warnings,
+                    args.files.len()
+                );
             }
         }
         Format::Json => {
@@ -59,7 +69,10 @@ pub fn run(args: Args) -> Outcome {
                 "warnings": warnings,
                 "diagnostics": render_json(&sources, &plain),
             });
-            println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            );
         }
     }
     if errors > 0 || (args.deny_warnings && warnings > 0) {

@@ -460,9 +460,15 @@ pub enum ExprKind {
         negated: bool,
     },
     /// `x is [not] missing`
-    IsMissing { value: Box<Expr>, negated: bool },
+    IsMissing {
+        value: Box<Expr>,
+        negated: bool,
+    },
     /// `min(…)`, `max(…)`, `clamp(x, lo, hi)`: the function name is checked later.
-    Call { func: Ident, args: Vec<Expr> },
+    Call {
+        func: Ident,
+        args: Vec<Expr>,
+    },
     /// `if c1 then v1 else if c2 then v2 … else v`
     If {
         branches: Vec<(Expr, Expr)>,

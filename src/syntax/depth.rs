@@ -82,8 +82,18 @@ pub fn find_excessive_nesting(file: FileId, source: &str) -> Option<Span> {
 fn is_declaration_keyword(word: &str) -> bool {
     matches!(
         word,
-        "policy" | "indicator" | "param" | "let" | "rule" | "group" | "tier" | "consequence" | "test"
-            | "when" | "add" | "deduct"
+        "policy"
+            | "indicator"
+            | "param"
+            | "let"
+            | "rule"
+            | "group"
+            | "tier"
+            | "consequence"
+            | "test"
+            | "when"
+            | "add"
+            | "deduct"
     )
 }
 
@@ -93,7 +103,10 @@ mod tests {
 
     #[test]
     fn shallow_text_passes() {
-        assert_eq!(find_excessive_nesting(FileId(0), "let x = ((a + b) * [c])"), None);
+        assert_eq!(
+            find_excessive_nesting(FileId(0), "let x = ((a + b) * [c])"),
+            None
+        );
     }
 
     #[test]

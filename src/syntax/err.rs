@@ -16,7 +16,12 @@ pub struct SyntaxError {
 }
 
 impl SyntaxError {
-    pub fn new(code: Code, span: Span, message: impl Into<String>, label: impl Into<String>) -> Self {
+    pub fn new(
+        code: Code,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Self {
         SyntaxError {
             code,
             message: message.into(),
@@ -37,7 +42,9 @@ impl ToDiagnostic for SyntaxError {
         let mut diagnostic = Diagnostic::error()
             .with_code(self.code.as_str())
             .with_message(&self.message)
-            .with_labels(vec![Label::primary(self.span.file, self.span.range()).with_message(&self.label)]);
+            .with_labels(vec![
+                Label::primary(self.span.file, self.span.range()).with_message(&self.label)
+            ]);
         if let Some(help) = &self.help {
             diagnostic = diagnostic.with_notes(vec![format!("help: {help}")]);
         }

@@ -36,12 +36,36 @@ fn phrase(rule: Rule) -> Option<Phrase> {
         | Rule::tier_decl
         | Rule::consequence_decl
         | Rule::test_decl => Declaration,
-        Rule::K_TIER | Rule::number | Rule::minus | Rule::lparen | Rule::K_IF | Rule::K_NOT | Rule::call | Rule::applies => Value,
-        Rule::bool_lit | Rule::K_YES | Rule::K_NO | Rule::K_TRUE | Rule::K_FALSE => Word("`yes` or `no`"),
-        Rule::cmp_op | Rule::add_op | Rule::mul_op | Rule::K_OR | Rule::K_AND | Rule::K_IN | Rule::K_IS
-        | Rule::in_test | Rule::is_test | Rule::K_APPLIES => Operator,
-        Rule::expr | Rule::if_expr | Rule::or_expr | Rule::and_expr | Rule::not_expr | Rule::cmp_expr
-        | Rule::sum | Rule::product | Rule::unary => Value,
+        Rule::K_TIER
+        | Rule::number
+        | Rule::minus
+        | Rule::lparen
+        | Rule::K_IF
+        | Rule::K_NOT
+        | Rule::call
+        | Rule::applies => Value,
+        Rule::bool_lit | Rule::K_YES | Rule::K_NO | Rule::K_TRUE | Rule::K_FALSE => {
+            Word("`yes` or `no`")
+        }
+        Rule::cmp_op
+        | Rule::add_op
+        | Rule::mul_op
+        | Rule::K_OR
+        | Rule::K_AND
+        | Rule::K_IN
+        | Rule::K_IS
+        | Rule::in_test
+        | Rule::is_test
+        | Rule::K_APPLIES => Operator,
+        Rule::expr
+        | Rule::if_expr
+        | Rule::or_expr
+        | Rule::and_expr
+        | Rule::not_expr
+        | Rule::cmp_expr
+        | Rule::sum
+        | Rule::product
+        | Rule::unary => Value,
         Rule::ident | Rule::unit_word | Rule::by_clause => Word("a name"),
         Rule::signed_number | Rule::integer | Rule::bound => Word("a number"),
         Rule::string | Rule::string_body => Word("a quoted text"),
@@ -65,8 +89,14 @@ fn phrase(rule: Rule) -> Option<Phrase> {
         Rule::K_STARTING => Word("`starting at`"),
         Rule::K_AT | Rule::cap | Rule::iv_at_above => Word("`at`"),
         Rule::K_DECIMALS => Word("`decimals`"),
-        Rule::rounding_mode | Rule::mode_half_up | Rule::mode_half_even | Rule::mode_half_down | Rule::mode_up
-        | Rule::mode_down => Word("a rounding mode (`half up`, `half even`, `half down`, `up` or `down`)"),
+        Rule::rounding_mode
+        | Rule::mode_half_up
+        | Rule::mode_half_even
+        | Rule::mode_half_down
+        | Rule::mode_up
+        | Rule::mode_down => {
+            Word("a rounding mode (`half up`, `half even`, `half down`, `up` or `down`)")
+        }
         Rule::K_BOOLEAN | Rule::type_boolean => Word("`boolean`"),
         Rule::K_COUNT | Rule::type_count => Word("`count`"),
         Rule::K_INTEGER | Rule::type_integer => Word("`integer`"),
@@ -82,7 +112,9 @@ fn phrase(rule: Rule) -> Option<Phrase> {
         Rule::K_MISSING | Rule::opt_missing | Rule::given_missing => Word("`missing`"),
         Rule::K_MEANS => Word("`means`"),
         Rule::K_UNKNOWN => Word("`unknown`"),
-        Rule::K_HIGHER | Rule::K_LOWER | Rule::opt_direction => Word("`higher is …` or `lower is …`"),
+        Rule::K_HIGHER | Rule::K_LOWER | Rule::opt_direction => {
+            Word("`higher is …` or `lower is …`")
+        }
         Rule::K_WORSE | Rule::K_BETTER => Word("`worse` or `better`"),
         Rule::K_BY => Word("`by`"),
         Rule::K_WHEN | Rule::when_clause => Word("`when`"),
@@ -92,7 +124,9 @@ fn phrase(rule: Rule) -> Option<Phrase> {
         Rule::K_BASIS | Rule::basis_clause => Word("`basis`"),
         Rule::K_REASON | Rule::reason_clause => Word("`reason`"),
         Rule::K_BASELINE | Rule::baseline_clause => Word("`baseline`"),
-        Rule::bin_arm | Rule::bin_pattern | Rule::interval => Word("a bin such as `1 to 5 => add 10`"),
+        Rule::bin_arm | Rule::bin_pattern | Rule::interval => {
+            Word("a bin such as `1 to 5 => add 10`")
+        }
         Rule::K_OTHERWISE => Word("`otherwise`"),
         Rule::K_FROM | Rule::iv_from_below => Word("`from`"),
         Rule::K_BELOW | Rule::iv_below => Word("`below`"),
@@ -138,7 +172,7 @@ pub fn describe(rules: &[Rule]) -> String {
             Phrase::Word(w) => (*w).to_string(),
         })
         .collect();
-    join_or(&words)
+    crate::text::join_or(&words)
 }
 
 /// The keywords named in an expected-list (the words between backticks), for "did you mean".
@@ -149,13 +183,4 @@ pub fn keywords(described: &str) -> Vec<&str> {
         .step_by(2)
         .filter(|w| w.chars().all(|c| c.is_ascii_alphabetic()))
         .collect()
-}
-
-/// "a", "a or b", "a, b or c".
-pub fn join_or(words: &[String]) -> String {
-    match words {
-        [] => "something else".to_string(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} or {}", init.join(", "), last),
-    }
 }

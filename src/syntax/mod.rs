@@ -31,7 +31,8 @@ pub fn parse(file: FileId, source: &str) -> Result<ast::PolicyFile, SyntaxError>
         )
         .with_help("split the expression into several `let` declarations"));
     }
-    let mut pairs = RubricParser::parse(Rule::file, source).map_err(|e| plain_error(file, source, e))?;
+    let mut pairs =
+        RubricParser::parse(Rule::file, source).map_err(|e| plain_error(file, source, e))?;
     let Some(root) = pairs.next() else {
         return Ok(ast::PolicyFile { items: Vec::new() });
     };
@@ -44,7 +45,11 @@ fn plain_error(file: FileId, source: &str, error: pest::error::Error<Rule>) -> S
         pest::error::InputLocation::Span((start, _)) => start,
     };
     let found = token_at(source, pos);
-    let span = Span::new(file, pos, pos + found.len().max(if pos < source.len() { 1 } else { 0 }));
+    let span = Span::new(
+        file,
+        pos,
+        pos + found.len().max(if pos < source.len() { 1 } else { 0 }),
+    );
     let found_words = if found.is_empty() {
         "the end of the file".to_string()
     } else {
@@ -58,7 +63,10 @@ fn plain_error(file: FileId, source: &str, error: pest::error::Error<Rule>) -> S
                 None => String::new(),
             };
             let help = suggestion(found, &expected::keywords(&expected), positives);
-            (format!("expected {expected}{after}, found {found_words}"), help)
+            (
+                format!("expected {expected}{after}, found {found_words}"),
+                help,
+            )
         }
         pest::error::ErrorVariant::CustomError { message } => (message.clone(), None),
     };
@@ -70,7 +78,15 @@ fn plain_error(file: FileId, source: &str, error: pest::error::Error<Rule>) -> S
     let mut err = SyntaxError::new(Code::SyntaxError, span, message, label);
     if let Some(help) = help {
         err = err.with_help(help);
-    } else if found.starts_with('"') && !source.get(pos..).unwrap_or("").lines().next().unwrap_or("").ends_with('"') {
+    } else if found.starts_with('"')
+        && !source
+            .get(pos..)
+            .unwrap_or("")
+            .lines()
+            .next()
+            .unwrap_or("")
+            .ends_with('"')
+    {
         err = err.with_help("a quoted text must end with `\"` on the same line");
     }
     err
@@ -113,10 +129,19 @@ fn token_at(source: &str, pos: usize) -> &str {
             .unwrap_or(rest.len())
     } else if first == '"' {
         rest.get(1..)
-            .and_then(|r| r.find(['"', '\n']).map(|i| if r.as_bytes().get(i) == Some(&b'"') { i + 2 } else { i + 1 }))
+            .and_then(|r| {
+                r.find(['"', '\n']).map(|i| {
+                    if r.as_bytes().get(i) == Some(&b'"') {
+                        i + 2
+                    } else {
+                        i + 1
+                    }
+                })
+            })
             .unwrap_or(rest.len())
     } else if "=<>!".contains(first) {
-        rest.find(|c: char| !"=<>!".contains(c)).unwrap_or(rest.len())
+        rest.find(|c: char| !"=<>!".contains(c))
+            .unwrap_or(rest.len())
     } else {
         first.len_utf8()
     };
@@ -146,9 +171,90 @@ fn token_before(source: &str, pos: usize) -> Option<String> {
     } else if last == '"' {
         Some("\"…\"".to_string())
     } else {
-        let start = trimmed.rfind(|c: char| !"=<>!".contains(c)).map_or(0, |i| i + 1);
-        let symbol = trimmed.get(start..).filter(|s| !s.is_empty()).map(str::to_string);
+        let start = trimmed
+            .rfind(|c: char| !"=<>!".contains(c))
+            .map_or(0, |i| i + 1);
+        let symbol = trimmed
+            .get(start..)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
         symbol.or(Some(last.to_string()))
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::ast::{BinaryOp, ExprKind, Item};
+    use super::*;
+
+    fn let_value(text: &str) -> ExprKind {
+        let file = parse(FileId(0), &format!("let x = {text}")).unwrap();
+        match file.items.into_iter().next() {
+            Some(Item::Let(l)) => l.value.node,
+            other => panic!("expected a let, got {other:?}"),
+        }
+    }
+
+    /// Regression: operators followed by white space were once read as `<`.
+    #[test]
+    fn every_comparison_operator_is_read_as_written() {
+        for (text, op) in [
+            ("a = 1", BinaryOp::Eq),
+            ("a != 1", BinaryOp::Ne),
+            ("a < 1", BinaryOp::Lt),
+            ("a <= 1", BinaryOp::Le),
+            ("a > 1", BinaryOp::Gt),
+            ("a >= 1", BinaryOp::Ge),
+            ("a is 1", BinaryOp::Eq),
+            ("a is not 1", BinaryOp::Ne),
+            ("a + 1", BinaryOp::Add),
+            ("a - 1", BinaryOp::Sub),
+            ("a * 1", BinaryOp::Mul),
+            ("a / 1", BinaryOp::Div),
+            ("a and b", BinaryOp::And),
+            ("a or b", BinaryOp::Or),
+        ] {
+            match let_value(text) {
+                ExprKind::Binary(found, _, _) => assert_eq!(found, op, "{text}"),
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn multiplication_binds_tighter_than_addition() {
+        let ExprKind::Binary(BinaryOp::Add, _, rhs) = let_value("1 + 2 * 3") else {
+            panic!("not an addition");
+        };
+        assert!(matches!(rhs.node, ExprKind::Binary(BinaryOp::Mul, _, _)));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_overflowing() {
+        let text = format!("let x = {}1{}", "(".repeat(10_000), ")".repeat(10_000));
+        let err = parse(FileId(0), &text).unwrap_err();
+        assert_eq!(err.code, Code::NestingTooDeep);
+        let long_sum = format!("let x = {}", vec!["1"; 5000].join(" + "));
+        assert_eq!(
+            parse(FileId(0), &long_sum).unwrap_err().code,
+            Code::NestingTooDeep
+        );
+    }
+
+    #[test]
+    fn syntax_errors_never_name_grammar_rules() {
+        for text in [
+            "rule r { when }",
+            "policy",
+            "indicator x: ",
+            "tier A from",
+            "let = 3",
+            "test \"t\" { expect }",
+            "}",
+        ] {
+            let err = parse(FileId(0), text).unwrap_err();
+            assert!(!err.message.contains('_'), "{text}: {}", err.message);
+            assert!(!err.message.contains("K_"), "{text}: {}", err.message);
+        }
+    }
+}

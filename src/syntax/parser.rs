@@ -49,7 +49,10 @@ impl<'i> Children<'i> {
     fn next(&mut self) -> Pair<'i, Rule> {
         match self.items.pop_front() {
             Some(pair) => pair,
-            None => panic!("grammar invariant broken: `{:?}` has too few children", self.parent),
+            None => panic!(
+                "grammar invariant broken: `{:?}` has too few children",
+                self.parent
+            ),
         }
     }
 
@@ -229,19 +232,27 @@ impl Builder {
                 Rule::scale_item => HeaderItem::Scale {
                     min: self.number(ic.next())?,
                     max: self.number(ic.next())?,
-                    start: ic.next_if(Rule::signed_number).map(|p| self.number(p)).transpose()?,
+                    start: ic
+                        .next_if(Rule::signed_number)
+                        .map(|p| self.number(p))
+                        .transpose()?,
                 },
                 _ => {
                     let decimals = ic.next();
                     let decimals_span = self.span(&decimals);
-                    let value = decimals.as_str().parse::<u32>().ok().filter(|d| *d <= 10).ok_or_else(|| {
-                        SyntaxError::new(
-                            Code::InvalidLiteral,
-                            decimals_span,
-                            "too many decimal places",
-                            "at most 10 decimal places",
-                        )
-                    })?;
+                    let value = decimals
+                        .as_str()
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|d| *d <= 10)
+                        .ok_or_else(|| {
+                            SyntaxError::new(
+                                Code::InvalidLiteral,
+                                decimals_span,
+                                "too many decimal places",
+                                "at most 10 decimal places",
+                            )
+                        })?;
                     let mode = ic.next_if(Rule::rounding_mode).map(|m| {
                         let mode_span = self.span(&m);
                         let inner = Children::of(m).next();
@@ -377,7 +388,10 @@ impl Builder {
         let mut c = Children::of(pair);
         let docs = Self::docs(&mut c);
         let name = self.ident(c.next());
-        let title = c.next_if(Rule::string).map(|s| self.string(s)).transpose()?;
+        let title = c
+            .next_if(Rule::string)
+            .map(|s| self.string(s))
+            .transpose()?;
         let by = c
             .next_if(Rule::by_clause)
             .map(|b| self.ident(Children::of(b).next()));
@@ -390,7 +404,9 @@ impl Builder {
                 Rule::effect => RuleItem::Effect(self.effect(item)?),
                 Rule::basis_clause => RuleItem::Basis(self.string(Children::of(item).next())?),
                 Rule::reason_clause => RuleItem::Reason(self.string(Children::of(item).next())?),
-                Rule::baseline_clause => RuleItem::Baseline(self.number(Children::of(item).next())?),
+                Rule::baseline_clause => {
+                    RuleItem::Baseline(self.number(Children::of(item).next())?)
+                }
                 _ => RuleItem::Bin(self.bin(item)?),
             };
             items.push(Node::new(node, item_span));
@@ -507,7 +523,10 @@ impl Builder {
         let mut c = Children::of(pair);
         let docs = Self::docs(&mut c);
         let name = self.ident(c.next());
-        let title = c.next_if(Rule::string).map(|s| self.string(s)).transpose()?;
+        let title = c
+            .next_if(Rule::string)
+            .map(|s| self.string(s))
+            .transpose()?;
         let weight = c.next_if(Rule::expr).map(|e| self.expr(e)).transpose()?;
         let mut rules = Vec::new();
         for rule in c.rest() {
@@ -531,7 +550,10 @@ impl Builder {
         let mut c = Children::of(pair);
         let docs = Self::docs(&mut c);
         let name = self.ident(c.next());
-        let title = c.next_if(Rule::string).map(|s| self.string(s)).transpose()?;
+        let title = c
+            .next_if(Rule::string)
+            .map(|s| self.string(s))
+            .transpose()?;
         let bounds = self.interval(c.next())?;
         Ok(Tier {
             docs,
@@ -547,7 +569,10 @@ impl Builder {
         let mut c = Children::of(pair);
         let docs = Self::docs(&mut c);
         let name = self.ident(c.next());
-        let title = c.next_if(Rule::string).map(|s| self.string(s)).transpose()?;
+        let title = c
+            .next_if(Rule::string)
+            .map(|s| self.string(s))
+            .transpose()?;
         let mut items = Vec::new();
         for item in c.rest() {
             let item_span = self.span(&item);
@@ -563,7 +588,9 @@ impl Builder {
                 Rule::lasts_clause => {
                     let inner = ic.next();
                     if inner.as_rule() == Rule::indefinitely {
-                        ConsequenceItem::Lasts(Lasts::Indefinitely(self.string(Children::of(inner).next())?))
+                        ConsequenceItem::Lasts(Lasts::Indefinitely(
+                            self.string(Children::of(inner).next())?,
+                        ))
                     } else {
                         ConsequenceItem::Lasts(Lasts::For(self.duration(inner)?))
                     }
@@ -690,7 +717,9 @@ impl Builder {
                     parts.push(self.expr_depth(part)?);
                 }
                 let depth = parts.iter().map(|(_, d)| *d).max().unwrap_or(0) + 1;
-                let (otherwise, _) = parts.pop().unwrap_or_else(|| (Node::new(ExprKind::Bool(false), span), 0));
+                let (otherwise, _) = parts
+                    .pop()
+                    .unwrap_or_else(|| (Node::new(ExprKind::Bool(false), span), 0));
                 let mut branches = Vec::new();
                 let mut iter = parts.into_iter();
                 while let (Some((cond, _)), Some((value, _))) = (iter.next(), iter.next()) {
@@ -708,7 +737,11 @@ impl Builder {
                 )
             }
             Rule::or_expr | Rule::and_expr => {
-                let op = if rule == Rule::or_expr { BinaryOp::Or } else { BinaryOp::And };
+                let op = if rule == Rule::or_expr {
+                    BinaryOp::Or
+                } else {
+                    BinaryOp::And
+                };
                 let mut operands = Children::of(pair).rest();
                 let mut acc = self.expr_depth(Self::first(&mut operands, rule))?;
                 for operand in operands {
@@ -733,7 +766,11 @@ impl Builder {
                 acc
             }
             Rule::not_expr => {
-                let nots = pair.clone().into_inner().filter(|p| p.as_rule() == Rule::K_NOT).count();
+                let nots = pair
+                    .clone()
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::K_NOT)
+                    .count();
                 let inner = Children::of(pair).next();
                 let (mut expr, mut depth) = self.expr_depth(inner)?;
                 for _ in 0..nots {
@@ -765,12 +802,18 @@ impl Builder {
                 }
                 (expr, depth)
             }
-            Rule::number => (Node::new(ExprKind::Number(self.number(pair)?.node), span), 1),
+            Rule::number => (
+                Node::new(ExprKind::Number(self.number(pair)?.node), span),
+                1,
+            ),
             Rule::string => (Node::new(ExprKind::Text(self.string(pair)?.node), span), 1),
             Rule::bool_lit => (Node::new(ExprKind::Bool(Self::bool_value(&pair)), span), 1),
             Rule::K_SCORE => (Node::new(ExprKind::Score, span), 1),
             Rule::K_TIER => (Node::new(ExprKind::Tier, span), 1),
-            Rule::ident => (Node::new(ExprKind::Name(pair.as_str().to_string()), span), 1),
+            Rule::ident => (
+                Node::new(ExprKind::Name(pair.as_str().to_string()), span),
+                1,
+            ),
             Rule::applies => {
                 let name = self.ident(Children::of(pair).next());
                 (Node::new(ExprKind::Applies(name), span), 1)
@@ -803,11 +846,19 @@ impl Builder {
         }
     }
 
-    fn combine(&self, op: BinaryOp, (lhs, ld): (Expr, u32), (rhs, rd): (Expr, u32)) -> Result<(Expr, u32)> {
+    fn combine(
+        &self,
+        op: BinaryOp,
+        (lhs, ld): (Expr, u32),
+        (rhs, rd): (Expr, u32),
+    ) -> Result<(Expr, u32)> {
         let span = lhs.span.to(rhs.span);
         let depth = ld.max(rd) + 1;
         self.check_depth(depth, span)?;
-        Ok((Node::new(ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span), depth))
+        Ok((
+            Node::new(ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span),
+            depth,
+        ))
     }
 
     fn check_depth(&self, depth: u32, span: Span) -> Result<()> {
@@ -930,7 +981,9 @@ impl Builder {
                         format!("`\\{other}` is not a known escape in a quoted text"),
                         "unknown escape",
                     )
-                    .with_help(r#"write `\"` for a quote, `\\` for a backslash, `\n` for a new line"#));
+                    .with_help(
+                        r#"write `\"` for a quote, `\\` for a backslash, `\n` for a new line"#,
+                    ));
                 }
                 None => out.push('\\'),
             }
@@ -941,7 +994,8 @@ impl Builder {
     fn date(&self, pair: Pair<'_, Rule>) -> Result<Node<Date>> {
         let span = self.span(&pair);
         let text = pair.as_str();
-        let part = |range: std::ops::Range<usize>| text.get(range).and_then(|s| s.parse::<u16>().ok());
+        let part =
+            |range: std::ops::Range<usize>| text.get(range).and_then(|s| s.parse::<u16>().ok());
         let (year, month, day) = (part(0..4), part(5..7), part(8..10));
         if let (Some(year), Some(month), Some(day)) = (year, month, day) {
             if (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month) {
@@ -979,7 +1033,7 @@ pub fn days_in_month(year: u16, month: u16) -> u16 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
         _ => 28,
     }
 }

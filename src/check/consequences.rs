@@ -1,0 +1,98 @@
+//! Consequences: what triggers them, and the due-process facts every sanction or benefit must
+//! state (kind, duration, appeal route, basis).
+
+use super::err::{duplicate_clause, CheckError};
+use super::exprs::Scope;
+use super::model::Type;
+use super::Checker;
+use crate::diagnostics::Code;
+use crate::span::Span;
+use crate::syntax::ast::ConsequenceItem;
+
+impl Checker<'_> {
+    pub(super) fn consequences(&mut self) {
+        for index in 0..self.model.consequences.len() {
+            let Some(decl) = self.model.consequences.get(index).map(|c| c.decl) else {
+                continue;
+            };
+            let mut seen: [Option<Span>; 6] = [None; 6];
+            let mut scope = Scope::consequence();
+            for item in &decl.items {
+                let (slot, what) = match &item.node {
+                    ConsequenceItem::Kind(_) => (0, "whether it is a sanction or a benefit"),
+                    ConsequenceItem::When(_) => (1, "the `when` condition"),
+                    ConsequenceItem::Lasts(_) => (2, "the duration"),
+                    ConsequenceItem::Notice(_) => (3, "the notice period"),
+                    ConsequenceItem::Appeal(_) => (4, "the appeal route"),
+                    ConsequenceItem::Basis(_) => (5, "the basis"),
+                };
+                // A repeated clause is reported, and still checked so that its own mistakes show too.
+                if let Some(first) = seen.get(slot).copied().flatten() {
+                    self.report(duplicate_clause(what, item.span, first));
+                } else if let Some(s) = seen.get_mut(slot) {
+                    *s = Some(item.span);
+                }
+                if let ConsequenceItem::When(condition) = &item.node {
+                    self.expect(
+                        condition,
+                        Type::Bool,
+                        "a consequence's `when` condition",
+                        &mut scope,
+                    );
+                }
+            }
+            let site = format!("consequence `{}`", decl.name.node);
+            self.forbid_protected(&scope.refs, &site);
+            let name = &decl.name.node;
+            let at = decl.name.span;
+            let missing = |slot: usize| seen.get(slot).copied().flatten().is_none();
+            if missing(0) {
+                self.report(
+                    CheckError::new(Code::MissingKind, at, format!("consequence `{name}` does not say whether it is a sanction or a benefit"), "sanction or benefit?")
+                        .with_help("add `is a sanction` or `is a benefit`"),
+                );
+            }
+            if missing(1) {
+                self.report(
+                    CheckError::new(
+                        Code::MissingTrigger,
+                        at,
+                        format!("consequence `{name}` has no `when` condition"),
+                        "never says when it applies",
+                    )
+                    .with_help("add a condition such as `when tier is D`"),
+                );
+            }
+            if missing(2) {
+                self.report(
+                    CheckError::new(Code::MissingDuration, at, format!("consequence `{name}` does not say how long it lasts"), "no `lasts`")
+                        .with_help("add `lasts 12 months`, or `lasts indefinitely because \"…\"` with the justification"),
+                );
+            }
+            if missing(4) {
+                self.report(
+                    CheckError::new(
+                        Code::MissingAppeal,
+                        at,
+                        format!("consequence `{name}` names no appeal route"),
+                        "no `appeal`",
+                    )
+                    .with_help("add `appeal \"…\"` naming where an affected person can contest it"),
+                );
+            }
+            if missing(5) {
+                self.report(
+                    CheckError::new(
+                        Code::MissingConsequenceBasis,
+                        at,
+                        format!("consequence `{name}` does not cite a basis"),
+                        "no `basis`",
+                    )
+                    .with_help(
+                        "add `basis \"…\"` naming the law or policy clause that authorises it",
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! Errors and warnings of the check stage, and their one conversion to a diagnostic.
+//!
+//! A [`CheckError`] is data: a code, a message, a primary location and any secondary ones. The
+//! checker builds them through the small constructors at the bottom of this file so that wording
+//! stays consistent.
+
+use crate::diagnostics::{Code, Diagnostic, Severity, ToDiagnostic};
+use crate::span::Span;
+use codespan_reporting::diagnostic::Label;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckError {
+    pub code: Code,
+    pub message: String,
+    pub span: Span,
+    pub label: String,
+    /// Further places that explain the problem, in the order they should be read.
+    pub secondary: Vec<(Span, String)>,
+    pub help: Option<String>,
+}
+
+impl CheckError {
+    pub fn new(
+        code: Code,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Self {
+        CheckError {
+            code,
+            message: message.into(),
+            span,
+            label: label.into(),
+            secondary: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn with_secondary(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.secondary.push((span, label.into()));
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_help_opt(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.code.severity() == Severity::Error
+    }
+}
+
+impl ToDiagnostic for CheckError {
+    fn to_diagnostic(&self) -> Diagnostic {
+        let base = match self.code.severity() {
+            Severity::Error => Diagnostic::error(),
+            Severity::Warning => Diagnostic::warning(),
+        };
+        let mut labels =
+            vec![Label::primary(self.span.file, self.span.range()).with_message(&self.label)];
+        labels.extend(
+            self.secondary
+                .iter()
+                .map(|(span, text)| Label::secondary(span.file, span.range()).with_message(text)),
+        );
+        let mut diagnostic = base
+            .with_code(self.code.as_str())
+            .with_message(&self.message)
+            .with_labels(labels);
+        if let Some(help) = &self.help {
+            diagnostic = diagnostic.with_notes(vec![format!("help: {help}")]);
+        }
+        diagnostic
+    }
+
+    fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+}
+
+impl std::fmt::Display for CheckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for CheckError {}
+
+// -------------------------------------------------------------------------------------------------
+// Constructors shared by several passes.
+
+/// "did you mean `x`?" for the closest of `candidates`, if any is close enough.
+pub fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    let mut best: Option<(f64, &str)> = None;
+    for candidate in candidates {
+        let score = strsim::jaro_winkler(name, candidate);
+        let close =
+            score >= 0.85 || strsim::levenshtein(name, candidate) <= 2.min(candidate.len() / 2);
+        if close && best.is_none_or(|(s, c)| score > s || (score == s && candidate < c)) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, c)| format!("did you mean `{c}`?"))
+}
+
+pub fn duplicate(kind: &str, name: &str, span: Span, first: Span) -> CheckError {
+    CheckError::new(
+        Code::DuplicateName,
+        span,
+        format!("`{name}` is declared more than once"),
+        format!("this {kind} reuses the name"),
+    )
+    .with_secondary(first, "first declared here")
+    .with_help("every declaration needs a name of its own; rename one of them")
+}
+
+pub fn duplicate_clause(clause: &str, span: Span, first: Span) -> CheckError {
+    CheckError::new(
+        Code::DuplicateClause,
+        span,
+        format!("{clause} is given twice"),
+        "second one here",
+    )
+    .with_secondary(first, "first one here")
+    .with_help("keep only one of them")
+}
+
+pub fn type_mismatch(span: Span, expected: &str, found: &str, context: &str) -> CheckError {
+    CheckError::new(
+        Code::TypeMismatch,
+        span,
+        format!("{context} needs {expected}, but this is {found}"),
+        format!("this is {found}"),
+    )
+}

@@ -1,0 +1,426 @@
+//! Intervals of exact decimals, and the two questions tiers and scorecard bins ask of a set of
+//! them: do any two overlap, and do they together cover a domain?
+//!
+//! Values may be continuous (any decimal) or on a grid (whole numbers, or scores rounded to a
+//! number of decimals). On a grid, `0 to 599` and `600 to 1200` leave no gap; on a continuous
+//! domain they do.
+
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+
+/// One end of an interval; `None` on an [`Interval`] means unbounded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct End {
+    pub value: Decimal,
+    pub inclusive: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Interval {
+    pub lo: Option<End>,
+    pub hi: Option<End>,
+}
+
+impl Interval {
+    pub fn closed(lo: Decimal, hi: Decimal) -> Self {
+        Interval {
+            lo: Some(End {
+                value: lo,
+                inclusive: true,
+            }),
+            hi: Some(End {
+                value: hi,
+                inclusive: true,
+            }),
+        }
+    }
+
+    pub fn point(v: Decimal) -> Self {
+        Interval::closed(v, v)
+    }
+
+    pub fn at_or_above(v: Decimal) -> Self {
+        Interval {
+            lo: Some(End {
+                value: v,
+                inclusive: true,
+            }),
+            hi: None,
+        }
+    }
+
+    pub fn below(v: Decimal) -> Self {
+        Interval {
+            lo: None,
+            hi: Some(End {
+                value: v,
+                inclusive: false,
+            }),
+        }
+    }
+
+    pub fn from_below(lo: Decimal, hi: Decimal) -> Self {
+        Interval {
+            lo: Some(End {
+                value: lo,
+                inclusive: true,
+            }),
+            hi: Some(End {
+                value: hi,
+                inclusive: false,
+            }),
+        }
+    }
+
+    pub fn everything() -> Self {
+        Interval { lo: None, hi: None }
+    }
+
+    /// Whether `v` lies inside.
+    pub fn contains(&self, v: Decimal) -> bool {
+        let above_lo = self
+            .lo
+            .is_none_or(|e| v > e.value || (e.inclusive && v == e.value));
+        let below_hi = self
+            .hi
+            .is_none_or(|e| v < e.value || (e.inclusive && v == e.value));
+        above_lo && below_hi
+    }
+
+    /// Whether no value (on the grid `step`, if any) lies inside.
+    pub fn is_empty(&self, step: Option<Decimal>) -> bool {
+        match step {
+            Some(step) => {
+                let g = self.snap(step);
+                matches!((g.lo, g.hi), (Some(lo), Some(hi)) if lo.value > hi.value)
+            }
+            None => match (self.lo, self.hi) {
+                (Some(lo), Some(hi)) => {
+                    lo.value > hi.value || (lo.value == hi.value && !(lo.inclusive && hi.inclusive))
+                }
+                _ => false,
+            },
+        }
+    }
+
+    /// The same set of grid points, as a closed interval whose ends are on the grid.
+    fn snap(&self, step: Decimal) -> Interval {
+        let lo = self.lo.map(|e| {
+            let mut v = (e.value / step).ceil() * step;
+            if v == e.value && !e.inclusive {
+                v += step;
+            }
+            End {
+                value: v,
+                inclusive: true,
+            }
+        });
+        let hi = self.hi.map(|e| {
+            let mut v = (e.value / step).floor() * step;
+            if v == e.value && !e.inclusive {
+                v -= step;
+            }
+            End {
+                value: v,
+                inclusive: true,
+            }
+        });
+        Interval { lo, hi }
+    }
+
+    /// The part of `self` inside `other`.
+    pub fn intersect(&self, other: &Interval) -> Interval {
+        let lo = match (self.lo, other.lo) {
+            (None, x) | (x, None) => x,
+            (Some(a), Some(b)) => Some(if cmp_lo(&Some(a), &Some(b)) == Ordering::Less {
+                b
+            } else {
+                a
+            }),
+        };
+        let hi = match (self.hi, other.hi) {
+            (None, x) | (x, None) => x,
+            (Some(a), Some(b)) => Some(if cmp_hi(&Some(a), &Some(b)) == Ordering::Less {
+                a
+            } else {
+                b
+            }),
+        };
+        Interval { lo, hi }
+    }
+}
+
+impl std::fmt::Display for Interval {
+    /// Written the way a policy would write it: `5`, `1 to 5`, `from 6 below 12`, `below 0`, …
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = |e: End| e.value.normalize();
+        match (self.lo, self.hi) {
+            (None, None) => write!(f, "any value"),
+            (Some(lo), Some(hi)) if lo.value == hi.value && lo.inclusive && hi.inclusive => {
+                write!(f, "{}", n(lo))
+            }
+            (Some(lo), Some(hi)) if lo.inclusive && hi.inclusive => {
+                write!(f, "{} to {}", n(lo), n(hi))
+            }
+            (Some(lo), Some(hi)) => {
+                let from = if lo.inclusive { "from" } else { "above" };
+                let to = if hi.inclusive { "to" } else { "below" };
+                write!(f, "{from} {} {to} {}", n(lo), n(hi))
+            }
+            (Some(lo), None) if lo.inclusive => write!(f, "{} and above", n(lo)),
+            (Some(lo), None) => write!(f, "above {}", n(lo)),
+            (None, Some(hi)) if hi.inclusive => write!(f, "{} and below", n(hi)),
+            (None, Some(hi)) => write!(f, "below {}", n(hi)),
+        }
+    }
+}
+
+/// Orders lower ends: unbounded first; at equal values an inclusive end starts earlier.
+fn cmp_lo(a: &Option<End>, b: &Option<End>) -> Ordering {
+    match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, _) => Ordering::Less,
+        (_, None) => Ordering::Greater,
+        (Some(a), Some(b)) => a.value.cmp(&b.value).then(b.inclusive.cmp(&a.inclusive)),
+    }
+}
+
+/// Orders upper ends: unbounded last; at equal values an inclusive end reaches further.
+fn cmp_hi(a: &Option<End>, b: &Option<End>) -> Ordering {
+    match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, _) => Ordering::Greater,
+        (_, None) => Ordering::Less,
+        (Some(a), Some(b)) => a.value.cmp(&b.value).then(a.inclusive.cmp(&b.inclusive)),
+    }
+}
+
+/// Two members of a set that share values, and the shared part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Overlap {
+    pub first: usize,
+    pub second: usize,
+    pub shared: Interval,
+}
+
+/// What a sweep over a set of intervals found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Coverage {
+    pub overlaps: Vec<Overlap>,
+    /// Parts of the domain no interval covers, in order.
+    pub gaps: Vec<Interval>,
+}
+
+/// Sweeps `items` (already restricted to non-empty intervals) across `domain`, on the grid `step`
+/// if given. Reports each overlap once (against the interval reaching furthest so far) and every
+/// gap. Runs in O(n log n).
+pub fn sweep(domain: Interval, items: &[Interval], step: Option<Decimal>) -> Coverage {
+    let norm = |iv: &Interval| match step {
+        Some(s) => iv.snap(s),
+        None => *iv,
+    };
+    let domain = norm(&domain);
+    let mut order: Vec<(usize, Interval)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, iv)| (i, norm(&iv.intersect(&domain))))
+        .filter(|(_, iv)| !iv.is_empty(None))
+        .collect();
+    order.sort_by(|(ia, a), (ib, b)| {
+        cmp_lo(&a.lo, &b.lo)
+            .then(cmp_hi(&a.hi, &b.hi))
+            .then(ia.cmp(ib))
+    });
+
+    let mut result = Coverage::default();
+    // `reach` is the furthest upper end covered so far, and which item reached it.
+    let mut reach: Option<(usize, Option<End>)> = None;
+    for (index, iv) in order {
+        match reach {
+            None => {
+                if let Some(gap) = gap_before(domain.lo, iv.lo, step) {
+                    result.gaps.push(gap);
+                }
+            }
+            Some((holder, hi)) => {
+                if starts_before_end(iv.lo, hi, step) {
+                    let shared = Interval { lo: iv.lo, hi }.intersect(&iv);
+                    result.overlaps.push(Overlap {
+                        first: holder,
+                        second: index,
+                        shared,
+                    });
+                } else if let Some(gap) = gap_after(hi, iv.lo, step) {
+                    result.gaps.push(gap);
+                }
+            }
+        }
+        let extends = match reach {
+            None => true,
+            Some((_, hi)) => cmp_hi(&iv.hi, &hi) == Ordering::Greater,
+        };
+        if extends {
+            reach = Some((index, iv.hi));
+        }
+    }
+    match reach {
+        None => {
+            if !domain.is_empty(None) {
+                result.gaps.push(domain);
+            }
+        }
+        Some((_, hi)) => {
+            if cmp_hi(&hi, &domain.hi) == Ordering::Less {
+                let gap = Interval {
+                    lo: hi.map(|e| after(e, step)),
+                    hi: domain.hi,
+                };
+                if !gap.is_empty(None) {
+                    result.gaps.push(gap);
+                }
+            }
+        }
+    }
+    result
+}
+
+/// Whether an interval starting at `lo` shares a value with one ending at `hi`.
+fn starts_before_end(lo: Option<End>, hi: Option<End>, step: Option<Decimal>) -> bool {
+    match (lo, hi) {
+        (None, _) | (_, None) => true,
+        (Some(lo), Some(hi)) => match step {
+            Some(_) => lo.value <= hi.value,
+            None => lo.value < hi.value || (lo.value == hi.value && lo.inclusive && hi.inclusive),
+        },
+    }
+}
+
+/// The first value not covered by an interval ending at `e`, as a lower end.
+fn after(e: End, step: Option<Decimal>) -> End {
+    match step {
+        Some(s) => End {
+            value: e.value + s,
+            inclusive: true,
+        },
+        None => End {
+            value: e.value,
+            inclusive: !e.inclusive,
+        },
+    }
+}
+
+/// The last value before an interval starting at `e`, as an upper end.
+fn before(e: End, step: Option<Decimal>) -> End {
+    match step {
+        Some(s) => End {
+            value: e.value - s,
+            inclusive: true,
+        },
+        None => End {
+            value: e.value,
+            inclusive: !e.inclusive,
+        },
+    }
+}
+
+fn gap_after(hi: Option<End>, next_lo: Option<End>, step: Option<Decimal>) -> Option<Interval> {
+    let gap = Interval {
+        lo: hi.map(|e| after(e, step)),
+        hi: next_lo.map(|e| before(e, step)),
+    };
+    (!gap.is_empty(None)).then_some(gap)
+}
+
+fn gap_before(
+    domain_lo: Option<End>,
+    first_lo: Option<End>,
+    step: Option<Decimal>,
+) -> Option<Interval> {
+    if cmp_lo(&domain_lo, &first_lo) != Ordering::Less {
+        return None;
+    }
+    let gap = Interval {
+        lo: domain_lo,
+        hi: first_lo.map(|e| before(e, step)),
+    };
+    (!gap.is_empty(None)).then_some(gap)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn touching_integer_ranges_leave_no_gap() {
+        let items = [
+            Interval::closed(d("0"), d("5")),
+            Interval::closed(d("6"), d("12")),
+        ];
+        let c = sweep(Interval::closed(d("0"), d("12")), &items, Some(d("1")));
+        assert_eq!(c, Coverage::default());
+    }
+
+    #[test]
+    fn touching_ranges_leave_a_gap_on_a_finer_grid() {
+        let items = [
+            Interval::closed(d("0"), d("599")),
+            Interval::closed(d("600"), d("1200")),
+        ];
+        let c = sweep(Interval::closed(d("0"), d("1200")), &items, Some(d("0.01")));
+        assert_eq!(c.gaps, vec![Interval::closed(d("599.01"), d("599.99"))]);
+        assert!(c.overlaps.is_empty());
+    }
+
+    #[test]
+    fn half_open_ranges_tile_the_continuous_line() {
+        let items = [
+            Interval::below(d("10")),
+            Interval::from_below(d("10"), d("20")),
+            Interval::at_or_above(d("20")),
+        ];
+        let c = sweep(Interval::everything(), &items, None);
+        assert_eq!(c, Coverage::default());
+    }
+
+    #[test]
+    fn shared_end_is_an_overlap() {
+        let items = [
+            Interval::closed(d("0"), d("5")),
+            Interval::closed(d("5"), d("9")),
+        ];
+        let c = sweep(Interval::closed(d("0"), d("9")), &items, None);
+        assert_eq!(c.overlaps.len(), 1);
+        assert_eq!(c.overlaps[0].shared, Interval::point(d("5")));
+    }
+
+    #[test]
+    fn gaps_at_both_ends_and_in_the_middle() {
+        let items = [
+            Interval::closed(d("2"), d("3")),
+            Interval::closed(d("6"), d("7")),
+        ];
+        let c = sweep(Interval::closed(d("0"), d("10")), &items, Some(d("1")));
+        assert_eq!(
+            c.gaps,
+            vec![
+                Interval::closed(d("0"), d("1")),
+                Interval::closed(d("4"), d("5")),
+                Interval::closed(d("8"), d("10"))
+            ]
+        );
+    }
+
+    #[test]
+    fn display_reads_like_the_language() {
+        assert_eq!(
+            Interval::from_below(d("6"), d("12")).to_string(),
+            "from 6 below 12"
+        );
+        assert_eq!(Interval::point(d("3")).to_string(), "3");
+        assert_eq!(Interval::at_or_above(d("3")).to_string(), "3 and above");
+    }
+}

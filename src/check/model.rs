@@ -1,0 +1,252 @@
+//! What the checker knows about a policy: every declaration with its resolved properties, and how
+//! every name written in an expression was resolved.
+//!
+//! Later stages (the IR above all) read this instead of resolving names again.
+
+use crate::span::Span;
+use crate::syntax::ast::{self, Date, Direction, RoundingMode};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+/// The type of a value in an expression.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Type {
+    Bool,
+    Number,
+    Text,
+    /// A member of the enum declared by the indicator with this index.
+    Enum(usize),
+    /// The policy's tier.
+    Tier,
+    /// The expression had an error already reported; suppresses follow-on errors.
+    Error,
+}
+
+/// A declared thing a name can refer to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Symbol {
+    Indicator(usize),
+    Param(usize),
+    Let(usize),
+    Rule(usize),
+    Group(usize),
+    Tier(usize),
+    Consequence(usize),
+}
+
+impl Symbol {
+    /// The kind with its article: "an indicator", "a rule".
+    pub fn a_kind(self) -> &'static str {
+        match self {
+            Symbol::Indicator(_) => "an indicator",
+            Symbol::Param(_) => "a param",
+            Symbol::Let(_) => "a derived value",
+            Symbol::Rule(_) => "a rule",
+            Symbol::Group(_) => "a group",
+            Symbol::Tier(_) => "a tier",
+            Symbol::Consequence(_) => "a consequence",
+        }
+    }
+
+    pub fn kind(self) -> &'static str {
+        match self {
+            Symbol::Indicator(_) => "indicator",
+            Symbol::Param(_) => "param",
+            Symbol::Let(_) => "derived value",
+            Symbol::Rule(_) => "rule",
+            Symbol::Group(_) => "group",
+            Symbol::Tier(_) => "tier",
+            Symbol::Consequence(_) => "consequence",
+        }
+    }
+}
+
+/// What a name occurrence in an expression, bin or bound resolved to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Resolved {
+    Indicator(usize),
+    Param(usize),
+    Let(usize),
+    Rule(usize),
+    Tier(usize),
+    /// Member `member` of the enum declared by indicator `indicator`.
+    Member {
+        indicator: usize,
+        member: usize,
+    },
+}
+
+/// The kind of value an indicator holds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ValueKind {
+    Bool,
+    /// Whole numbers; `Count` also excludes negatives.
+    Count,
+    Integer,
+    Decimal,
+    Enum(Vec<String>),
+    Text,
+}
+
+impl ValueKind {
+    pub fn value_type(&self, indicator: usize) -> Type {
+        match self {
+            ValueKind::Bool => Type::Bool,
+            ValueKind::Count | ValueKind::Integer | ValueKind::Decimal => Type::Number,
+            ValueKind::Enum(_) => Type::Enum(indicator),
+            ValueKind::Text => Type::Text,
+        }
+    }
+
+    pub fn is_whole(&self) -> bool {
+        matches!(self, ValueKind::Count | ValueKind::Integer)
+    }
+
+    pub fn is_numeric(&self) -> bool {
+        matches!(
+            self,
+            ValueKind::Count | ValueKind::Integer | ValueKind::Decimal
+        )
+    }
+}
+
+/// A constant value (a default for a missing indicator, a test input).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Bool(bool),
+    Number(Decimal),
+    Text(String),
+    /// Index into the indicator's enum members.
+    Member(usize),
+}
+
+/// What happens when a record lacks an indicator.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Missing {
+    /// The record is rejected.
+    Required,
+    /// This value is used instead.
+    Default(Value),
+    /// The value is unknown: rules depending on it do not fire.
+    Unknown,
+}
+
+#[derive(Clone, Debug)]
+pub struct Header {
+    pub name: String,
+    pub docs: Vec<String>,
+    pub version: Option<String>,
+    pub effective: Option<Date>,
+    pub min: Decimal,
+    pub max: Decimal,
+    pub start: Decimal,
+    pub decimals: u32,
+    pub rounding: RoundingMode,
+    pub span: Span,
+    /// Where the scale is written (the header's name when it is not).
+    pub scale_span: Span,
+}
+
+impl Header {
+    /// The smallest difference between two scores after rounding.
+    pub fn step(&self) -> Decimal {
+        Decimal::new(1, self.decimals)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct IndicatorInfo<'a> {
+    pub decl: &'a ast::Indicator,
+    pub kind: ValueKind,
+    /// Declared inclusive range; counts without one are `0 ..`.
+    pub min: Option<Decimal>,
+    pub max: Option<Decimal>,
+    pub missing: Missing,
+    pub protected: bool,
+    pub unit: Option<String>,
+    pub source: Option<String>,
+    pub direction: Option<Direction>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ParamInfo<'a> {
+    pub decl: &'a ast::Param,
+    pub value: Decimal,
+}
+
+#[derive(Clone, Debug)]
+pub struct LetInfo<'a> {
+    pub decl: &'a ast::Let,
+    pub ty: Type,
+}
+
+#[derive(Clone, Debug)]
+pub struct RuleInfo<'a> {
+    pub decl: &'a ast::Rule,
+    pub group: Option<usize>,
+    /// What a scorecard rule bins on.
+    pub subject: Option<Resolved>,
+}
+
+#[derive(Clone, Debug)]
+pub struct GroupInfo<'a> {
+    pub decl: &'a ast::Group,
+    /// The group's weight, evaluated (1 when none is written).
+    pub weight: Decimal,
+}
+
+#[derive(Clone, Debug)]
+pub struct TierInfo<'a> {
+    pub decl: &'a ast::Tier,
+    pub range: super::intervals::Interval,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConsequenceInfo<'a> {
+    pub decl: &'a ast::Consequence,
+}
+
+/// A checked policy: the AST it came from, every declaration, and every name resolution.
+#[derive(Debug)]
+pub struct Model<'a> {
+    pub ast: &'a ast::PolicyFile,
+    pub header: Header,
+    pub indicators: Vec<IndicatorInfo<'a>>,
+    pub params: Vec<ParamInfo<'a>>,
+    pub lets: Vec<LetInfo<'a>>,
+    /// Derived values in an order where each comes after everything it uses.
+    pub let_order: Vec<usize>,
+    pub rules: Vec<RuleInfo<'a>>,
+    pub groups: Vec<GroupInfo<'a>>,
+    pub tiers: Vec<TierInfo<'a>>,
+    pub consequences: Vec<ConsequenceInfo<'a>>,
+    pub tests: Vec<&'a ast::Test>,
+    pub names: HashMap<String, (Symbol, Span)>,
+    /// How each name occurrence was resolved, keyed by the occurrence's span.
+    pub resolutions: HashMap<Span, Resolved>,
+}
+
+impl Model<'_> {
+    pub fn lookup(&self, name: &str) -> Option<Symbol> {
+        self.names.get(name).map(|(s, _)| *s)
+    }
+
+    pub fn resolution(&self, span: Span) -> Option<Resolved> {
+        self.resolutions.get(&span).copied()
+    }
+
+    /// A readable name for a type, for messages ("a number", "one of employment's values").
+    pub fn describe_type(&self, ty: Type) -> String {
+        match ty {
+            Type::Bool => "a yes/no condition".to_string(),
+            Type::Number => "a number".to_string(),
+            Type::Text => "a text".to_string(),
+            Type::Enum(i) => match self.indicators.get(i) {
+                Some(ind) => format!("one of the values of `{}`", ind.decl.name.node),
+                None => "a list value".to_string(),
+            },
+            Type::Tier => "a tier".to_string(),
+            Type::Error => "an invalid value".to_string(),
+        }
+    }
+}

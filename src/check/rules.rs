@@ -1,0 +1,688 @@
+//! Rules: their shape (one effect, or bins), the types of their conditions and points, scorecard
+//! bins (values of the right kind, no overlap, every value covered), and group weights.
+
+use super::err::{did_you_mean, duplicate_clause, CheckError};
+use super::exprs::Scope;
+use super::intervals::{sweep, Interval};
+use super::model::*;
+use super::Checker;
+use crate::diagnostics::Code;
+use crate::span::Span;
+use crate::syntax::ast::{self, BinPattern, Bound, CapKind, Expr, ExprKind, Literal, RuleItem};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+impl<'a> Checker<'a> {
+    pub(super) fn rules(&mut self) {
+        for index in 0..self.model.groups.len() {
+            self.group(index);
+        }
+        for index in 0..self.model.rules.len() {
+            self.rule(index);
+        }
+    }
+
+    fn group(&mut self, index: usize) {
+        let Some(decl) = self.model.groups.get(index).map(|g| g.decl) else {
+            return;
+        };
+        let Some(weight) = &decl.weight else {
+            return;
+        };
+        let mut scope = Scope::default();
+        let site = format!("the weight of group `{}`", decl.name.node);
+        if self.expect(weight, Type::Number, "a group weight", &mut scope) == Type::Error {
+            return;
+        }
+        self.forbid_protected(&scope.refs, &site);
+        match self.constant(weight) {
+            Some(value) if value > Decimal::ZERO => {
+                if let Some(g) = self.model.groups.get_mut(index) {
+                    g.weight = value;
+                }
+            }
+            Some(value) => self.report(
+                CheckError::new(
+                    Code::InvalidRange,
+                    weight.span,
+                    format!("the weight of group `{}` is {value}, but a weight must be above 0", decl.name.node),
+                    "not a positive weight",
+                )
+                .with_help("to make the group's rules take points away, write `deduct` in the rules instead"),
+            ),
+            None => self.report(
+                CheckError::new(
+                    Code::NotConstant,
+                    weight.span,
+                    format!("the weight of group `{}` must be fixed in the policy", decl.name.node),
+                    "depends on the record",
+                )
+                .with_help("a weight may use numbers and params only; move record-dependent logic into the rules"),
+            ),
+        }
+    }
+
+    /// The value of an expression made of numbers, params and arithmetic, if it is one.
+    pub(super) fn constant(&self, expr: &Expr) -> Option<Decimal> {
+        match &expr.node {
+            ExprKind::Number(n) => Some(*n),
+            ExprKind::Name(name) => match self.model.lookup(name) {
+                Some(Symbol::Param(p)) => self.model.params.get(p).map(|p| p.value),
+                _ => None,
+            },
+            ExprKind::Unary(ast::UnaryOp::Neg, e) => self.constant(e).map(|v| -v),
+            ExprKind::Binary(op, a, b) => {
+                let (a, b) = (self.constant(a)?, self.constant(b)?);
+                match op {
+                    ast::BinaryOp::Add => a.checked_add(b),
+                    ast::BinaryOp::Sub => a.checked_sub(b),
+                    ast::BinaryOp::Mul => a.checked_mul(b),
+                    ast::BinaryOp::Div => a.checked_div(b),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn rule(&mut self, index: usize) {
+        let Some(decl) = self.model.rules.get(index).map(|r| r.decl) else {
+            return;
+        };
+        let site = format!("rule `{}`", decl.name.node);
+        let mut scope = Scope::default();
+        let mut seen: HashMap<&'static str, Span> = HashMap::new();
+        let mut effects = 0;
+        let mut bins = Vec::new();
+        for item in &decl.items {
+            let clause = match &item.node {
+                RuleItem::When(_) => Some("the `when` condition"),
+                RuleItem::Basis(_) => Some("the basis"),
+                RuleItem::Reason(_) => Some("the reason"),
+                RuleItem::Baseline(_) => Some("the baseline"),
+                RuleItem::Effect(_) | RuleItem::Bin(_) => None,
+            };
+            // A repeated clause is reported, and still checked so that its own mistakes show too.
+            if let Some(clause) = clause {
+                if let Some(first) = seen.get(clause) {
+                    let first = *first;
+                    self.report(duplicate_clause(clause, item.span, first));
+                } else {
+                    seen.insert(clause, item.span);
+                }
+            }
+            match &item.node {
+                RuleItem::When(condition) => {
+                    self.expect(
+                        condition,
+                        Type::Bool,
+                        "a rule's `when` condition",
+                        &mut scope,
+                    );
+                }
+                RuleItem::Effect(effect) => {
+                    effects += 1;
+                    if effects > 1 {
+                        self.report(
+                            CheckError::new(
+                                Code::RuleShape,
+                                item.span,
+                                format!("rule `{}` has more than one effect", decl.name.node),
+                                "a second effect",
+                            )
+                            .with_help("a rule adds or deducts once; split it into two rules"),
+                        );
+                    }
+                    self.effect(effect, &mut scope);
+                }
+                RuleItem::Bin(bin) => {
+                    self.expect(&bin.amount, Type::Number, "the points of a bin", &mut scope);
+                    bins.push(bin);
+                }
+                RuleItem::Basis(_) | RuleItem::Reason(_) | RuleItem::Baseline(_) => {}
+            }
+        }
+        match &decl.by {
+            None if effects == 0 => self.report(
+                CheckError::new(
+                    Code::RuleShape,
+                    decl.name.span,
+                    format!("rule `{}` has no effect", decl.name.node),
+                    "adds or deducts nothing",
+                )
+                .with_help("add a line such as `deduct 10` or `add bonus_points`"),
+            ),
+            None => {}
+            Some(subject) => self.scorecard(index, decl, subject, &bins, &mut scope),
+        }
+        self.forbid_protected(&scope.refs, &site);
+        if !seen.contains_key("the basis") {
+            self.report(
+                CheckError::new(
+                    Code::MissingRuleBasis,
+                    decl.name.span,
+                    format!("rule `{}` does not cite a basis", decl.name.node),
+                    "no `basis`",
+                )
+                .with_help(
+                    "add `basis \"…\"` naming the law or policy clause that authorises this rule",
+                ),
+            );
+        }
+        if !seen.contains_key("the reason") {
+            self.report(
+                CheckError::new(
+                    Code::MissingReason,
+                    decl.name.span,
+                    format!("rule `{}` gives no reason", decl.name.node),
+                    "no `reason`",
+                )
+                .with_help("add `reason \"…\"`: the sentence an affected person reads when this rule counts against them"),
+            );
+        }
+    }
+
+    fn effect(&mut self, effect: &ast::Effect, scope: &mut Scope) {
+        self.expect(&effect.amount, Type::Number, "the points of a rule", scope);
+        if let Some(per) = &effect.per {
+            self.expect(per, Type::Number, "`per`", scope);
+        }
+        let mut seen: [Option<Span>; 2] = [None, None];
+        for cap in &effect.caps {
+            let (slot, what) = match cap.kind {
+                CapKind::AtMost => (0, "`at most`"),
+                CapKind::AtLeast => (1, "`at least`"),
+            };
+            if let Some(first) = seen.get(slot).copied().flatten() {
+                self.report(duplicate_clause(what, cap.span, first));
+            } else if let Some(s) = seen.get_mut(slot) {
+                *s = Some(cap.span);
+            }
+            self.expect(&cap.value, Type::Number, "a cap", scope);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Scorecards
+
+    fn scorecard(
+        &mut self,
+        index: usize,
+        decl: &ast::Rule,
+        subject: &ast::Ident,
+        bins: &[&ast::Bin],
+        scope: &mut Scope,
+    ) {
+        let resolved = match self.model.lookup(&subject.node) {
+            Some(Symbol::Indicator(i)) => Resolved::Indicator(i),
+            Some(Symbol::Let(l)) => Resolved::Let(l),
+            Some(other) => {
+                self.report(
+                    CheckError::new(
+                        Code::WrongKindOfName,
+                        subject.span,
+                        format!(
+                            "a scorecard bins an indicator or derived value, but `{}` is {}",
+                            subject.node,
+                            other.a_kind()
+                        ),
+                        other.a_kind().to_string(),
+                    )
+                    .with_help("write `by` followed by the name of an indicator or a `let`"),
+                );
+                return;
+            }
+            None => {
+                self.unknown(&subject.node, subject.span, |s| {
+                    matches!(s, Symbol::Indicator(_) | Symbol::Let(_))
+                });
+                return;
+            }
+        };
+        let symbol = match resolved {
+            Resolved::Indicator(i) => Symbol::Indicator(i),
+            Resolved::Let(l) => Symbol::Let(l),
+            _ => return,
+        };
+        self.model.resolutions.insert(subject.span, resolved);
+        self.used.insert(symbol);
+        scope.refs.push((resolved, subject.span));
+        if let Some(r) = self.model.rules.get_mut(index) {
+            r.subject = Some(resolved);
+        }
+        if bins.is_empty() {
+            self.report(
+                CheckError::new(
+                    Code::RuleShape,
+                    decl.name.span,
+                    format!("scorecard `{}` has no bins", decl.name.node),
+                    "no bins",
+                )
+                .with_help("add lines such as `0 to 5 => add 10`"),
+            );
+            return;
+        }
+
+        let mut missing_arm: Option<Span> = None;
+        let mut otherwise_arm: Option<Span> = None;
+        for bin in bins {
+            let slot = match bin.pattern.node {
+                BinPattern::Missing => &mut missing_arm,
+                BinPattern::Otherwise => &mut otherwise_arm,
+                BinPattern::Values(_) => continue,
+            };
+            match slot {
+                Some(first) => {
+                    let first = *first;
+                    let what = if matches!(bin.pattern.node, BinPattern::Missing) {
+                        "the `missing` bin"
+                    } else {
+                        "the `otherwise` bin"
+                    };
+                    self.problems
+                        .push(duplicate_clause(what, bin.pattern.span, first));
+                }
+                None => *slot = Some(bin.pattern.span),
+            }
+        }
+        let values: Vec<&crate::span::Node<ast::Interval>> = bins
+            .iter()
+            .filter_map(|b| match &b.pattern.node {
+                BinPattern::Values(v) => Some(v.iter()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+
+        let (ty, kind, min, max) = match resolved {
+            Resolved::Indicator(i) => match self.model.indicators.get(i) {
+                Some(info) => (
+                    info.kind.value_type(i),
+                    Some(info.kind.clone()),
+                    info.min,
+                    info.max,
+                ),
+                None => return,
+            },
+            _ => (
+                self.model
+                    .lets
+                    .get(match resolved {
+                        Resolved::Let(l) => l,
+                        _ => 0,
+                    })
+                    .map_or(Type::Error, |l| l.ty),
+                None,
+                None,
+                None,
+            ),
+        };
+        let covered_by_otherwise = otherwise_arm.is_some();
+        match ty {
+            Type::Number => {
+                let whole = kind.as_ref().is_some_and(ValueKind::is_whole);
+                self.numeric_bins(
+                    decl,
+                    subject,
+                    &values,
+                    min,
+                    max,
+                    whole,
+                    covered_by_otherwise,
+                );
+            }
+            Type::Enum(i) => self.named_bins(decl, subject, &values, i, covered_by_otherwise),
+            Type::Bool => self.bool_bins(decl, subject, &values, covered_by_otherwise),
+            Type::Text => self.text_bins(decl, subject, &values, covered_by_otherwise),
+            Type::Tier | Type::Error => {}
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn numeric_bins(
+        &mut self,
+        decl: &ast::Rule,
+        subject: &ast::Ident,
+        values: &[&crate::span::Node<ast::Interval>],
+        min: Option<Decimal>,
+        max: Option<Decimal>,
+        whole: bool,
+        has_otherwise: bool,
+    ) {
+        let mut intervals = Vec::new();
+        let mut spans = Vec::new();
+        for value in values {
+            if let Some(iv) = self.numeric_interval(value) {
+                if iv.is_empty(whole.then_some(Decimal::ONE)) {
+                    self.report(
+                        CheckError::new(
+                            Code::InvalidRange,
+                            value.span,
+                            format!("the bin `{iv}` contains no value"),
+                            "empty bin",
+                        )
+                        .with_help("write the lower end first"),
+                    );
+                    continue;
+                }
+                intervals.push(iv);
+                spans.push(value.span);
+            }
+        }
+        let domain = Interval {
+            lo: min.map(|v| super::intervals::End {
+                value: v,
+                inclusive: true,
+            }),
+            hi: max.map(|v| super::intervals::End {
+                value: v,
+                inclusive: true,
+            }),
+        };
+        let coverage = sweep(domain, &intervals, whole.then_some(Decimal::ONE));
+        for overlap in &coverage.overlaps {
+            let (Some(first), Some(second)) = (spans.get(overlap.first), spans.get(overlap.second))
+            else {
+                continue;
+            };
+            self.report(
+                CheckError::new(
+                    Code::BinsOverlap,
+                    *second,
+                    format!(
+                        "bins of scorecard `{}` overlap: {} falls in two bins",
+                        decl.name.node, overlap.shared
+                    ),
+                    "this bin",
+                )
+                .with_secondary(*first, "overlaps this one")
+                .with_help("every value must fall in exactly one bin; move one of the bounds"),
+            );
+        }
+        if !has_otherwise && !coverage.gaps.is_empty() {
+            let gaps: Vec<String> = coverage
+                .gaps
+                .iter()
+                .take(3)
+                .map(|g| format!("`{g}`"))
+                .collect();
+            let more = if coverage.gaps.len() > 3 {
+                " (and more)"
+            } else {
+                ""
+            };
+            self.report(
+                CheckError::new(
+                    Code::BinsNotExhaustive,
+                    subject.span,
+                    format!(
+                        "bins of scorecard `{}` do not cover {}{more}",
+                        decl.name.node,
+                        crate::text::join_and(&gaps)
+                    ),
+                    "some values of this fall in no bin",
+                )
+                .with_help("add bins for those values, or an `otherwise => …` bin"),
+            );
+        }
+    }
+
+    /// A numeric bin as an interval; reports values of the wrong kind.
+    fn numeric_interval(&mut self, value: &crate::span::Node<ast::Interval>) -> Option<Interval> {
+        Some(match &value.node {
+            ast::Interval::Exactly(Literal::Number(n)) => Interval::point(n.node),
+            ast::Interval::Exactly(Literal::Name(n)) => {
+                Interval::point(self.bound(&Bound::Param(n.clone()))?)
+            }
+            ast::Interval::Exactly(other) => {
+                self.report(super::err::type_mismatch(
+                    other.span(),
+                    "a number",
+                    "not a number",
+                    "a bin of a numeric scorecard",
+                ));
+                return None;
+            }
+            ast::Interval::Between(a, b) => Interval::closed(self.bound(a)?, self.bound(b)?),
+            ast::Interval::FromBelow(a, b) => Interval::from_below(self.bound(a)?, self.bound(b)?),
+            ast::Interval::Below(b) => Interval::below(self.bound(b)?),
+            ast::Interval::AtOrAbove(a) => Interval::at_or_above(self.bound(a)?),
+        })
+    }
+
+    /// The value of a bin or tier bound: a number, or a param's value.
+    pub(super) fn bound(&mut self, bound: &Bound) -> Option<Decimal> {
+        match bound {
+            Bound::Number(n) => Some(n.node),
+            Bound::Param(name) => {
+                match self.model.lookup(&name.node) {
+                    Some(Symbol::Param(p)) => {
+                        self.model.resolutions.insert(name.span, Resolved::Param(p));
+                        self.used.insert(Symbol::Param(p));
+                        self.model.params.get(p).map(|p| p.value)
+                    }
+                    Some(other) => {
+                        self.report(
+                        CheckError::new(
+                            Code::WrongKindOfName,
+                            name.span,
+                            format!("a bound must be a number or a param, but `{}` is {}", name.node, other.a_kind()),
+                            other.a_kind().to_string(),
+                        )
+                        .with_help("bounds are fixed in the policy: write a number or declare a `param`"),
+                    );
+                        None
+                    }
+                    None => {
+                        self.unknown(&name.node, name.span, |s| matches!(s, Symbol::Param(_)));
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    fn named_bins(
+        &mut self,
+        decl: &ast::Rule,
+        subject: &ast::Ident,
+        values: &[&crate::span::Node<ast::Interval>],
+        indicator: usize,
+        has_otherwise: bool,
+    ) {
+        let Some(info) = self.model.indicators.get(indicator) else {
+            return;
+        };
+        let ValueKind::Enum(members) = info.kind.clone() else {
+            return;
+        };
+        let enum_name = info.decl.name.node.clone();
+        let decl_span = info.decl.ty.span;
+        let mut first_seen: Vec<Option<Span>> = vec![None; members.len()];
+        for value in values {
+            let ast::Interval::Exactly(Literal::Name(name)) = &value.node else {
+                self.report(
+                    CheckError::new(
+                        Code::TypeMismatch,
+                        value.span,
+                        format!("bins over `{enum_name}` list its values by name"),
+                        "not one of its values",
+                    )
+                    .with_help(format!("the values are {}", super::declare::list(&members))),
+                );
+                continue;
+            };
+            let Some(member) = members.iter().position(|m| *m == name.node) else {
+                self.report(
+                    CheckError::new(
+                        Code::UnknownMember,
+                        name.span,
+                        format!("`{}` is not one of the values of `{enum_name}`", name.node),
+                        "not a declared value",
+                    )
+                    .with_secondary(decl_span, "the values are declared here")
+                    .with_help_opt(did_you_mean(&name.node, members.iter().map(String::as_str))),
+                );
+                continue;
+            };
+            self.model
+                .resolutions
+                .insert(name.span, Resolved::Member { indicator, member });
+            match first_seen.get(member).copied().flatten() {
+                Some(first) => self.report(
+                    CheckError::new(
+                        Code::BinsOverlap,
+                        name.span,
+                        format!(
+                            "bins of scorecard `{}` overlap: `{}` is listed twice",
+                            decl.name.node, name.node
+                        ),
+                        "listed again",
+                    )
+                    .with_secondary(first, "first listed here"),
+                ),
+                None => {
+                    if let Some(slot) = first_seen.get_mut(member) {
+                        *slot = Some(name.span);
+                    }
+                }
+            }
+        }
+        let uncovered: Vec<String> = members
+            .iter()
+            .zip(&first_seen)
+            .filter(|(_, seen)| seen.is_none())
+            .map(|(m, _)| format!("`{m}`"))
+            .collect();
+        if !has_otherwise && !uncovered.is_empty() {
+            self.report(
+                CheckError::new(
+                    Code::BinsNotExhaustive,
+                    subject.span,
+                    format!(
+                        "bins of scorecard `{}` do not cover {}",
+                        decl.name.node,
+                        crate::text::join_and(&uncovered)
+                    ),
+                    "some values of this fall in no bin",
+                )
+                .with_secondary(decl_span, "the values are declared here")
+                .with_help("add bins for those values, or an `otherwise => …` bin"),
+            );
+        }
+    }
+
+    fn bool_bins(
+        &mut self,
+        decl: &ast::Rule,
+        subject: &ast::Ident,
+        values: &[&crate::span::Node<ast::Interval>],
+        has_otherwise: bool,
+    ) {
+        let mut seen: [Option<Span>; 2] = [None, None];
+        for value in values {
+            let ast::Interval::Exactly(Literal::Bool(b)) = &value.node else {
+                self.report(super::err::type_mismatch(
+                    value.span,
+                    "`yes` or `no`",
+                    "something else",
+                    "a bin of a yes/no scorecard",
+                ));
+                continue;
+            };
+            let slot = usize::from(b.node);
+            match seen.get(slot).copied().flatten() {
+                Some(first) => self.report(
+                    CheckError::new(
+                        Code::BinsOverlap,
+                        value.span,
+                        format!(
+                            "bins of scorecard `{}` overlap: `{}` is listed twice",
+                            decl.name.node,
+                            if b.node { "yes" } else { "no" }
+                        ),
+                        "listed again",
+                    )
+                    .with_secondary(first, "first listed here"),
+                ),
+                None => {
+                    if let Some(s) = seen.get_mut(slot) {
+                        *s = Some(value.span);
+                    }
+                }
+            }
+        }
+        let uncovered: Vec<String> = [("`no`", seen[0]), ("`yes`", seen[1])]
+            .iter()
+            .filter(|(_, s)| s.is_none())
+            .map(|(w, _)| (*w).to_string())
+            .collect();
+        if !has_otherwise && !uncovered.is_empty() {
+            self.report(
+                CheckError::new(
+                    Code::BinsNotExhaustive,
+                    subject.span,
+                    format!(
+                        "bins of scorecard `{}` do not cover {}",
+                        decl.name.node,
+                        crate::text::join_and(&uncovered)
+                    ),
+                    "some values of this fall in no bin",
+                )
+                .with_help("add a bin for each of `yes` and `no`"),
+            );
+        }
+    }
+
+    fn text_bins(
+        &mut self,
+        decl: &ast::Rule,
+        subject: &ast::Ident,
+        values: &[&crate::span::Node<ast::Interval>],
+        has_otherwise: bool,
+    ) {
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for value in values {
+            let ast::Interval::Exactly(Literal::Text(t)) = &value.node else {
+                self.report(super::err::type_mismatch(
+                    value.span,
+                    "a quoted text",
+                    "something else",
+                    "a bin of a text scorecard",
+                ));
+                continue;
+            };
+            if let Some(first) = seen.get(t.node.as_str()) {
+                let first = *first;
+                self.report(
+                    CheckError::new(
+                        Code::BinsOverlap,
+                        value.span,
+                        format!(
+                            "bins of scorecard `{}` overlap: \"{}\" is listed twice",
+                            decl.name.node, t.node
+                        ),
+                        "listed again",
+                    )
+                    .with_secondary(first, "first listed here"),
+                );
+            } else {
+                seen.insert(t.node.as_str(), value.span);
+            }
+        }
+        if !has_otherwise {
+            self.report(
+                CheckError::new(
+                    Code::BinsNotExhaustive,
+                    subject.span,
+                    format!(
+                        "bins of scorecard `{}` cannot cover every text",
+                        decl.name.node
+                    ),
+                    "a text can take any value",
+                )
+                .with_help("add an `otherwise => …` bin for the texts not listed"),
+            );
+        }
+    }
+}
