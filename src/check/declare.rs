@@ -106,6 +106,8 @@ impl<'a> Checker<'a> {
             Some((_, first)) => {
                 let first = *first;
                 self.report(duplicate(kind, &name.node, name.span, first));
+                // Uses of the name resolve to the first declaration; the second is not "unused".
+                self.used.insert(symbol);
             }
             None => {
                 self.model
@@ -274,15 +276,21 @@ impl<'a> Checker<'a> {
         };
         if let Some(r) = range {
             if r.min.node > r.max.node {
-                self.report(CheckError::new(
-                    Code::InvalidRange,
-                    r.min.span.to(r.max.span),
-                    format!(
-                        "the range {} to {} of `{}` is empty",
-                        r.min.node, r.max.node, decl.name.node
-                    ),
-                    "the first number must not be above the second",
-                ));
+                self.report(
+                    CheckError::new(
+                        Code::InvalidRange,
+                        r.min.span.to(r.max.span),
+                        format!(
+                            "the range {} to {} of `{}` is empty",
+                            r.min.node, r.max.node, decl.name.node
+                        ),
+                        "the first number must not be above the second",
+                    )
+                    .with_help(format!(
+                        "write the lowest value first: `{} to {}`",
+                        r.max.node, r.min.node
+                    )),
+                );
             }
             if info.kind == ValueKind::Count && r.min.node < Decimal::ZERO {
                 self.report(

@@ -156,15 +156,15 @@ impl Checker<'_> {
                 };
                 if !arity_ok {
                     let wanted = if func.node == "clamp" {
-                        "exactly 3 (the value, the lowest and the highest)"
+                        "3 values (the value, the lowest and the highest)"
                     } else {
-                        "at least 2"
+                        "at least 2 values"
                     };
                     self.report(CheckError::new(
                         Code::BadCall,
                         expr.span,
                         format!(
-                            "`{}` takes {wanted} values, but is given {}",
+                            "`{}` takes {wanted}, but is given {}",
                             func.node,
                             args.len()
                         ),
@@ -433,7 +433,11 @@ impl Checker<'_> {
                     format!("{what} can only be used in a consequence's `when` condition"),
                     "not available here",
                 )
-                .with_help("rules are computed before the score and tier exist; use the indicators instead"),
+                .with_help(if what.contains("applies") {
+                    "whether a rule fired is only known once every rule has been applied; use that rule's condition instead"
+                } else {
+                    "rules are computed before the score and tier exist; use the indicators instead"
+                }),
             );
         }
     }

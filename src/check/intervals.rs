@@ -151,22 +151,19 @@ impl Interval {
 }
 
 impl std::fmt::Display for Interval {
-    /// Written the way a policy would write it: `5`, `1 to 5`, `from 6 below 12`, `below 0`, …
+    /// In plain words: `5`, `1 to 5`, `6 up to but not including 12`, `below 0`, `above 10 and
+    /// below 10.5`. Ends are inclusive unless the words say otherwise.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let n = |e: End| e.value.normalize();
         match (self.lo, self.hi) {
             (None, None) => write!(f, "any value"),
-            (Some(lo), Some(hi)) if lo.value == hi.value && lo.inclusive && hi.inclusive => {
-                write!(f, "{}", n(lo))
-            }
-            (Some(lo), Some(hi)) if lo.inclusive && hi.inclusive => {
-                write!(f, "{} to {}", n(lo), n(hi))
-            }
-            (Some(lo), Some(hi)) => {
-                let from = if lo.inclusive { "from" } else { "above" };
-                let to = if hi.inclusive { "to" } else { "below" };
-                write!(f, "{from} {} {to} {}", n(lo), n(hi))
-            }
+            (Some(lo), Some(hi)) => match (lo.inclusive, hi.inclusive) {
+                (true, true) if lo.value == hi.value => write!(f, "{}", n(lo)),
+                (true, true) => write!(f, "{} to {}", n(lo), n(hi)),
+                (true, false) => write!(f, "{} up to but not including {}", n(lo), n(hi)),
+                (false, true) => write!(f, "above {} up to {}", n(lo), n(hi)),
+                (false, false) => write!(f, "above {} and below {}", n(lo), n(hi)),
+            },
             (Some(lo), None) if lo.inclusive => write!(f, "{} and above", n(lo)),
             (Some(lo), None) => write!(f, "above {}", n(lo)),
             (None, Some(hi)) if hi.inclusive => write!(f, "{} and below", n(hi)),
@@ -418,8 +415,9 @@ mod tests {
     fn display_reads_like_the_language() {
         assert_eq!(
             Interval::from_below(d("6"), d("12")).to_string(),
-            "from 6 below 12"
+            "6 up to but not including 12"
         );
+        assert_eq!(Interval::closed(d("1.50"), d("2")).to_string(), "1.5 to 2");
         assert_eq!(Interval::point(d("3")).to_string(), "3");
         assert_eq!(Interval::at_or_above(d("3")).to_string(), "3 and above");
     }

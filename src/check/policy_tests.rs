@@ -1,7 +1,7 @@
 //! The policy's own `test` blocks: they must name real indicators, rules, tiers and consequences
 //! with values of the right kind, so that `rubric test` only fails for real reasons.
 
-use super::err::{duplicate, duplicate_clause, CheckError};
+use super::err::{duplicate_clause, CheckError};
 use super::model::*;
 use super::Checker;
 use crate::diagnostics::Code;
@@ -15,7 +15,18 @@ impl Checker<'_> {
         for test in self.model.tests.clone() {
             if let Some(first) = titles.get(&test.name.node) {
                 let first = *first;
-                self.report(duplicate("test", &test.name.node, test.name.span, first));
+                self.report(
+                    CheckError::new(
+                        Code::DuplicateName,
+                        test.name.span,
+                        format!("two tests have the title \"{}\"", test.name.node),
+                        "second test with this title",
+                    )
+                    .with_secondary(first, "first test with this title")
+                    .with_help(
+                        "give each test its own title, so that a failure points at one test",
+                    ),
+                );
             } else {
                 titles.insert(test.name.node.clone(), test.name.span);
             }

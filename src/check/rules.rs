@@ -358,7 +358,7 @@ impl<'a> Checker<'a> {
                         CheckError::new(
                             Code::InvalidRange,
                             value.span,
-                            format!("the bin `{iv}` contains no value"),
+                            format!("the bin `{}` contains no value", value_text(value)),
                             "empty bin",
                         )
                         .with_help("write the lower end first"),
@@ -404,7 +404,7 @@ impl<'a> Checker<'a> {
                 .gaps
                 .iter()
                 .take(3)
-                .map(|g| format!("`{g}`"))
+                .map(|g| g.to_string())
                 .collect();
             let more = if coverage.gaps.len() > 3 {
                 " (and more)"
@@ -416,8 +416,13 @@ impl<'a> Checker<'a> {
                     Code::BinsNotExhaustive,
                     subject.span,
                     format!(
-                        "bins of scorecard `{}` do not cover {}{more}",
+                        "bins of scorecard `{}` do not cover {} {}{more}",
                         decl.name.node,
+                        if coverage.gaps.len() == 1 && coverage.gaps.iter().all(|g| g.lo == g.hi) {
+                            "the value"
+                        } else {
+                            "the values"
+                        },
                         crate::text::join_and(&gaps)
                     ),
                     "some values of this fall in no bin",
@@ -684,5 +689,20 @@ impl<'a> Checker<'a> {
                 .with_help("add an `otherwise => …` bin for the texts not listed"),
             );
         }
+    }
+}
+
+/// A bin's values as the drafter wrote them.
+fn value_text(value: &crate::span::Node<ast::Interval>) -> String {
+    let bound = |b: &Bound| match b {
+        Bound::Number(n) => n.node.to_string(),
+        Bound::Param(p) => p.node.clone(),
+    };
+    match &value.node {
+        ast::Interval::Between(a, b) => format!("{} to {}", bound(a), bound(b)),
+        ast::Interval::FromBelow(a, b) => format!("from {} below {}", bound(a), bound(b)),
+        ast::Interval::Below(b) => format!("below {}", bound(b)),
+        ast::Interval::AtOrAbove(a) => format!("at {} and above", bound(a)),
+        ast::Interval::Exactly(_) => "this value".to_string(),
     }
 }

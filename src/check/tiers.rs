@@ -6,6 +6,7 @@ use super::intervals::{sweep, Interval};
 use super::Checker;
 use crate::diagnostics::Code;
 use crate::syntax::ast;
+use rust_decimal::Decimal;
 
 impl Checker<'_> {
     pub(super) fn tiers(&mut self) {
@@ -38,7 +39,7 @@ impl Checker<'_> {
                     CheckError::new(
                         Code::InvalidRange,
                         decl.bounds.span,
-                        format!("tier `{}` covers no score: `{band}`", decl.name.node),
+                        format!("tier `{}` covers no score: its lower bound is not below its upper bound", decl.name.node),
                         "empty band",
                     )
                     .with_help("write the lower bound first"),
@@ -100,7 +101,12 @@ impl Checker<'_> {
                     _ => false,
                 })
                 .min_by(|(_, a), (_, b)| a.lo.map(|e| e.value).cmp(&b.lo.map(|e| e.value)));
-            let (anchor, label) = match above.or(bands.last()) {
+            let highest = bands.iter().max_by(|(_, a), (_, b)| {
+                a.hi.map(|e| e.value)
+                    .unwrap_or(Decimal::MAX)
+                    .cmp(&b.hi.map(|e| e.value).unwrap_or(Decimal::MAX))
+            });
+            let (anchor, label) = match above.or(highest) {
                 Some((i, _)) => {
                     let decl = self.model.tiers.get(*i).map(|t| t.decl);
                     let label = if above.is_some() {

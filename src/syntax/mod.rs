@@ -100,7 +100,7 @@ fn suggestion(found: &str, keywords: &[&str], positives: &[Rule]) -> Option<Stri
     let best = keywords
         .iter()
         .map(|k| (strsim::levenshtein(found, k), *k))
-        .filter(|(d, k)| *d <= 2 && *d < k.len())
+        .filter(|(d, k)| *d <= if k.len() <= 4 { 1 } else { 2 })
         .min();
     if let Some((_, keyword)) = best {
         return Some(format!("did you mean `{keyword}`?"));

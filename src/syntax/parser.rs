@@ -176,9 +176,12 @@ pub(super) struct Builder {
 }
 
 impl Builder {
+    /// The pair's span without the white space and comments pest leaves at its end (it skips
+    /// them before trying an optional part that then does not match).
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        let trimmed = trim_trailing_trivia(pair.as_str());
+        Span::new(self.file, s.start(), s.start() + trimmed.len())
     }
 
     pub fn file(&self, pair: Pair<'_, Rule>) -> Result<PolicyFile> {
@@ -252,6 +255,7 @@ impl Builder {
                                 "too many decimal places",
                                 "at most 10 decimal places",
                             )
+                            .with_help("scores can be rounded to between 0 and 10 decimal places")
                         })?;
                     let mode = ic.next_if(Rule::rounding_mode).map(|m| {
                         let mode_span = self.span(&m);
@@ -1029,11 +1033,43 @@ impl Builder {
     }
 }
 
+/// `text` without trailing white space and `//` comments.
+fn trim_trailing_trivia(text: &str) -> &str {
+    let mut text = text.trim_end();
+    loop {
+        let line_start = text.rfind('\n').map_or(0, |i| i + 1);
+        let line = text.get(line_start..).unwrap_or("");
+        match comment_start(line) {
+            Some(offset) => text = text.get(..line_start + offset).unwrap_or("").trim_end(),
+            None => return text,
+        }
+    }
+}
+
+/// Where a `//` comment starts on a line, ignoring `//` inside quoted text.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut in_text = false;
+    let mut escaped = false;
+    let bytes = line.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' if in_text => escaped = true,
+            b'"' => in_text = !in_text,
+            b'/' if !in_text && bytes.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
 pub fn days_in_month(year: u16, month: u16) -> u16 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        _ if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
+        _ if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         _ => 28,
     }
 }
