@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod source;
 pub mod span;
 pub mod syntax;
+pub mod testing;
 pub mod text;
 
 pub use check::check;

@@ -42,8 +42,7 @@ fn phrase(rule: Rule) -> Option<Phrase> {
         | Rule::lparen
         | Rule::K_IF
         | Rule::K_NOT
-        | Rule::call
-        | Rule::applies => Value,
+        | Rule::named => Value,
         Rule::bool_lit | Rule::K_YES | Rule::K_NO | Rule::K_TRUE | Rule::K_FALSE => {
             Word("`yes` or `no`")
         }

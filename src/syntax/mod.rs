@@ -258,3 +258,48 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod reserved_words {
+    use super::*;
+
+    /// The reserved-word list in the grammar: every word is refused as a name, a name that merely
+    /// starts with one is accepted, and every keyword used in an expression or rule body is listed.
+    #[test]
+    fn reserved_words_are_refused_as_names_and_prefixes_are_not() {
+        let grammar = include_str!("../../grammar/rubric.pest");
+        let start = grammar.find("reserved = @{").unwrap();
+        let body = &grammar[start..start + grammar[start..].find('}').unwrap()];
+        let words: Vec<&str> = body.split('"').skip(1).step_by(2).collect();
+        assert!(words.len() > 40);
+        for word in &words {
+            assert!(
+                parse(FileId(0), &format!("indicator {word}: count")).is_err(),
+                "{word}"
+            );
+            assert!(
+                parse(FileId(0), &format!("indicator {word}x: count")).is_ok(),
+                "{word}x"
+            );
+            assert!(
+                parse(FileId(0), &format!("indicator x{word}: count")).is_ok(),
+                "x{word}"
+            );
+        }
+        for keyword in [
+            "when",
+            "add",
+            "deduct",
+            "and",
+            "or",
+            "not",
+            "in",
+            "is",
+            "applies",
+            "missing",
+            "otherwise",
+        ] {
+            assert!(words.contains(&keyword), "{keyword} must be reserved");
+        }
+    }
+}

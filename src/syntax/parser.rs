@@ -818,21 +818,30 @@ impl Builder {
                 Node::new(ExprKind::Name(pair.as_str().to_string()), span),
                 1,
             ),
-            Rule::applies => {
-                let name = self.ident(Children::of(pair).next());
-                (Node::new(ExprKind::Applies(name), span), 1)
-            }
-            Rule::call => {
+            Rule::named => {
                 let mut c = Children::of(pair);
-                let func = self.ident(c.next());
-                let mut args = Vec::new();
-                let mut depth = 0;
-                for arg in c.rest() {
-                    let (arg, d) = self.expr_depth(arg)?;
-                    depth = depth.max(d);
-                    args.push(arg);
+                let name_pair = c.next();
+                let applies = c.has(Rule::K_APPLIES);
+                match c.next_if(Rule::call_args) {
+                    Some(args_pair) => {
+                        let func = self.ident(name_pair);
+                        let mut args = Vec::new();
+                        let mut depth = 0;
+                        for arg in Children::of(args_pair).rest() {
+                            let (arg, d) = self.expr_depth(arg)?;
+                            depth = depth.max(d);
+                            args.push(arg);
+                        }
+                        (Node::new(ExprKind::Call { func, args }, span), depth + 1)
+                    }
+                    None if applies => {
+                        (Node::new(ExprKind::Applies(self.ident(name_pair)), span), 1)
+                    }
+                    None => (
+                        Node::new(ExprKind::Name(name_pair.as_str().to_string()), span),
+                        1,
+                    ),
                 }
-                (Node::new(ExprKind::Call { func, args }, span), depth + 1)
             }
             // Parenthesised expressions reach here as `expr`; anything else is a grammar change
             // this walker has not caught up with.

@@ -1,0 +1,136 @@
+//! The command-line contract that deployment tooling relies on: exit codes, output formats, and
+//! that every diagnostic code is documented and demonstrated.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn rubric(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rubric"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the rubric binary runs")
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().unwrap_or(-1)
+}
+
+fn files_in(dir: &str) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rubric"))
+        .map(|p| format!("{dir}/{}", p.file_name().unwrap().to_string_lossy()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn shipped_examples_are_clean_even_with_warnings_denied() {
+    for file in files_in("examples") {
+        let out = rubric(&["check", "--deny-warnings", &file]);
+        assert_eq!(
+            code(&out),
+            0,
+            "{file}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn broken_examples_fail_with_located_coded_errors() {
+    let files = files_in("examples/broken");
+    assert!(!files.is_empty());
+    for file in files {
+        let out = rubric(&["check", &file]);
+        assert_eq!(code(&out), 1, "{file}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("error[E"),
+            "{file}: no coded error in {stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("{file}:")),
+            "{file}: no location in {stderr}"
+        );
+    }
+}
+
+#[test]
+fn warnings_fail_only_when_denied() {
+    let file = "tests/ui/W0900_unused_indicator.rubric";
+    assert_eq!(code(&rubric(&["check", file])), 0);
+    assert_eq!(code(&rubric(&["check", "--deny-warnings", file])), 1);
+}
+
+#[test]
+fn unreadable_input_and_bad_usage_exit_2() {
+    assert_eq!(code(&rubric(&["check", "no/such/file.rubric"])), 2);
+    assert_eq!(code(&rubric(&["check"])), 2);
+    assert_eq!(code(&rubric(&["frobnicate"])), 2);
+    assert_eq!(code(&rubric(&["explain", "E9999"])), 2);
+}
+
+#[test]
+fn json_output_is_machine_readable() {
+    let out = rubric(&[
+        "check",
+        "--format",
+        "json",
+        "examples/broken/02_unknown_names.rubric",
+    ]);
+    assert_eq!(code(&out), 1);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["errors"].as_u64().unwrap() >= 1);
+    let first = &json["diagnostics"][0];
+    for field in [
+        "severity", "code", "message", "file", "line", "column", "labels",
+    ] {
+        assert!(!first[field].is_null(), "missing {field} in {first}");
+    }
+    assert!(first["labels"][0]["primary"].as_bool().unwrap());
+}
+
+#[test]
+fn every_code_is_explained_and_has_a_ui_fixture() {
+    let fixtures = files_in("tests/ui");
+    let list = rubric(&["explain", "--list"]);
+    assert_eq!(code(&list), 0);
+    let listing = String::from_utf8_lossy(&list.stdout);
+    let codes: Vec<&str> = listing
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(codes.len() >= 30, "{listing}");
+    for c in codes {
+        let out = rubric(&["explain", c]);
+        assert_eq!(code(&out), 0, "{c}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Example"), "{c}: explanation has no example");
+        assert!(!text.contains("PLACEHOLDER"), "{c}");
+        assert!(
+            fixtures
+                .iter()
+                .any(|f| f.starts_with(&format!("tests/ui/{c}_"))),
+            "{c} has no ui fixture"
+        );
+    }
+}
+
+#[test]
+fn help_shows_examples() {
+    let out = rubric(&["check", "--help"]);
+    assert_eq!(code(&out), 0);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Examples:"));
+}
