@@ -10,6 +10,7 @@ mod err;
 mod expected;
 mod grammar;
 mod parser;
+pub mod print;
 
 pub use depth::MAX_NESTING;
 pub use err::SyntaxError;

@@ -1,0 +1,1200 @@
+//! The canonical pretty-printer: turns a [`PolicyFile`] back into Rubric source text.
+//!
+//! Every tree has exactly one printed form: two-space indentation inside blocks, one clause per
+//! line, `///` documentation before its declaration, texts re-escaped, numbers exactly as their
+//! decimal value, `yes`/`no` for booleans, and only the parentheses that the grammar's precedence
+//! requires. Declarations and clauses keep their order (repeated clauses too, so that the checker
+//! still sees them). Ordinary `//` comments are not part of the tree, so they are not printed.
+//!
+//! The promise, checked for every example and fixture by `tests/fixtures/roundtrip.rs`: for every
+//! file `f` that parses, `parse(print(parse(f)))` is `parse(f)` up to spans, and printing is
+//! idempotent. Formatters and tools that rewrite policies build on this.
+
+use super::ast::*;
+
+/// Prints a whole policy file in canonical form. The text ends with a line break unless the file
+/// has no declarations at all.
+pub fn print(file: &PolicyFile) -> String {
+    let mut p = Printer::default();
+    let mut previous: Option<&Item> = None;
+    for item in &file.items {
+        if let Some(prev) = previous {
+            if !runs_on(prev, item) {
+                p.out.push('\n');
+            }
+        }
+        p.item(item);
+        previous = Some(item);
+    }
+    p.out
+}
+
+/// One-line declarations of the same kind (indicators, params, lets, tiers) are printed as a run
+/// without blank lines between them; everything else is separated by a blank line.
+fn runs_on(previous: &Item, next: &Item) -> bool {
+    matches!(
+        (previous, next),
+        (Item::Indicator(_), Item::Indicator(_))
+            | (Item::Param(_), Item::Param(_))
+            | (Item::Let(_), Item::Let(_))
+            | (Item::Tier(_), Item::Tier(_))
+    )
+}
+
+/// The line width that indicator declarations are wrapped to (other lines are never broken).
+const WIDTH: usize = 100;
+
+#[derive(Default)]
+struct Printer {
+    out: String,
+    /// Current block depth; each level is two spaces.
+    indent: usize,
+}
+
+impl Printer {
+    fn line(&mut self, text: &str) {
+        for _ in 0..self.indent {
+            self.out.push_str("  ");
+        }
+        self.out.push_str(text);
+        self.out.push('\n');
+    }
+
+    fn docs(&mut self, docs: &Docs) {
+        for doc in docs {
+            if doc.is_empty() {
+                self.line("///");
+            } else {
+                self.line(&format!("/// {doc}"));
+            }
+        }
+    }
+
+    /// `head {`, the body one level deeper, `}`; an empty body is printed as `head {}`.
+    fn block(&mut self, head: &str, empty: bool, body: impl FnOnce(&mut Self)) {
+        if empty {
+            self.line(&format!("{head} {{}}"));
+            return;
+        }
+        self.line(&format!("{head} {{"));
+        self.indent += 1;
+        body(self);
+        self.indent -= 1;
+        self.line("}");
+    }
+
+    fn item(&mut self, item: &Item) {
+        match item {
+            Item::Policy(x) => self.policy(x),
+            Item::Indicator(x) => self.indicator(x),
+            Item::Param(x) => self.param(x),
+            Item::Let(x) => self.let_decl(x),
+            Item::Rule(x) => self.rule(x),
+            Item::Group(x) => self.group(x),
+            Item::Tier(x) => self.tier(x),
+            Item::Consequence(x) => self.consequence(x),
+            Item::Test(x) => self.test(x),
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Header
+
+    fn policy(&mut self, policy: &PolicyHeader) {
+        self.docs(&policy.docs);
+        let head = format!("policy {}", text(&policy.name));
+        self.block(&head, policy.items.is_empty(), |p| {
+            for item in &policy.items {
+                p.line(&header_item(item));
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Indicators, params, derived values
+
+    /// An indicator on one line; options that would run past [`WIDTH`] continue on the next
+    /// lines, indented.
+    fn indicator(&mut self, indicator: &Indicator) {
+        self.docs(&indicator.docs);
+        let mut line = format!(
+            "indicator {}: {}",
+            indicator.name.node,
+            indicator_type(&indicator.ty)
+        );
+        for option in &indicator.options {
+            let option = indicator_option(option);
+            let width = 2 * self.indent + line.chars().count() + 2 + option.chars().count();
+            if width > WIDTH {
+                line.push(',');
+                self.line(&line);
+                line = format!("  {option}");
+            } else {
+                line.push_str(", ");
+                line.push_str(&option);
+            }
+        }
+        self.line(&line);
+    }
+
+    fn param(&mut self, param: &Param) {
+        self.docs(&param.docs);
+        let mut line = format!("param {} = {}", param.name.node, number(&param.value));
+        if let Some(unit) = &param.unit {
+            line.push(' ');
+            line.push_str(&unit.node);
+        }
+        self.line(&line);
+    }
+
+    fn let_decl(&mut self, decl: &Let) {
+        self.docs(&decl.docs);
+        self.line(&format!("let {} = {}", decl.name.node, expr(&decl.value)));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Rules and groups
+
+    fn rule(&mut self, rule: &Rule) {
+        self.docs(&rule.docs);
+        let mut head = format!("rule {}", rule.name.node);
+        if let Some(title) = &rule.title {
+            head.push(' ');
+            head.push_str(&text(title));
+        }
+        if let Some(by) = &rule.by {
+            head.push_str(" by ");
+            head.push_str(&by.node);
+        }
+        // Bin arrows are aligned within one rule.
+        let width = rule
+            .items
+            .iter()
+            .filter_map(|item| match &item.node {
+                RuleItem::Bin(bin) => Some(bin_pattern(&bin.pattern).chars().count()),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        self.block(&head, rule.items.is_empty(), |p| {
+            for item in &rule.items {
+                p.line(&rule_item(item, width));
+            }
+        });
+    }
+
+    fn group(&mut self, group: &Group) {
+        self.docs(&group.docs);
+        let mut head = format!("group {}", group.name.node);
+        if let Some(title) = &group.title {
+            head.push(' ');
+            head.push_str(&text(title));
+        }
+        if let Some(weight) = &group.weight {
+            head.push_str(" weight ");
+            head.push_str(&expr(weight));
+        }
+        self.block(&head, group.rules.is_empty(), |p| {
+            for (i, rule) in group.rules.iter().enumerate() {
+                if i > 0 {
+                    p.out.push('\n');
+                }
+                p.rule(rule);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Tiers and consequences
+
+    fn tier(&mut self, tier: &Tier) {
+        self.docs(&tier.docs);
+        let mut line = format!("tier {}", tier.name.node);
+        if let Some(title) = &tier.title {
+            line.push(' ');
+            line.push_str(&text(title));
+        }
+        line.push(' ');
+        line.push_str(&interval(&tier.bounds));
+        self.line(&line);
+    }
+
+    fn consequence(&mut self, consequence: &Consequence) {
+        self.docs(&consequence.docs);
+        let mut head = format!("consequence {}", consequence.name.node);
+        if let Some(title) = &consequence.title {
+            head.push(' ');
+            head.push_str(&text(title));
+        }
+        self.block(&head, consequence.items.is_empty(), |p| {
+            let mut items = consequence.items.iter().peekable();
+            while let Some(item) = items.next() {
+                let mut line = consequence_item(item);
+                // `when x` followed by `is a sanction` would read as `when x is a`, then fail at
+                // `sanction`; a comma (which the grammar allows between items) ends the condition.
+                if let ConsequenceItem::When(condition) = &item.node {
+                    let next_is_kind = items
+                        .peek()
+                        .is_some_and(|next| matches!(next.node, ConsequenceItem::Kind(_)));
+                    if next_is_kind && ends_open(condition, Prec::If) {
+                        line.push(',');
+                    }
+                }
+                p.line(&line);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Tests
+
+    fn test(&mut self, test: &Test) {
+        self.docs(&test.docs);
+        let head = format!("test {}", text(&test.name));
+        self.block(&head, test.items.is_empty(), |p| {
+            for item in &test.items {
+                p.line(&test_item(item));
+            }
+        });
+    }
+}
+
+// -------------------------------------------------------------------------------------------------
+// Clauses
+
+fn header_item(item: &HeaderItem) -> String {
+    match item {
+        HeaderItem::Version(v) => format!("version {}", text(v)),
+        HeaderItem::Effective(date) => format!("effective {}", date.node),
+        HeaderItem::Scale { min, max, start } => {
+            let mut line = format!("score {} to {}", number(min), number(max));
+            if let Some(start) = start {
+                line.push_str(" starting at ");
+                line.push_str(&number(start));
+            }
+            line
+        }
+        HeaderItem::Rounding { decimals, mode } => {
+            let mut line = format!("round to {} decimals", decimals.node);
+            if let Some(mode) = mode {
+                line.push_str(", ");
+                line.push_str(mode.node.words());
+            }
+            line
+        }
+    }
+}
+
+fn indicator_type(ty: &IndicatorType) -> String {
+    let with_range = |word: &str, range: &Option<Range>| match range {
+        Some(r) => format!("{word} {} to {}", number(&r.min), number(&r.max)),
+        None => word.to_string(),
+    };
+    match ty {
+        IndicatorType::Boolean => "boolean".to_string(),
+        IndicatorType::Count(r) => with_range("count", r),
+        IndicatorType::Integer(r) => with_range("integer", r),
+        IndicatorType::Decimal(r) => with_range("decimal", r),
+        IndicatorType::Enum(members) => {
+            let names: Vec<&str> = members.iter().map(|m| m.node.as_str()).collect();
+            format!("one of [{}]", names.join(", "))
+        }
+        IndicatorType::Text => "text".to_string(),
+    }
+}
+
+fn indicator_option(option: &IndicatorOption) -> String {
+    match option {
+        IndicatorOption::Unit(t) => format!("unit {}", text(t)),
+        IndicatorOption::Source(t) => format!("source {}", text(t)),
+        IndicatorOption::Protected => "protected".to_string(),
+        IndicatorOption::Required => "required".to_string(),
+        IndicatorOption::MissingMeans(value) => format!("missing means {}", literal(value)),
+        IndicatorOption::MissingUnknown => "missing means unknown".to_string(),
+        IndicatorOption::Direction(Direction::HigherIsWorse) => "higher is worse".to_string(),
+        IndicatorOption::Direction(Direction::HigherIsBetter) => "higher is better".to_string(),
+    }
+}
+
+/// One rule clause; `width` is the width to which bin patterns are padded.
+fn rule_item(item: &RuleItem, width: usize) -> String {
+    match item {
+        RuleItem::When(condition) => format!("when {}", expr(condition)),
+        RuleItem::Effect(effect) => {
+            let mut line = format!("{} {}", verb(effect.verb.node), expr(&effect.amount));
+            if let Some(per) = &effect.per {
+                line.push_str(" per ");
+                line.push_str(&expr(per));
+            }
+            for cap in &effect.caps {
+                line.push_str(match cap.kind {
+                    CapKind::AtMost => ", at most ",
+                    CapKind::AtLeast => ", at least ",
+                });
+                line.push_str(&expr(&cap.value));
+            }
+            line
+        }
+        RuleItem::Bin(bin) => format!(
+            "{:<width$} => {} {}",
+            bin_pattern(&bin.pattern),
+            verb(bin.verb.node),
+            expr(&bin.amount)
+        ),
+        RuleItem::Basis(t) => format!("basis {}", text(t)),
+        RuleItem::Reason(t) => format!("reason {}", text(t)),
+        RuleItem::Baseline(n) => format!("baseline {}", number(n)),
+    }
+}
+
+fn verb(verb: Verb) -> &'static str {
+    match verb {
+        Verb::Add => "add",
+        Verb::Deduct => "deduct",
+    }
+}
+
+fn bin_pattern(pattern: &BinPattern) -> String {
+    match pattern {
+        BinPattern::Missing => "missing".to_string(),
+        BinPattern::Otherwise => "otherwise".to_string(),
+        BinPattern::Values(values) => {
+            let parts: Vec<String> = values.iter().map(|v| interval(v)).collect();
+            parts.join(", ")
+        }
+    }
+}
+
+fn interval(interval: &Interval) -> String {
+    match interval {
+        Interval::Exactly(value) => literal(value),
+        Interval::Between(from, to) => format!("{} to {}", bound(from), bound(to)),
+        Interval::FromBelow(from, to) => format!("from {} below {}", bound(from), bound(to)),
+        Interval::Below(to) => format!("below {}", bound(to)),
+        Interval::AtOrAbove(from) => format!("at {} and above", bound(from)),
+    }
+}
+
+fn bound(bound: &Bound) -> String {
+    match bound {
+        Bound::Number(n) => number(n),
+        Bound::Param(name) => name.node.clone(),
+    }
+}
+
+fn consequence_item(item: &ConsequenceItem) -> String {
+    match item {
+        ConsequenceItem::Kind(ConsequenceKind::Sanction) => "is a sanction".to_string(),
+        ConsequenceItem::Kind(ConsequenceKind::Benefit) => "is a benefit".to_string(),
+        ConsequenceItem::When(condition) => format!("when {}", expr(condition)),
+        ConsequenceItem::Lasts(Lasts::For(duration)) => format!("lasts {duration}"),
+        ConsequenceItem::Lasts(Lasts::Indefinitely(why)) => {
+            format!("lasts indefinitely because {}", text(why))
+        }
+        ConsequenceItem::Notice(duration) => format!("notice {duration}"),
+        ConsequenceItem::Appeal(t) => format!("appeal {}", text(t)),
+        ConsequenceItem::Basis(t) => format!("basis {}", text(t)),
+    }
+}
+
+fn test_item(item: &TestItem) -> String {
+    match item {
+        TestItem::Given(givens) => {
+            let parts: Vec<String> = givens
+                .iter()
+                .map(|g| match &g.value {
+                    Some(value) => format!("{} = {}", g.name.node, literal(value)),
+                    None => format!("{} = missing", g.name.node),
+                })
+                .collect();
+            format!("given {}", parts.join(", "))
+        }
+        TestItem::Expect(expectations) => {
+            let parts: Vec<String> = expectations
+                .iter()
+                .map(|e| match &e.node {
+                    Expectation::Equals(target, value) => {
+                        let target = match target {
+                            ExpectTarget::Score(_) => "score",
+                            ExpectTarget::Tier(_) => "tier",
+                            ExpectTarget::Name(name) => name.node.as_str(),
+                        };
+                        format!("{target} = {}", literal(value))
+                    }
+                    Expectation::Present(name) => name.node.clone(),
+                    Expectation::Absent(name) => format!("no {}", name.node),
+                })
+                .collect();
+            format!("expect {}", parts.join(", "))
+        }
+    }
+}
+
+// -------------------------------------------------------------------------------------------------
+// Tokens
+
+fn number(n: &Number) -> String {
+    n.node.to_string()
+}
+
+fn literal(value: &Literal) -> String {
+    match value {
+        Literal::Number(n) => number(n),
+        Literal::Text(t) => text(t),
+        Literal::Bool(b) => yes_no(b.node).to_string(),
+        Literal::Name(name) => name.node.clone(),
+    }
+}
+
+fn yes_no(value: bool) -> &'static str {
+    if value {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+fn text(t: &Text) -> String {
+    quote(&t.node)
+}
+
+/// A quoted text with `"`, `\`, line breaks and tabs escaped (the only escapes the language has).
+fn quote(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len() + 2);
+    out.push('"');
+    for ch in raw.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            other => out.push(other),
+        }
+    }
+    out.push('"');
+    out
+}
+
+// -------------------------------------------------------------------------------------------------
+// Expressions
+
+/// How tightly an expression binds, loosest first, following the grammar's layers
+/// (`expr`, `or_expr`, `and_expr`, `not_expr`, `cmp_expr`, `sum`, `product`, `unary`, `primary`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Prec {
+    If,
+    Or,
+    And,
+    Not,
+    Compare,
+    Sum,
+    Product,
+    Unary,
+    Primary,
+}
+
+fn prec(e: &ExprKind) -> Prec {
+    match e {
+        ExprKind::If {
+            branches,
+            otherwise,
+        } => {
+            if branches.is_empty() {
+                prec(&otherwise.node)
+            } else {
+                Prec::If
+            }
+        }
+        ExprKind::Binary(op, _, _) => match op {
+            BinaryOp::Or => Prec::Or,
+            BinaryOp::And => Prec::And,
+            BinaryOp::Add | BinaryOp::Sub => Prec::Sum,
+            BinaryOp::Mul | BinaryOp::Div => Prec::Product,
+            BinaryOp::Eq
+            | BinaryOp::Ne
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge => Prec::Compare,
+        },
+        ExprKind::Unary(UnaryOp::Not, _) => Prec::Not,
+        ExprKind::Unary(UnaryOp::Neg, _) => Prec::Unary,
+        ExprKind::In { .. } | ExprKind::IsMissing { .. } => Prec::Compare,
+        // The parser never builds a negative literal (`-5` is a negation), but a tree built
+        // elsewhere may; it prints with its sign, which binds like a negation.
+        ExprKind::Number(n) if n.is_sign_negative() => Prec::Unary,
+        ExprKind::Number(_)
+        | ExprKind::Text(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Name(_)
+        | ExprKind::Score
+        | ExprKind::Tier
+        | ExprKind::Call { .. }
+        | ExprKind::Applies(_) => Prec::Primary,
+    }
+}
+
+/// The layers that the left and right operands of `op` must come from to be read back as
+/// written: chains are left-associative and comparisons do not chain.
+fn operand_precs(op: BinaryOp) -> (Prec, Prec) {
+    match op {
+        BinaryOp::Or => (Prec::Or, Prec::And),
+        BinaryOp::And => (Prec::And, Prec::Not),
+        BinaryOp::Add | BinaryOp::Sub => (Prec::Sum, Prec::Product),
+        BinaryOp::Mul | BinaryOp::Div => (Prec::Product, Prec::Unary),
+        BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
+            (Prec::Sum, Prec::Sum)
+        }
+    }
+}
+
+/// An expression at the top of a clause, where anything (even `if`) may stand unbracketed.
+fn expr(e: &Expr) -> String {
+    let mut out = String::new();
+    write_expr(&mut out, e, Prec::If);
+    out
+}
+
+/// Writes `e` where the grammar expects layer `min` or tighter, bracketing it if it is looser.
+fn write_expr(out: &mut String, e: &Expr, min: Prec) {
+    let bracket = prec(&e.node) < min;
+    if bracket {
+        out.push('(');
+    }
+    match &e.node {
+        ExprKind::Number(n) => out.push_str(&n.to_string()),
+        ExprKind::Text(t) => out.push_str(&quote(t)),
+        ExprKind::Bool(b) => out.push_str(yes_no(*b)),
+        ExprKind::Name(name) => out.push_str(name),
+        ExprKind::Score => out.push_str("score"),
+        ExprKind::Tier => out.push_str("tier"),
+        ExprKind::Unary(UnaryOp::Neg, operand) => {
+            out.push('-');
+            write_expr(out, operand, Prec::Unary);
+        }
+        ExprKind::Unary(UnaryOp::Not, operand) => {
+            // `not` covers a whole comparison: `not a = b` is `not (a = b)`.
+            out.push_str("not ");
+            write_expr(out, operand, Prec::Not);
+        }
+        ExprKind::Binary(op, lhs, rhs) => {
+            let (left, right) = operand_precs(*op);
+            write_expr(out, lhs, left);
+            out.push(' ');
+            out.push_str(op.symbol());
+            out.push(' ');
+            write_expr(out, rhs, right);
+        }
+        ExprKind::In {
+            value,
+            set,
+            negated,
+        } => {
+            write_expr(out, value, Prec::Sum);
+            out.push_str(if *negated { " not in [" } else { " in [" });
+            write_list(out, set);
+            out.push(']');
+        }
+        ExprKind::IsMissing { value, negated } => {
+            write_expr(out, value, Prec::Sum);
+            out.push_str(if *negated {
+                " is not missing"
+            } else {
+                " is missing"
+            });
+        }
+        ExprKind::Call { func, args } => {
+            out.push_str(&func.node);
+            out.push('(');
+            write_list(out, args);
+            out.push(')');
+        }
+        ExprKind::If {
+            branches,
+            otherwise,
+        } => {
+            for (i, (condition, value)) in branches.iter().enumerate() {
+                out.push_str(if i == 0 { "if " } else { " else if " });
+                write_expr(out, condition, Prec::If);
+                out.push_str(" then ");
+                write_expr(out, value, Prec::If);
+            }
+            if branches.is_empty() {
+                write_expr(out, otherwise, min);
+            } else {
+                // An unbracketed `if` after the final `else` would be read as one more
+                // `else if` branch of this `if`.
+                out.push_str(" else ");
+                write_expr(out, otherwise, Prec::Or);
+            }
+        }
+        ExprKind::Applies(rule) => {
+            out.push_str(&rule.node);
+            out.push_str(" applies");
+        }
+    }
+    if bracket {
+        out.push(')');
+    }
+}
+
+/// Comma-separated expressions, each a whole expression (as in call arguments and `in` sets).
+fn write_list(out: &mut String, items: &[Expr]) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        write_expr(out, item, Prec::If);
+    }
+}
+
+/// Whether the printed form of `e` (written where layer `min` is expected) ends in a value that a
+/// following `is …` would extend into a comparison.
+fn ends_open(e: &Expr, min: Prec) -> bool {
+    if prec(&e.node) < min {
+        return true; // bracketed: a primary
+    }
+    match &e.node {
+        ExprKind::If {
+            branches,
+            otherwise,
+        } => {
+            if branches.is_empty() {
+                ends_open(otherwise, min)
+            } else {
+                ends_open(otherwise, Prec::Or)
+            }
+        }
+        ExprKind::Binary(op, _, rhs) if op.is_logical() => ends_open(rhs, operand_precs(*op).1),
+        ExprKind::Binary(op, _, _) if op.is_comparison() => false,
+        ExprKind::In { .. } | ExprKind::IsMissing { .. } => false,
+        ExprKind::Unary(UnaryOp::Not, operand) => ends_open(operand, Prec::Not),
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::{FileId, Node, Span};
+    use crate::syntax::parse;
+    use rust_decimal::Decimal;
+
+    /// `file` with the spans that equality does not already ignore set to zero: declarations and
+    /// `score`/`tier` expectation targets keep a bare `Span` (not a `Node`), which `==` compares.
+    fn without_spans(file: &PolicyFile) -> PolicyFile {
+        let none = Span::default();
+        let mut file = file.clone();
+        for item in &mut file.items {
+            match item {
+                Item::Policy(x) => x.span = none,
+                Item::Indicator(x) => x.span = none,
+                Item::Param(x) => x.span = none,
+                Item::Let(x) => x.span = none,
+                Item::Rule(x) => x.span = none,
+                Item::Group(x) => {
+                    x.span = none;
+                    for rule in &mut x.rules {
+                        rule.span = none;
+                    }
+                }
+                Item::Tier(x) => x.span = none,
+                Item::Consequence(x) => x.span = none,
+                Item::Test(x) => {
+                    x.span = none;
+                    for test_item in &mut x.items {
+                        if let TestItem::Expect(expectations) = &mut test_item.node {
+                            for e in expectations {
+                                if let Expectation::Equals(
+                                    ExpectTarget::Score(s) | ExpectTarget::Tier(s),
+                                    _,
+                                ) = &mut e.node
+                                {
+                                    *s = none;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        file
+    }
+
+    fn parsed(text: &str) -> PolicyFile {
+        match parse(FileId(0), text) {
+            Ok(file) => file,
+            Err(e) => panic!("does not parse: {}\n{text}", e.message),
+        }
+    }
+
+    /// Parses `text`, prints it, and checks the round trip and idempotence; returns the printout.
+    fn round_trip(text: &str) -> String {
+        let ast = parsed(text);
+        let printed = print(&ast);
+        let again = parsed(&printed);
+        assert_eq!(
+            without_spans(&again),
+            without_spans(&ast),
+            "the printout reads back differently:\n{printed}"
+        );
+        assert_eq!(print(&again), printed, "printing is not idempotent");
+        printed
+    }
+
+    /// The canonical form of the expression in `let x = <text>`.
+    fn canonical(text: &str) -> String {
+        let printed = round_trip(&format!("let x = {text}"));
+        printed
+            .strip_prefix("let x = ")
+            .and_then(|s| s.strip_suffix('\n'))
+            .unwrap_or_else(|| panic!("unexpected printout: {printed}"))
+            .to_string()
+    }
+
+    #[test]
+    fn arithmetic_keeps_only_needed_brackets() {
+        for (text, expected) in [
+            ("(a + b) * c", "(a + b) * c"),
+            ("a + (b * c)", "a + b * c"),
+            ("((a + b)) + c", "a + b + c"),
+            ("a + (b + c)", "a + (b + c)"),
+            ("a - (b - c)", "a - (b - c)"),
+            ("(a - b) - c", "a - b - c"),
+            ("a / (b * c)", "a / (b * c)"),
+            ("(a / b) * c", "a / b * c"),
+            ("a * (b / c)", "a * (b / c)"),
+            ("-(a + b)", "-(a + b)"),
+            ("-(a * b)", "-(a * b)"),
+            ("(-a) * b", "-a * b"),
+            ("- - a", "--a"),
+            ("a - -b", "a - -b"),
+            ("2 * -(3)", "2 * -3"),
+            ("(0.50) + 007", "0.50 + 7"),
+        ] {
+            assert_eq!(canonical(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn logic_and_comparisons_keep_only_needed_brackets() {
+        for (text, expected) in [
+            ("not (a and b)", "not (a and b)"),
+            ("not (a or b)", "not (a or b)"),
+            ("(not a) and b", "not a and b"),
+            ("not (a = b)", "not a = b"),
+            ("(not a) = b", "(not a) = b"),
+            ("not not a", "not not a"),
+            ("not (not a)", "not not a"),
+            ("a = b and c != d", "a = b and c != d"),
+            ("(a = b) and (c < d)", "a = b and c < d"),
+            ("a and (b and c)", "a and (b and c)"),
+            ("(a and b) and c", "a and b and c"),
+            ("a or (b and c)", "a or b and c"),
+            ("(a or b) and c", "(a or b) and c"),
+            ("a or (b or c)", "a or (b or c)"),
+            ("(a = b) = c", "(a = b) = c"),
+            ("a = (b = c)", "a = (b = c)"),
+            ("(a + 1) >= b * 2", "a + 1 >= b * 2"),
+            ("a is b", "a = b"),
+            ("a is not b", "a != b"),
+            ("x = true or y = false", "x = yes or y = no"),
+            ("(a and b) = c", "(a and b) = c"),
+            ("-(a < b)", "-(a < b)"),
+        ] {
+            assert_eq!(canonical(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn membership_and_missing_tests() {
+        for (text, expected) in [
+            ("x in [a, b]", "x in [a, b]"),
+            ("x not in [a,b,c]", "x not in [a, b, c]"),
+            ("not x in [a]", "not x in [a]"),
+            ("(x + 1) in [1, (2 + 3)]", "x + 1 in [1, 2 + 3]"),
+            ("(x = y) in [yes]", "(x = y) in [yes]"),
+            (
+                "x in [if a then 1 else 2, a and b]",
+                "x in [if a then 1 else 2, a and b]",
+            ),
+            ("x is missing", "x is missing"),
+            ("x is not missing or y", "x is not missing or y"),
+            ("(a or b) is missing", "(a or b) is missing"),
+            ("(x is missing) = no", "(x is missing) = no"),
+        ] {
+            assert_eq!(canonical(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn ifs_are_bracketed_only_inside_operators_and_after_else() {
+        for (text, expected) in [
+            ("(if c then 1 else 2) + 3", "(if c then 1 else 2) + 3"),
+            ("3 * (if c then 1 else 2)", "3 * (if c then 1 else 2)"),
+            ("not (if c then a else b)", "not (if c then a else b)"),
+            (
+                "if a then 1 else if b then 2 else 3",
+                "if a then 1 else if b then 2 else 3",
+            ),
+            // A bracketed `if` after the last `else` is a different tree from an `else if` chain.
+            (
+                "if a then 1 else (if b then 2 else 3)",
+                "if a then 1 else (if b then 2 else 3)",
+            ),
+            (
+                "if a then (if b then 1 else 2) else 3",
+                "if a then if b then 1 else 2 else 3",
+            ),
+            (
+                "if (if a then b else c) then 1 else 2",
+                "if if a then b else c then 1 else 2",
+            ),
+            (
+                "if a then (if b then 1 else 2) else if c then 3 else 4",
+                "if a then if b then 1 else 2 else if c then 3 else 4",
+            ),
+            ("if a then 1 else (b or c)", "if a then 1 else b or c"),
+            ("if a then 1 else 2 + 3", "if a then 1 else 2 + 3"),
+            (
+                "min(if a then 1 else 2, max(3, 4), clamp(x, 0, 1))",
+                "min(if a then 1 else 2, max(3, 4), clamp(x, 0, 1))",
+            ),
+        ] {
+            assert_eq!(canonical(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn texts_are_re_escaped() {
+        let printed = round_trip(r#"let x = "say \"hi\" \\ then\nnew line\tand tab""#);
+        assert_eq!(
+            printed,
+            "let x = \"say \\\"hi\\\" \\\\ then\\nnew line\\tand tab\"\n"
+        );
+        let printed = round_trip("policy \"a \\\\ b\" {\n  version \"\\\"1\\\"\"\n}\n");
+        assert!(printed.contains(r#"policy "a \\ b" {"#), "{printed}");
+        assert!(printed.contains(r#"version "\"1\"""#), "{printed}");
+    }
+
+    #[test]
+    fn when_before_kind_gets_a_comma_only_when_needed() {
+        let text = "consequence c {\n  when r applies, is a benefit\n  when tier = A\n  is a sanction\n  lasts 1 day\n}\n";
+        let printed = round_trip(text);
+        assert_eq!(
+            printed,
+            "consequence c {\n  when r applies,\n  is a benefit\n  when tier = A\n  is a sanction\n  lasts 1 day\n}\n"
+        );
+        let printed = round_trip("consequence c { when not (a or b), is a benefit }");
+        assert!(printed.contains("when not (a or b),\n"), "{printed}");
+        let printed = round_trip("consequence c { when a and b is missing is a benefit }");
+        assert!(printed.contains("when a and b is missing\n"), "{printed}");
+    }
+
+    #[test]
+    fn every_declaration_kind_prints_canonically() {
+        let text = r#"
+/// The header.
+///
+///   indented doc line
+policy "P" { version "1.0" effective 2027-01-31 score -10 to 1200.50 starting at 0 round to 0 decimal places, half even }
+policy "Q" { score 0 to 1 round to 2 decimals }
+policy "Empty" {}
+indicator a: boolean
+indicator b: count, source "S", higher is worse
+indicator c: integer -5 to 12, unit "u", lower is worse, required
+indicator d: decimal 0 to 2000.5, missing means 0.5, lower is better
+indicator e: one of [x, y,z], missing means unknown, protected
+indicator f: text, missing means "none"
+indicator g: boolean, missing means true
+indicator h: one of [p, q], missing means p
+param p1 = 20 points
+param p2 = -0.5
+let l1 = a + b
+/// Doc of a rule.
+rule r1 "Title" { when a >= 1 deduct p1 per a, at most 100, at least 5 basis "B" reason "R" baseline -3 }
+rule r2 by c {
+  -5, 7, from 8 to 9 => add 1
+  0 => add 10
+  1 to 5 => add 0
+  from 6 below p1 => deduct 30
+  at 12 and above => deduct 80
+  below -4 => deduct 5
+  missing => deduct 5
+  otherwise => add 0
+  basis "B"
+}
+rule r3 by e { x, y => add 1 yes => add 2 "t" => add 3 }
+rule r4 {}
+group g1 "G" weight 0.5 { /// inner doc
+  rule a1 { add 1 } rule a2 "A2" { when yes deduct 2 } }
+group g2 {}
+group g3 weight if a then 1 else 2 { rule a3 { add 1 } }
+tier AAA "Top" at 1050 and above
+tier A from 960 below 1050
+tier B from 850 to 959
+tier C p1 to p2
+tier D below 600
+consequence c1 "C" { is a sanction, when tier is D or r1 applies, lasts 12 months, notice 30 days appeal "Board" basis "Law" }
+consequence c2 { is a benefit when score > 1000 lasts 1 week notice 1 year lasts indefinitely because "why" }
+consequence c3 {}
+test "t \"1\"" {
+  given a = 0, b = missing, c = -1, e = x, f = "s", g = false
+  given d = 2.50
+  expect score = 1010, tier = A, r1 = -40, no c1, c2
+  expect tier = 5
+}
+test "empty" {}
+"#;
+        let printed = round_trip(text);
+        let expected = r#"/// The header.
+///
+///   indented doc line
+policy "P" {
+  version "1.0"
+  effective 2027-01-31
+  score -10 to 1200.50 starting at 0
+  round to 0 decimals, half even
+}
+
+policy "Q" {
+  score 0 to 1
+  round to 2 decimals
+}
+
+policy "Empty" {}
+
+indicator a: boolean
+indicator b: count, source "S", higher is worse
+indicator c: integer -5 to 12, unit "u", higher is better, required
+indicator d: decimal 0 to 2000.5, missing means 0.5, higher is worse
+indicator e: one of [x, y, z], missing means unknown, protected
+indicator f: text, missing means "none"
+indicator g: boolean, missing means yes
+indicator h: one of [p, q], missing means p
+
+param p1 = 20 points
+param p2 = -0.5
+
+let l1 = a + b
+
+/// Doc of a rule.
+rule r1 "Title" {
+  when a >= 1
+  deduct p1 per a, at most 100, at least 5
+  basis "B"
+  reason "R"
+  baseline -3
+}
+
+rule r2 by c {
+  -5, 7, 8 to 9   => add 1
+  0               => add 10
+  1 to 5          => add 0
+  from 6 below p1 => deduct 30
+  at 12 and above => deduct 80
+  below -4        => deduct 5
+  missing         => deduct 5
+  otherwise       => add 0
+  basis "B"
+}
+
+rule r3 by e {
+  x, y => add 1
+  yes  => add 2
+  "t"  => add 3
+}
+
+rule r4 {}
+
+group g1 "G" weight 0.5 {
+  /// inner doc
+  rule a1 {
+    add 1
+  }
+
+  rule a2 "A2" {
+    when yes
+    deduct 2
+  }
+}
+
+group g2 {}
+
+group g3 weight if a then 1 else 2 {
+  rule a3 {
+    add 1
+  }
+}
+
+tier AAA "Top" at 1050 and above
+tier A from 960 below 1050
+tier B 850 to 959
+tier C p1 to p2
+tier D below 600
+
+consequence c1 "C" {
+  is a sanction
+  when tier = D or r1 applies
+  lasts 12 months
+  notice 30 days
+  appeal "Board"
+  basis "Law"
+}
+
+consequence c2 {
+  is a benefit
+  when score > 1000
+  lasts 1 week
+  notice 1 year
+  lasts indefinitely because "why"
+}
+
+consequence c3 {}
+
+test "t \"1\"" {
+  given a = 0, b = missing, c = -1, e = x, f = "s", g = no
+  given d = 2.50
+  expect score = 1010, tier = A, r1 = -40, no c1, c2
+  expect tier = 5
+}
+
+test "empty" {}
+"#;
+        assert_eq!(printed, expected);
+    }
+
+    /// A tiny deterministic generator of expression trees of the shapes the parser builds.
+    struct Trees(u64);
+
+    impl Trees {
+        fn below(&mut self, n: usize) -> usize {
+            // xorshift64
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+
+        fn node(kind: ExprKind) -> Expr {
+            Node::new(kind, Span::default())
+        }
+
+        fn boxed(&mut self, depth: u32) -> Box<Expr> {
+            Box::new(self.expr(depth))
+        }
+
+        fn list(&mut self, depth: u32) -> Vec<Expr> {
+            (0..1 + self.below(3)).map(|_| self.expr(depth)).collect()
+        }
+
+        fn expr(&mut self, depth: u32) -> Expr {
+            let choice = if depth == 0 {
+                self.below(8)
+            } else {
+                self.below(16)
+            };
+            let kind = match choice {
+                0 => ExprKind::Number(Decimal::new([0, 1, 25, 1000][self.below(4)], 1)),
+                1 => ExprKind::Text(["", "a \"b\" \\ c", "tab\there"][self.below(3)].to_string()),
+                2 => ExprKind::Bool(self.below(2) == 0),
+                3 | 4 => ExprKind::Name(["a", "b", "c"][self.below(3)].to_string()),
+                5 => ExprKind::Score,
+                6 => ExprKind::Tier,
+                7 => ExprKind::Applies(Node::new("r".to_string(), Span::default())),
+                8 => ExprKind::Unary(
+                    [UnaryOp::Neg, UnaryOp::Not][self.below(2)],
+                    self.boxed(depth - 1),
+                ),
+                9..=11 => {
+                    let ops = [
+                        BinaryOp::Add,
+                        BinaryOp::Sub,
+                        BinaryOp::Mul,
+                        BinaryOp::Div,
+                        BinaryOp::Eq,
+                        BinaryOp::Ne,
+                        BinaryOp::Lt,
+                        BinaryOp::Le,
+                        BinaryOp::Gt,
+                        BinaryOp::Ge,
+                        BinaryOp::And,
+                        BinaryOp::Or,
+                    ];
+                    let op = ops[self.below(ops.len())];
+                    ExprKind::Binary(op, self.boxed(depth - 1), self.boxed(depth - 1))
+                }
+                12 => ExprKind::In {
+                    value: self.boxed(depth - 1),
+                    set: self.list(depth - 1),
+                    negated: self.below(2) == 0,
+                },
+                13 => ExprKind::IsMissing {
+                    value: self.boxed(depth - 1),
+                    negated: self.below(2) == 0,
+                },
+                14 => ExprKind::Call {
+                    func: Node::new("min".to_string(), Span::default()),
+                    args: self.list(depth - 1),
+                },
+                _ => ExprKind::If {
+                    branches: (0..1 + self.below(2))
+                        .map(|_| (self.expr(depth - 1), self.expr(depth - 1)))
+                        .collect(),
+                    otherwise: self.boxed(depth - 1),
+                },
+            };
+            Self::node(kind)
+        }
+    }
+
+    #[test]
+    fn random_expression_trees_read_back_unchanged() {
+        let mut trees = Trees(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..3000 {
+            let tree = trees.expr(5);
+            let text = format!("let x = {}", expr(&tree));
+            let file = parsed(&text);
+            let Some(Item::Let(decl)) = file.items.first() else {
+                panic!("not a let: {text}");
+            };
+            assert_eq!(decl.value, tree, "{text}");
+
+            // The same tree as a consequence's condition just before `is a benefit`.
+            let items = vec![
+                Node::new(ConsequenceItem::When(tree), Span::default()),
+                Node::new(
+                    ConsequenceItem::Kind(ConsequenceKind::Benefit),
+                    Span::default(),
+                ),
+            ];
+            let file = PolicyFile {
+                items: vec![Item::Consequence(Consequence {
+                    docs: Vec::new(),
+                    name: Node::new("c".to_string(), Span::default()),
+                    title: None,
+                    items,
+                    span: Span::default(),
+                })],
+            };
+            let text = print(&file);
+            assert_eq!(without_spans(&parsed(&text)), file, "{text}");
+        }
+    }
+
+    #[test]
+    fn an_empty_file_prints_as_nothing() {
+        assert_eq!(round_trip(""), "");
+        assert_eq!(round_trip("// only a comment\n"), "");
+    }
+
+    #[test]
+    fn printouts_have_no_trailing_white_space() {
+        let printed = round_trip(
+            "/// \n///  x  \nrule r by v { 1 => add 1  otherwise => add 2 }\ntest \"t\" { given a = 1 }",
+        );
+        for line in printed.lines() {
+            assert_eq!(line, line.trim_end(), "{printed}");
+        }
+    }
+}
