@@ -112,12 +112,12 @@ impl Checker<'_> {
 
     fn expectation(&mut self, expectation: &Expectation) {
         match expectation {
-            Expectation::Equals(ExpectTarget::Score(_), value) => {
+            Expectation::Equals(ExpectTarget::Score, value) => {
                 if !matches!(value, Literal::Number(_)) {
                     self.report(invalid(value.span(), "a test expects the score to be a number"));
                 }
             }
-            Expectation::Equals(ExpectTarget::Tier(_), value) => match value {
+            Expectation::Equals(ExpectTarget::Tier, value) => match value {
                 Literal::Name(name) => match self.model.lookup(&name.node) {
                     Some(Symbol::Tier(t)) => {
                         self.model.resolutions.insert(name.span, Resolved::Tier(t));

@@ -14,7 +14,8 @@ pub type Text = Node<String>;
 /// A numeric literal.
 pub type Number = Node<Decimal>;
 
-/// One parsed policy file: its declarations in source order.
+/// One parsed policy file: its declarations in source order. Each declaration's span is on its
+/// [`Node`], so equality of files ignores where things were written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PolicyFile {
     pub items: Vec<Item>,
@@ -22,15 +23,15 @@ pub struct PolicyFile {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {
-    Policy(PolicyHeader),
-    Indicator(Indicator),
-    Param(Param),
-    Let(Let),
-    Rule(Rule),
-    Group(Group),
-    Tier(Tier),
-    Consequence(Consequence),
-    Test(Test),
+    Policy(Node<PolicyHeader>),
+    Indicator(Node<Indicator>),
+    Param(Node<Param>),
+    Let(Node<Let>),
+    Rule(Node<Rule>),
+    Group(Node<Group>),
+    Tier(Node<Tier>),
+    Consequence(Node<Consequence>),
+    Test(Node<Test>),
 }
 
 impl Item {
@@ -60,7 +61,6 @@ pub struct PolicyHeader {
     pub docs: Docs,
     pub name: Text,
     pub items: Vec<Node<HeaderItem>>,
-    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -129,7 +129,6 @@ pub struct Indicator {
     pub name: Ident,
     pub ty: Node<IndicatorType>,
     pub options: Vec<Node<IndicatorOption>>,
-    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -176,8 +175,8 @@ pub struct Param {
     pub docs: Docs,
     pub name: Ident,
     pub value: Number,
-    pub unit: Option<Ident>,
-    pub span: Span,
+    /// A one-word unit (`points`) or a quoted one (`"km/h"`).
+    pub unit: Option<Text>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -185,7 +184,6 @@ pub struct Let {
     pub docs: Docs,
     pub name: Ident,
     pub value: Expr,
-    pub span: Span,
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -199,7 +197,6 @@ pub struct Rule {
     /// `by <name>`: a scorecard rule whose body is bins.
     pub by: Option<Ident>,
     pub items: Vec<Node<RuleItem>>,
-    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -293,8 +290,7 @@ pub struct Group {
     pub name: Ident,
     pub title: Option<Text>,
     pub weight: Option<Expr>,
-    pub rules: Vec<Rule>,
-    pub span: Span,
+    pub rules: Vec<Node<Rule>>,
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -306,7 +302,6 @@ pub struct Tier {
     pub name: Ident,
     pub title: Option<Text>,
     pub bounds: Node<Interval>,
-    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -315,7 +310,6 @@ pub struct Consequence {
     pub name: Ident,
     pub title: Option<Text>,
     pub items: Vec<Node<ConsequenceItem>>,
-    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -381,7 +375,6 @@ pub struct Test {
     pub docs: Docs,
     pub name: Text,
     pub items: Vec<Node<TestItem>>,
-    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -409,8 +402,8 @@ pub enum Expectation {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExpectTarget {
-    Score(Span),
-    Tier(Span),
+    Score,
+    Tier,
     Name(Ident),
 }
 

@@ -1,8 +1,9 @@
 //! A cheap lexical pass that rejects deeply nested text before the recursive-descent parser sees
 //! it, so that no input can overflow the stack.
 //!
-//! Only two things make the parser recurse: brackets (`(`, `[`) and `if` (except in `else if`, which
-//! the grammar reads as a repetition). Everything else in the grammar is a repetition. The estimate below counts both
+//! Only two things make the parser recurse: brackets (`(`, `[`) and an `if` that starts right after
+//! `if` or `then` (an `else if` chain is a repetition, and any other `if` follows a bracket, a
+//! comma or a keyword that starts a new expression). Everything else in the grammar is a repetition. The estimate below counts both
 //! and is reset at each declaration keyword, so it can only over-estimate the real depth.
 
 use crate::span::{FileId, Span};
@@ -59,8 +60,9 @@ pub fn find_excessive_nesting(file: FileId, source: &str) -> Option<Span> {
                     i += 1;
                 }
                 let word = source.get(start..i).unwrap_or("");
-                // `else if` chains are repetitions in the grammar; every other `if` nests.
-                if word == "if" && previous_word != "else" {
+                // An `if` directly inside another's condition or `then` branch nests; `else if`
+                // chains are repetitions in the grammar, and bracketed `if`s are counted as brackets.
+                if word == "if" && matches!(previous_word, "if" | "then") {
                     nested_ifs += 1;
                     if brackets + nested_ifs > MAX_NESTING {
                         return Some(Span::new(file, start, i));

@@ -77,7 +77,11 @@ fn plain_error(file: FileId, source: &str, error: pest::error::Error<Rule>) -> S
         "unexpected here".to_string()
     };
     let mut err = SyntaxError::new(Code::SyntaxError, span, message, label);
-    if let Some(help) = help {
+    if stray_doc_comment(source, pos) {
+        err = err.with_help(
+            "a `///` documentation comment can only stand directly before a declaration (`indicator`, `param`, `let`, `rule`, `group`, `tier`, `consequence`, `test` or `policy`); write `//` for an ordinary comment",
+        );
+    } else if let Some(help) = help {
         err = err.with_help(help);
     } else if found.starts_with('"')
         && !source
@@ -91,6 +95,24 @@ fn plain_error(file: FileId, source: &str, error: pest::error::Error<Rule>) -> S
         err = err.with_help("a quoted text must end with `\"` on the same line");
     }
     err
+}
+
+/// Whether a `///` comment sits on the error's line or the line before it, where it cannot be
+/// the documentation of a declaration (the grammar would have accepted it).
+fn stray_doc_comment(source: &str, pos: usize) -> bool {
+    let before = source.get(..pos).unwrap_or("");
+    let line_start = before.rfind('\n').unwrap_or(0);
+    let previous_line_start = before
+        .get(..line_start)
+        .and_then(|b| b.rfind('\n'))
+        .unwrap_or(0);
+    let line_end = source
+        .get(pos..)
+        .and_then(|r| r.find('\n'))
+        .map_or(source.len(), |i| pos + i);
+    source
+        .get(previous_line_start..line_end)
+        .is_some_and(|t| t.contains("///"))
 }
 
 /// A keyword the drafter probably meant, or why a reserved word cannot stand here.
@@ -112,6 +134,12 @@ fn suggestion(found: &str, keywords: &[&str], positives: &[Rule]) -> Option<Stri
         ));
     }
     None
+}
+
+/// Whether `word` can be written bare as a name (a valid identifier that is not reserved).
+pub fn is_plain_name(word: &str) -> bool {
+    RubricParser::parse(Rule::ident, word)
+        .is_ok_and(|mut p| p.next().is_some_and(|p| p.as_str() == word))
 }
 
 fn is_reserved(word: &str) -> bool {
@@ -191,7 +219,7 @@ mod tests {
     fn let_value(text: &str) -> ExprKind {
         let file = parse(FileId(0), &format!("let x = {text}")).unwrap();
         match file.items.into_iter().next() {
-            Some(Item::Let(l)) => l.value.node,
+            Some(Item::Let(l)) => l.node.value.node,
             other => panic!("expected a let, got {other:?}"),
         }
     }
@@ -228,6 +256,50 @@ mod tests {
             panic!("not an addition");
         };
         assert!(matches!(rhs.node, ExprKind::Binary(BinaryOp::Mul, _, _)));
+    }
+
+    /// Regression: `///` after a value was read as a division followed by a comment.
+    #[test]
+    fn doc_comment_after_an_expression_documents_the_next_declaration() {
+        let file = parse(FileId(0), "let x = a\n/// Top band.\ntier A at 5 and above").unwrap();
+        match &file.items[..] {
+            [Item::Let(_), Item::Tier(t)] => assert_eq!(t.docs, vec!["Top band.".to_string()]),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Regression: a bin starting with a minus sign was read as a subtraction from the previous
+    /// bin's points.
+    #[test]
+    fn a_negative_bin_after_another_bin_is_a_bin() {
+        let file = parse(
+            FileId(0),
+            "rule r by x {\n  0 => add 1\n  -5 => deduct 2\n}",
+        )
+        .unwrap();
+        let Some(Item::Rule(rule)) = file.items.first() else {
+            panic!()
+        };
+        assert_eq!(rule.items.len(), 2);
+    }
+
+    /// Regression: `when x` followed by `is a sanction` was read as the comparison `x is a`.
+    #[test]
+    fn is_a_sanction_after_a_condition_starts_a_new_clause() {
+        let file = parse(FileId(0), "consequence c { when x is a sanction }").unwrap();
+        let Some(Item::Consequence(c)) = file.items.first() else {
+            panic!()
+        };
+        assert_eq!(c.items.len(), 2);
+    }
+
+    #[test]
+    fn a_param_unit_may_be_quoted() {
+        let file = parse(FileId(0), "param speed_step = 10 \"km/h\"").unwrap();
+        let Some(Item::Param(p)) = file.items.first() else {
+            panic!()
+        };
+        assert_eq!(p.unit.as_ref().map(|u| u.node.as_str()), Some("km/h"));
     }
 
     #[test]

@@ -219,7 +219,7 @@ impl Builder {
     // ---------------------------------------------------------------------------------------------
     // Header
 
-    fn policy(&self, pair: Pair<'_, Rule>) -> Result<PolicyHeader> {
+    fn policy(&self, pair: Pair<'_, Rule>) -> Result<Node<PolicyHeader>> {
         let span = self.span(&pair);
         let mut c = Children::of(pair);
         let docs = Self::docs(&mut c);
@@ -277,18 +277,13 @@ impl Builder {
             };
             items.push(Node::new(node, item_span));
         }
-        Ok(PolicyHeader {
-            docs,
-            name,
-            items,
-            span,
-        })
+        Ok(Node::new(PolicyHeader { docs, name, items }, span))
     }
 
     // ---------------------------------------------------------------------------------------------
     // Indicators, params, derived values
 
-    fn indicator(&self, pair: Pair<'_, Rule>) -> Result<Indicator> {
+    fn indicator(&self, pair: Pair<'_, Rule>) -> Result<Node<Indicator>> {
         let span = self.span(&pair);
         let mut c = Children::of(pair);
         let docs = Self::docs(&mut c);
@@ -343,51 +338,52 @@ impl Builder {
             };
             options.push(Node::new(node, option_span));
         }
-        Ok(Indicator {
-            docs,
-            name,
-            ty: Node::new(ty, ty_span),
-            options,
+        Ok(Node::new(
+            Indicator {
+                docs,
+                name,
+                ty: Node::new(ty, ty_span),
+                options,
+            },
             span,
-        })
+        ))
     }
 
-    fn param(&self, pair: Pair<'_, Rule>) -> Result<Param> {
+    fn param(&self, pair: Pair<'_, Rule>) -> Result<Node<Param>> {
         let span = self.span(&pair);
         let mut c = Children::of(pair);
         let docs = Self::docs(&mut c);
         let name = self.ident(c.next());
         let value = self.number(c.next())?;
-        let unit = c
-            .next_if(Rule::unit_word)
-            .map(|u| self.ident(Children::of(u).next()));
-        Ok(Param {
-            docs,
-            name,
-            value,
-            unit,
+        let unit = match c.next_if(Rule::unit_word).map(|u| Children::of(u).next()) {
+            Some(word) if word.as_rule() == Rule::string => Some(self.string(word)?),
+            Some(word) => Some(self.ident(word)),
+            None => None,
+        };
+        Ok(Node::new(
+            Param {
+                docs,
+                name,
+                value,
+                unit,
+            },
             span,
-        })
+        ))
     }
 
-    fn let_decl(&self, pair: Pair<'_, Rule>) -> Result<Let> {
+    fn let_decl(&self, pair: Pair<'_, Rule>) -> Result<Node<Let>> {
         let span = self.span(&pair);
         let mut c = Children::of(pair);
         let docs = Self::docs(&mut c);
         let name = self.ident(c.next());
         let value = self.expr(c.next())?;
-        Ok(Let {
-            docs,
-            name,
-            value,
-            span,
-        })
+        Ok(Node::new(Let { docs, name, value }, span))
     }
 
     // ---------------------------------------------------------------------------------------------
     // Rules and groups
 
-    fn rule(&self, pair: Pair<'_, Rule>) -> Result<crate::syntax::ast::Rule> {
+    fn rule(&self, pair: Pair<'_, Rule>) -> Result<Node<crate::syntax::ast::Rule>> {
         let span = self.span(&pair);
         let mut c = Children::of(pair);
         let docs = Self::docs(&mut c);
@@ -415,14 +411,16 @@ impl Builder {
             };
             items.push(Node::new(node, item_span));
         }
-        Ok(crate::syntax::ast::Rule {
-            docs,
-            name,
-            title,
-            by,
-            items,
+        Ok(Node::new(
+            crate::syntax::ast::Rule {
+                docs,
+                name,
+                title,
+                by,
+                items,
+            },
             span,
-        })
+        ))
     }
 
     fn verb(&self, pair: Pair<'_, Rule>) -> Node<Verb> {
@@ -522,7 +520,7 @@ impl Builder {
         })
     }
 
-    fn group(&self, pair: Pair<'_, Rule>) -> Result<Group> {
+    fn group(&self, pair: Pair<'_, Rule>) -> Result<Node<Group>> {
         let span = self.span(&pair);
         let mut c = Children::of(pair);
         let docs = Self::docs(&mut c);
@@ -536,20 +534,22 @@ impl Builder {
         for rule in c.rest() {
             rules.push(self.rule(rule)?);
         }
-        Ok(Group {
-            docs,
-            name,
-            title,
-            weight,
-            rules,
+        Ok(Node::new(
+            Group {
+                docs,
+                name,
+                title,
+                weight,
+                rules,
+            },
             span,
-        })
+        ))
     }
 
     // ---------------------------------------------------------------------------------------------
     // Tiers and consequences
 
-    fn tier(&self, pair: Pair<'_, Rule>) -> Result<Tier> {
+    fn tier(&self, pair: Pair<'_, Rule>) -> Result<Node<Tier>> {
         let span = self.span(&pair);
         let mut c = Children::of(pair);
         let docs = Self::docs(&mut c);
@@ -559,16 +559,18 @@ impl Builder {
             .map(|s| self.string(s))
             .transpose()?;
         let bounds = self.interval(c.next())?;
-        Ok(Tier {
-            docs,
-            name,
-            title,
-            bounds,
+        Ok(Node::new(
+            Tier {
+                docs,
+                name,
+                title,
+                bounds,
+            },
             span,
-        })
+        ))
     }
 
-    fn consequence(&self, pair: Pair<'_, Rule>) -> Result<Consequence> {
+    fn consequence(&self, pair: Pair<'_, Rule>) -> Result<Node<Consequence>> {
         let span = self.span(&pair);
         let mut c = Children::of(pair);
         let docs = Self::docs(&mut c);
@@ -605,13 +607,15 @@ impl Builder {
             };
             items.push(Node::new(node, item_span));
         }
-        Ok(Consequence {
-            docs,
-            name,
-            title,
-            items,
+        Ok(Node::new(
+            Consequence {
+                docs,
+                name,
+                title,
+                items,
+            },
             span,
-        })
+        ))
     }
 
     fn duration(&self, pair: Pair<'_, Rule>) -> Result<Duration> {
@@ -642,7 +646,7 @@ impl Builder {
     // ---------------------------------------------------------------------------------------------
     // Tests
 
-    fn test(&self, pair: Pair<'_, Rule>) -> Result<Test> {
+    fn test(&self, pair: Pair<'_, Rule>) -> Result<Node<Test>> {
         let span = self.span(&pair);
         let mut c = Children::of(pair);
         let docs = Self::docs(&mut c);
@@ -671,12 +675,7 @@ impl Builder {
             };
             items.push(Node::new(node, item_span));
         }
-        Ok(Test {
-            docs,
-            name,
-            items,
-            span,
-        })
+        Ok(Node::new(Test { docs, name, items }, span))
     }
 
     fn expectation(&self, pair: Pair<'_, Rule>) -> Result<Node<Expectation>> {
@@ -688,11 +687,10 @@ impl Builder {
             Rule::expect_present => Expectation::Present(self.ident(c.next())),
             _ => {
                 let target_pair = c.next();
-                let target_span = self.span(&target_pair);
                 let target = match target_pair.into_inner().next() {
                     Some(p) if p.as_rule() == Rule::ident => ExpectTarget::Name(self.ident(p)),
-                    Some(p) if p.as_rule() == Rule::K_TIER => ExpectTarget::Tier(target_span),
-                    _ => ExpectTarget::Score(target_span),
+                    Some(p) if p.as_rule() == Rule::K_TIER => ExpectTarget::Tier,
+                    _ => ExpectTarget::Score,
                 };
                 Expectation::Equals(target, self.literal(c.next())?)
             }

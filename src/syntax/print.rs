@@ -142,7 +142,11 @@ impl Printer {
         let mut line = format!("param {} = {}", param.name.node, number(&param.value));
         if let Some(unit) = &param.unit {
             line.push(' ');
-            line.push_str(&unit.node);
+            if super::is_plain_name(&unit.node) {
+                line.push_str(&unit.node);
+            } else {
+                line.push_str(&text(unit));
+            }
         }
         self.line(&line);
     }
@@ -415,8 +419,8 @@ fn test_item(item: &TestItem) -> String {
                 .map(|e| match &e.node {
                     Expectation::Equals(target, value) => {
                         let target = match target {
-                            ExpectTarget::Score(_) => "score",
-                            ExpectTarget::Tier(_) => "tier",
+                            ExpectTarget::Score => "score",
+                            ExpectTarget::Tier => "tier",
                             ExpectTarget::Name(name) => name.node.as_str(),
                         };
                         format!("{target} = {}", literal(value))
@@ -680,47 +684,6 @@ mod tests {
     use crate::syntax::parse;
     use rust_decimal::Decimal;
 
-    /// `file` with the spans that equality does not already ignore set to zero: declarations and
-    /// `score`/`tier` expectation targets keep a bare `Span` (not a `Node`), which `==` compares.
-    fn without_spans(file: &PolicyFile) -> PolicyFile {
-        let none = Span::default();
-        let mut file = file.clone();
-        for item in &mut file.items {
-            match item {
-                Item::Policy(x) => x.span = none,
-                Item::Indicator(x) => x.span = none,
-                Item::Param(x) => x.span = none,
-                Item::Let(x) => x.span = none,
-                Item::Rule(x) => x.span = none,
-                Item::Group(x) => {
-                    x.span = none;
-                    for rule in &mut x.rules {
-                        rule.span = none;
-                    }
-                }
-                Item::Tier(x) => x.span = none,
-                Item::Consequence(x) => x.span = none,
-                Item::Test(x) => {
-                    x.span = none;
-                    for test_item in &mut x.items {
-                        if let TestItem::Expect(expectations) = &mut test_item.node {
-                            for e in expectations {
-                                if let Expectation::Equals(
-                                    ExpectTarget::Score(s) | ExpectTarget::Tier(s),
-                                    _,
-                                ) = &mut e.node
-                                {
-                                    *s = none;
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        file
-    }
-
     fn parsed(text: &str) -> PolicyFile {
         match parse(FileId(0), text) {
             Ok(file) => file,
@@ -734,8 +697,8 @@ mod tests {
         let printed = print(&ast);
         let again = parsed(&printed);
         assert_eq!(
-            without_spans(&again),
-            without_spans(&ast),
+            again.clone(),
+            ast.clone(),
             "the printout reads back differently:\n{printed}"
         );
         assert_eq!(print(&again), printed, "printing is not idempotent");
@@ -1169,16 +1132,18 @@ test "empty" {}
                 ),
             ];
             let file = PolicyFile {
-                items: vec![Item::Consequence(Consequence {
-                    docs: Vec::new(),
-                    name: Node::new("c".to_string(), Span::default()),
-                    title: None,
-                    items,
-                    span: Span::default(),
-                })],
+                items: vec![Item::Consequence(Node::new(
+                    Consequence {
+                        docs: Vec::new(),
+                        name: Node::new("c".to_string(), Span::default()),
+                        title: None,
+                        items,
+                    },
+                    Span::default(),
+                ))],
             };
             let text = print(&file);
-            assert_eq!(without_spans(&parsed(&text)), file, "{text}");
+            assert_eq!(parsed(&text), file, "{text}");
         }
     }
 

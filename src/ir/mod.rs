@@ -1,0 +1,330 @@
+//! Stage 3, IR: the checked model lowered into one resolved form that every backend reads (the
+//! interpreter, the generated Rust, the documentation).
+//!
+//! Names are replaced by indices, params are folded into constants (after any `--set` overrides),
+//! derived values are in evaluation order, scorecard bins and caps are explicit, and the policy's
+//! tests are lowered too. Nothing here refers back to the AST except the source order of rules.
+
+mod err;
+mod lower;
+
+pub use err::LowerError;
+pub use lower::lower;
+
+use crate::syntax::ast::{ConsequenceKind, Date, Duration, RoundingMode};
+use rust_decimal::Decimal;
+
+/// A policy ready to evaluate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Policy {
+    pub identity: Identity,
+    pub scale: Scale,
+    pub inputs: Vec<Input>,
+    /// Derived values in evaluation order: each uses only inputs and earlier derived values.
+    pub lets: Vec<Let>,
+    /// Rules in source order (group members where they stand).
+    pub rules: Vec<Rule>,
+    pub tiers: Vec<Tier>,
+    pub consequences: Vec<Consequence>,
+    pub tests: Vec<Test>,
+    pub params: Vec<Param>,
+}
+
+/// What identifies a policy in every decision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Identity {
+    pub name: String,
+    pub version: String,
+    pub effective: Option<Date>,
+    /// SHA-256 of the policy's source text, in hex.
+    pub content_hash: String,
+    /// Params given other values for this run (`--set`), in declaration order.
+    pub overrides: Vec<(String, Decimal)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scale {
+    pub min: Decimal,
+    pub max: Decimal,
+    pub start: Decimal,
+    pub decimals: u32,
+    pub rounding: RoundingMode,
+}
+
+/// A param's final value (documentation and `--set` read these; expressions use the folded value).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    pub name: String,
+    pub value: Decimal,
+    pub unit: Option<String>,
+}
+
+/// An indicator: a field every record is validated against.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Input {
+    pub name: String,
+    pub kind: InputKind,
+    /// Declared inclusive range (a count without one has `min = 0`).
+    pub min: Option<Decimal>,
+    pub max: Option<Decimal>,
+    pub missing: Missing,
+    pub protected: bool,
+    pub unit: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputKind {
+    Bool,
+    /// Whole numbers (counts and integers).
+    Whole,
+    Decimal,
+    /// One of these members; values are member indices.
+    Enum(Vec<String>),
+    Text,
+}
+
+/// What a record without this field means.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Missing {
+    Required,
+    Default(Value),
+    Unknown,
+}
+
+/// A runtime value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Number(Decimal),
+    Bool(bool),
+    Text(String),
+    /// A member of an enum input, by index.
+    Member(u32),
+    /// A tier, by index.
+    Tier(u32),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Let {
+    pub name: String,
+    pub value: Expr,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rule {
+    pub name: String,
+    pub title: Option<String>,
+    pub group: Option<Group>,
+    pub condition: Option<Expr>,
+    pub effect: Effect,
+    pub basis: Option<String>,
+    pub reason: Option<String>,
+    pub baseline: Option<Decimal>,
+    /// Inputs and derived values the rule reads, in order of first use: reported in decisions as
+    /// "the values that made it fire".
+    pub reads: Vec<Ref>,
+}
+
+/// A rule's group and the weight its points are multiplied by.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    pub name: String,
+    pub title: Option<String>,
+    pub weight: Decimal,
+}
+
+/// An input or derived value, by index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Ref {
+    Input(usize),
+    Let(usize),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// `add|deduct amount [per per] [, at most …] [, at least …]`
+    Points(Points),
+    /// A scorecard over `subject`.
+    Bins {
+        subject: Ref,
+        arms: Vec<Arm>,
+        /// Used when the subject is unknown.
+        missing: Option<Points>,
+        /// Used when no arm matches.
+        otherwise: Option<Points>,
+    },
+}
+
+/// An amount of points with its sign and caps. The caps bound the amount before the sign.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Points {
+    pub sign: Sign,
+    pub amount: Expr,
+    pub per: Option<Expr>,
+    pub at_most: Option<Expr>,
+    pub at_least: Option<Expr>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sign {
+    Add,
+    Deduct,
+}
+
+/// One scorecard arm: if the subject matches any pattern, these points apply.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arm {
+    pub patterns: Vec<Pattern>,
+    pub points: Points,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pattern {
+    Range(Range),
+    Value(Value),
+}
+
+/// A numeric range; `None` ends are unbounded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Range {
+    pub lo: Option<Bound>,
+    pub hi: Option<Bound>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bound {
+    pub value: Decimal,
+    pub inclusive: bool,
+}
+
+impl Range {
+    pub fn contains(&self, v: Decimal) -> bool {
+        let above = self.lo.is_none_or(|b| v > b.value || (b.inclusive && v == b.value));
+        let below = self.hi.is_none_or(|b| v < b.value || (b.inclusive && v == b.value));
+        above && below
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tier {
+    pub name: String,
+    pub title: Option<String>,
+    pub range: Range,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Consequence {
+    pub name: String,
+    pub title: Option<String>,
+    pub kind: ConsequenceKind,
+    pub condition: Expr,
+    pub lasts: Lasts,
+    pub notice: Option<Duration>,
+    pub appeal: Option<String>,
+    pub basis: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Lasts {
+    For(Duration),
+    Indefinitely { because: String },
+}
+
+/// An expression over inputs, derived values, and (in consequences) the outcome.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    Const(Value),
+    Read(Ref),
+    Score,
+    Tier,
+    /// Whether the rule with this index fired.
+    Applies(usize),
+    Neg(Box<Expr>),
+    Not(Box<Expr>),
+    Arith(Arith, Box<Expr>, Box<Expr>),
+    /// Numeric comparison.
+    Compare(Compare, Box<Expr>, Box<Expr>),
+    /// Equality of any two values of the same type.
+    Equal {
+        negated: bool,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    In {
+        negated: bool,
+        value: Box<Expr>,
+        set: Vec<Expr>,
+    },
+    IsMissing {
+        negated: bool,
+        what: Ref,
+    },
+    Min(Vec<Expr>),
+    Max(Vec<Expr>),
+    Clamp(Box<Expr>, Box<Expr>, Box<Expr>),
+    If {
+        branches: Vec<(Expr, Expr)>,
+        otherwise: Box<Expr>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compare {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// A test from the policy, ready to run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Test {
+    pub name: String,
+    /// Input values by input index; `None` for an explicit `missing`. Inputs not listed are absent.
+    pub given: Vec<(usize, Option<Value>)>,
+    pub expect: Vec<Expectation>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expectation {
+    Score(Decimal),
+    Tier(usize),
+    Contribution { rule: usize, points: Decimal },
+    Applies { consequence: usize, applies: bool },
+}
+
+/// Digits kept after the decimal point by `/`, so that every backend agrees on a division.
+pub const DIVISION_DECIMALS: u32 = 10;
+
+impl Policy {
+    pub fn input_index(&self, name: &str) -> Option<usize> {
+        self.inputs.iter().position(|i| i.name == name)
+    }
+
+    pub fn rule_index(&self, name: &str) -> Option<usize> {
+        self.rules.iter().position(|r| r.name == name)
+    }
+}
+
+impl ConsequenceKindExt for ConsequenceKind {
+    fn word(self) -> &'static str {
+        match self {
+            ConsequenceKind::Sanction => "sanction",
+            ConsequenceKind::Benefit => "benefit",
+        }
+    }
+}
+
+/// The word for a consequence's kind, as written in decisions.
+pub trait ConsequenceKindExt {
+    fn word(self) -> &'static str;
+}
