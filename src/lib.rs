@@ -11,6 +11,8 @@
 
 pub mod check;
 pub mod diagnostics;
+pub mod eval;
+pub mod ir;
 pub mod source;
 pub mod span;
 pub mod syntax;
@@ -18,6 +20,7 @@ pub mod testing;
 pub mod text;
 
 pub use check::check;
+pub use ir::lower;
 pub use source::SourceMap;
 pub use span::{FileId, Node, Span};
 pub use syntax::parse;
@@ -41,4 +44,28 @@ pub fn diagnose(sources: &SourceMap, file: FileId) -> Vec<(Severity, Diagnostic)
                 .collect(),
         },
     }
+}
+
+/// Parses, checks and lowers one loaded file: the usual start of every command that runs a policy.
+/// On success returns the policy and the checker's warnings; otherwise every diagnostic.
+pub fn compile(
+    sources: &SourceMap,
+    file: FileId,
+    overrides: &[(String, String)],
+) -> Result<(ir::Policy, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let source = sources.source(file);
+    let ast = parse(file, source).map_err(|e| vec![e.to_diagnostic()])?;
+    let checked = check(&ast).map_err(|problems| {
+        problems
+            .iter()
+            .map(ToDiagnostic::to_diagnostic)
+            .collect::<Vec<_>>()
+    })?;
+    let warnings = checked
+        .warnings
+        .iter()
+        .map(ToDiagnostic::to_diagnostic)
+        .collect();
+    let policy = lower(&checked.model, source, overrides).map_err(|e| vec![e.to_diagnostic()])?;
+    Ok((policy, warnings))
 }

@@ -29,7 +29,7 @@ mod rules;
 mod tiers;
 mod usage;
 
-pub use err::CheckError;
+pub use err::{did_you_mean, CheckError};
 pub use model::*;
 
 use crate::syntax::ast::PolicyFile;

@@ -2,7 +2,9 @@
 //! 0 success, 1 the policy (or data) has problems, 2 the command could not run (usage, I/O).
 
 mod check;
+mod eval;
 mod explain;
+mod load;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -23,6 +25,8 @@ struct Cli {
 enum Command {
     /// Check policies and report every problem found.
     Check(check::Args),
+    /// Score records (JSONL or CSV) and explain every decision.
+    Eval(eval::Args),
     /// Explain a diagnostic code in detail, with an example.
     Explain(explain::Args),
 }
@@ -49,6 +53,7 @@ pub fn run() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Eval(args) => eval::run(args),
         Command::Explain(args) => explain::run(args),
     };
     match outcome {

@@ -107,6 +107,8 @@ pub enum Value {
 pub struct Let {
     pub name: String,
     pub value: Expr,
+    /// For a derived value that is a member of an enum: the input declaring the members.
+    pub enum_of: Option<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -148,9 +150,9 @@ pub enum Effect {
         subject: Ref,
         arms: Vec<Arm>,
         /// Used when the subject is unknown.
-        missing: Option<Points>,
+        missing: Option<Box<Points>>,
         /// Used when no arm matches.
-        otherwise: Option<Points>,
+        otherwise: Option<Box<Points>>,
     },
 }
 
@@ -198,8 +200,12 @@ pub struct Bound {
 
 impl Range {
     pub fn contains(&self, v: Decimal) -> bool {
-        let above = self.lo.is_none_or(|b| v > b.value || (b.inclusive && v == b.value));
-        let below = self.hi.is_none_or(|b| v < b.value || (b.inclusive && v == b.value));
+        let above = self
+            .lo
+            .is_none_or(|b| v > b.value || (b.inclusive && v == b.value));
+        let below = self
+            .hi
+            .is_none_or(|b| v < b.value || (b.inclusive && v == b.value));
         above && below
     }
 }

@@ -1,0 +1,421 @@
+//! The interpreter: one validated record → one [`Decision`], in exact decimal arithmetic.
+//!
+//! An unknown value (`missing means unknown`) is `None`. It spreads through arithmetic and
+//! comparisons; `and`, `or` and `not` follow Kleene's three-valued logic (`yes or unknown` is yes).
+//! A rule whose condition or points are unknown does not fire and is listed as such.
+
+use super::decision::{Decision, Fired, Reason};
+use super::error::{EvalError, EvalErrorKind};
+use crate::ir::*;
+use crate::syntax::ast::RoundingMode;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// A known value, or `None` for unknown.
+type V = Option<Value>;
+
+/// What consequence conditions may read besides the record.
+struct Outcome<'d> {
+    score: Decimal,
+    tier: Option<usize>,
+    fired: &'d [bool],
+}
+
+/// Evaluates records against one policy. Cheap to create; holds no per-record state.
+pub struct Evaluator<'p> {
+    policy: &'p Policy,
+}
+
+impl<'p> Evaluator<'p> {
+    pub fn new(policy: &'p Policy) -> Self {
+        Evaluator { policy }
+    }
+
+    pub fn policy(&self) -> &'p Policy {
+        self.policy
+    }
+
+    /// Decides one record. `inputs` holds each input's value by index, after the missing-value
+    /// rules were applied (`None`: unknown).
+    pub fn evaluate(&self, inputs: &[V]) -> Result<Decision, EvalError> {
+        let policy = self.policy;
+        let mut lets: Vec<V> = Vec::with_capacity(policy.lets.len());
+        for (index, l) in policy.lets.iter().enumerate() {
+            let value = Frame {
+                inputs,
+                lets: &lets,
+                outcome: None,
+            }
+            .eval(&l.value)
+            .map_err(|kind| EvalError::in_let(kind, index))?;
+            lets.push(value);
+        }
+        let frame = Frame {
+            inputs,
+            lets: &lets,
+            outcome: None,
+        };
+
+        let mut fired_flags = vec![false; policy.rules.len()];
+        let mut fired = Vec::new();
+        let mut unknown = Vec::new();
+        let mut total = policy.scale.start;
+        for (index, rule) in policy.rules.iter().enumerate() {
+            match frame
+                .rule(rule, &policy.scale)
+                .map_err(|kind| EvalError::in_rule(kind, index))?
+            {
+                RuleOutcome::Fired { points, arm } => {
+                    total = total
+                        .checked_add(points)
+                        .ok_or_else(|| EvalError::in_rule(EvalErrorKind::Overflow, index))?;
+                    if let Some(flag) = fired_flags.get_mut(index) {
+                        *flag = true;
+                    }
+                    fired.push(Fired {
+                        rule: index,
+                        points,
+                        arm,
+                    });
+                }
+                RuleOutcome::NotFired => {}
+                RuleOutcome::Unknown => unknown.push(index),
+            }
+        }
+        let unclamped = round(total, &policy.scale);
+        let score = unclamped.clamp(policy.scale.min, policy.scale.max);
+        let tier = policy.tiers.iter().position(|t| t.range.contains(score));
+
+        let outcome = Outcome {
+            score,
+            tier,
+            fired: &fired_flags,
+        };
+        let frame = Frame {
+            inputs,
+            lets: &lets,
+            outcome: Some(&outcome),
+        };
+        let mut consequences = Vec::new();
+        for (index, consequence) in policy.consequences.iter().enumerate() {
+            let applies = frame
+                .eval(&consequence.condition)
+                .map_err(|kind| EvalError::in_consequence(kind, index))?;
+            if applies == Some(Value::Bool(true)) {
+                consequences.push(index);
+            }
+        }
+        let reasons = reasons(policy, &fired);
+        Ok(Decision {
+            score,
+            unclamped,
+            tier,
+            fired,
+            unknown,
+            reasons,
+            consequences,
+            lets,
+        })
+    }
+}
+
+/// Adverse contributions, worst first (ties in source order): a rule with a baseline by how far
+/// below it the rule scored, any other rule by the points it took away.
+fn reasons(policy: &Policy, fired: &[Fired]) -> Vec<Reason> {
+    let mut reasons = Vec::new();
+    let mut next_fired = fired.iter().peekable();
+    for (index, rule) in policy.rules.iter().enumerate() {
+        let points = match next_fired.peek() {
+            Some(f) if f.rule == index => next_fired.next().map_or(Decimal::ZERO, |f| f.points),
+            _ => Decimal::ZERO,
+        };
+        let below = match rule.baseline {
+            Some(baseline) => baseline - points,
+            None => -points,
+        };
+        if below > Decimal::ZERO {
+            reasons.push(Reason { rule: index, below });
+        }
+    }
+    // A stable sort keeps source order among equals.
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.below));
+    reasons
+}
+
+pub(super) fn strategy(mode: RoundingMode) -> RoundingStrategy {
+    match mode {
+        RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+        RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+        RoundingMode::HalfDown => RoundingStrategy::MidpointTowardZero,
+        RoundingMode::Up => RoundingStrategy::AwayFromZero,
+        RoundingMode::Down => RoundingStrategy::ToZero,
+    }
+}
+
+fn round(value: Decimal, scale: &Scale) -> Decimal {
+    value.round_dp_with_strategy(scale.decimals, strategy(scale.rounding))
+}
+
+enum RuleOutcome {
+    Fired { points: Decimal, arm: Option<usize> },
+    NotFired,
+    Unknown,
+}
+
+/// The values visible to an expression.
+struct Frame<'a> {
+    inputs: &'a [V],
+    lets: &'a [V],
+    outcome: Option<&'a Outcome<'a>>,
+}
+
+type R<T> = Result<T, EvalErrorKind>;
+
+impl Frame<'_> {
+    fn rule(&self, rule: &Rule, scale: &Scale) -> R<RuleOutcome> {
+        if let Some(condition) = &rule.condition {
+            match self.eval(condition)? {
+                Some(Value::Bool(true)) => {}
+                None => return Ok(RuleOutcome::Unknown),
+                _ => return Ok(RuleOutcome::NotFired),
+            }
+        }
+        let (points, arm) = match &rule.effect {
+            Effect::Points(p) => (self.points(p)?, None),
+            Effect::Bins {
+                subject,
+                arms,
+                missing,
+                otherwise,
+            } => match self.read(*subject) {
+                None => match missing {
+                    Some(p) => (self.points(p)?, None),
+                    None => return Ok(RuleOutcome::Unknown),
+                },
+                Some(value) => match arms
+                    .iter()
+                    .position(|arm| arm.patterns.iter().any(|p| matches(p, &value)))
+                {
+                    Some(i) => match arms.get(i) {
+                        Some(arm) => (self.points(&arm.points)?, Some(i)),
+                        None => return Ok(RuleOutcome::NotFired),
+                    },
+                    None => match otherwise {
+                        Some(p) => (self.points(p)?, None),
+                        None => return Ok(RuleOutcome::NotFired),
+                    },
+                },
+            },
+        };
+        let Some(points) = points else {
+            return Ok(RuleOutcome::Unknown);
+        };
+        let weighted = match &rule.group {
+            Some(g) => points
+                .checked_mul(g.weight)
+                .ok_or(EvalErrorKind::Overflow)?,
+            None => points,
+        };
+        Ok(RuleOutcome::Fired {
+            points: round(weighted, scale),
+            arm,
+        })
+    }
+
+    /// Signed, capped points, or `None` when they depend on an unknown value.
+    fn points(&self, p: &Points) -> R<Option<Decimal>> {
+        let Some(mut amount) = self.number(&p.amount)? else {
+            return Ok(None);
+        };
+        if let Some(per) = &p.per {
+            let Some(per) = self.number(per)? else {
+                return Ok(None);
+            };
+            amount = amount.checked_mul(per).ok_or(EvalErrorKind::Overflow)?;
+        }
+        if let Some(cap) = &p.at_most {
+            let Some(cap) = self.number(cap)? else {
+                return Ok(None);
+            };
+            amount = amount.min(cap);
+        }
+        if let Some(floor) = &p.at_least {
+            let Some(floor) = self.number(floor)? else {
+                return Ok(None);
+            };
+            amount = amount.max(floor);
+        }
+        Ok(Some(match p.sign {
+            Sign::Add => amount,
+            Sign::Deduct => -amount,
+        }))
+    }
+
+    fn number(&self, e: &Expr) -> R<Option<Decimal>> {
+        Ok(match self.eval(e)? {
+            Some(Value::Number(n)) => Some(n),
+            Some(_) => return Err(EvalErrorKind::Internal("a number was expected")),
+            None => None,
+        })
+    }
+
+    fn read(&self, r: Ref) -> V {
+        match r {
+            Ref::Input(i) => self.inputs.get(i).cloned().flatten(),
+            Ref::Let(l) => self.lets.get(l).cloned().flatten(),
+        }
+    }
+
+    fn eval(&self, e: &Expr) -> R<V> {
+        Ok(match e {
+            Expr::Const(v) => Some(v.clone()),
+            Expr::Read(r) => self.read(*r),
+            Expr::Score => self.outcome.map(|o| Value::Number(o.score)),
+            Expr::Tier => self
+                .outcome
+                .and_then(|o| o.tier)
+                .map(|t| Value::Tier(u32::try_from(t).unwrap_or(u32::MAX))),
+            Expr::Applies(rule) => self
+                .outcome
+                .map(|o| Value::Bool(o.fired.get(*rule).copied().unwrap_or(false))),
+            Expr::Neg(x) => self.number(x)?.map(|n| Value::Number(-n)),
+            Expr::Not(x) => match self.eval(x)? {
+                Some(Value::Bool(b)) => Some(Value::Bool(!b)),
+                _ => None,
+            },
+            Expr::Arith(op, a, b) => {
+                let (Some(a), Some(b)) = (self.number(a)?, self.number(b)?) else {
+                    return Ok(None);
+                };
+                Some(Value::Number(arith(*op, a, b)?))
+            }
+            Expr::Compare(op, a, b) => {
+                let (Some(a), Some(b)) = (self.number(a)?, self.number(b)?) else {
+                    return Ok(None);
+                };
+                Some(Value::Bool(match op {
+                    Compare::Lt => a < b,
+                    Compare::Le => a <= b,
+                    Compare::Gt => a > b,
+                    Compare::Ge => a >= b,
+                }))
+            }
+            Expr::Equal { negated, lhs, rhs } => match (self.eval(lhs)?, self.eval(rhs)?) {
+                (Some(a), Some(b)) => Some(Value::Bool((a == b) != *negated)),
+                _ => None,
+            },
+            Expr::And(a, b) => kleene_and(self.truth(a)?, self.truth(b)?).map(Value::Bool),
+            Expr::Or(a, b) => kleene_or(self.truth(a)?, self.truth(b)?).map(Value::Bool),
+            Expr::In {
+                negated,
+                value,
+                set,
+            } => {
+                let Some(value) = self.eval(value)? else {
+                    return Ok(None);
+                };
+                let mut unknown = false;
+                let mut found = false;
+                for member in set {
+                    match self.eval(member)? {
+                        Some(m) if m == value => {
+                            found = true;
+                            break;
+                        }
+                        Some(_) => {}
+                        None => unknown = true,
+                    }
+                }
+                if !found && unknown {
+                    None
+                } else {
+                    Some(Value::Bool(found != *negated))
+                }
+            }
+            Expr::IsMissing { negated, what } => {
+                Some(Value::Bool(self.read(*what).is_none() != *negated))
+            }
+            Expr::Min(args) => self.fold_numbers(args, Decimal::min)?,
+            Expr::Max(args) => self.fold_numbers(args, Decimal::max)?,
+            Expr::Clamp(x, lo, hi) => {
+                let (Some(x), Some(lo), Some(hi)) =
+                    (self.number(x)?, self.number(lo)?, self.number(hi)?)
+                else {
+                    return Ok(None);
+                };
+                // `clamp` with lo above hi gives lo, matching SQL GREATEST(lo, LEAST(x, hi)).
+                Some(Value::Number(x.min(hi).max(lo)))
+            }
+            Expr::If {
+                branches,
+                otherwise,
+            } => {
+                for (condition, value) in branches {
+                    match self.eval(condition)? {
+                        Some(Value::Bool(true)) => return self.eval(value),
+                        Some(_) => {}
+                        None => return Ok(None),
+                    }
+                }
+                self.eval(otherwise)?
+            }
+        })
+    }
+
+    fn truth(&self, e: &Expr) -> R<Option<bool>> {
+        Ok(match self.eval(e)? {
+            Some(Value::Bool(b)) => Some(b),
+            _ => None,
+        })
+    }
+
+    fn fold_numbers(&self, args: &[Expr], f: fn(Decimal, Decimal) -> Decimal) -> R<V> {
+        let mut acc: Option<Decimal> = None;
+        for arg in args {
+            let Some(n) = self.number(arg)? else {
+                return Ok(None);
+            };
+            acc = Some(acc.map_or(n, |a| f(a, n)));
+        }
+        Ok(acc.map(Value::Number))
+    }
+}
+
+fn kleene_and(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    match (a, b) {
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (Some(true), Some(true)) => Some(true),
+        _ => None,
+    }
+}
+
+fn kleene_or(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    match (a, b) {
+        (Some(true), _) | (_, Some(true)) => Some(true),
+        (Some(false), Some(false)) => Some(false),
+        _ => None,
+    }
+}
+
+/// Exact arithmetic; `/` is rounded to [`DIVISION_DECIMALS`] places, ties away from zero.
+pub fn arith(op: Arith, a: Decimal, b: Decimal) -> Result<Decimal, EvalErrorKind> {
+    match op {
+        Arith::Add => a.checked_add(b).ok_or(EvalErrorKind::Overflow),
+        Arith::Sub => a.checked_sub(b).ok_or(EvalErrorKind::Overflow),
+        Arith::Mul => a.checked_mul(b).ok_or(EvalErrorKind::Overflow),
+        Arith::Div => {
+            if b.is_zero() {
+                return Err(EvalErrorKind::DivisionByZero);
+            }
+            let q = a.checked_div(b).ok_or(EvalErrorKind::Overflow)?;
+            Ok(q.round_dp_with_strategy(DIVISION_DECIMALS, RoundingStrategy::MidpointAwayFromZero))
+        }
+    }
+}
+
+fn matches(pattern: &Pattern, value: &Value) -> bool {
+    match (pattern, value) {
+        (Pattern::Range(r), Value::Number(n)) => r.contains(*n),
+        (Pattern::Value(p), v) => p == v,
+        _ => false,
+    }
+}

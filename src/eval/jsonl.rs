@@ -1,0 +1,393 @@
+//! A scanner for one JSON object per line, specialised to what records are: flat objects whose
+//! declared fields hold scalars.
+//!
+//! Numbers are handed over as their text, so they become exact decimals without ever passing
+//! through binary floating point (serde_json can only do that in its slower arbitrary-precision
+//! mode). Nested values are skipped and reported as such; everything else about JSON (escapes,
+//! surrogate pairs, exponents, white space) follows RFC 8259, and the tests compare the scanner
+//! with serde_json on generated input.
+
+use std::borrow::Cow;
+
+/// A field's value as it appears in the record.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Raw<'a> {
+    Null,
+    Bool(bool),
+    /// A JSON number, as written (validated against the JSON grammar).
+    Number(&'a str),
+    Text(Cow<'a, str>),
+    /// An object or array: records are flat, so this is never a valid indicator value.
+    Nested,
+}
+
+/// Why a line is not a JSON object, and where (a byte offset into the line).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScanError {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// Calls `field(key, value)` for each member of the object on `line`, in order. Returns an error
+/// if the line is not exactly one JSON object.
+pub fn scan<'a>(
+    line: &'a str,
+    mut field: impl FnMut(&str, Raw<'a>) -> Result<(), String>,
+) -> Result<(), ScanError> {
+    let mut s = Scanner {
+        text: line,
+        bytes: line.as_bytes(),
+        pos: 0,
+    };
+    s.ws();
+    s.expect(b'{', "a record must be a JSON object starting with `{`")?;
+    s.ws();
+    if s.peek() == Some(b'}') {
+        s.pos += 1;
+    } else {
+        loop {
+            s.ws();
+            if s.peek() != Some(b'"') {
+                return Err(s.error("expected a field name in double quotes"));
+            }
+            let key_at = s.pos;
+            let key = s.string()?;
+            s.ws();
+            s.expect(b':', "expected `:` after the field name")?;
+            s.ws();
+            let value = s.value()?;
+            field(&key, value).map_err(|message| ScanError {
+                offset: key_at,
+                message,
+            })?;
+            s.ws();
+            match s.next() {
+                Some(b',') => continue,
+                Some(b'}') => break,
+                _ => {
+                    s.pos = s.pos.saturating_sub(1);
+                    return Err(s.error("expected `,` or `}` after a field's value"));
+                }
+            }
+        }
+    }
+    s.ws();
+    if s.pos < s.bytes.len() {
+        return Err(s.error("unexpected text after the end of the record"));
+    }
+    Ok(())
+}
+
+struct Scanner<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Scanner<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let b = self.peek();
+        self.pos += 1;
+        b
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    fn error(&self, message: &str) -> ScanError {
+        ScanError {
+            offset: self.pos.min(self.bytes.len()),
+            message: message.to_string(),
+        }
+    }
+
+    fn expect(&mut self, byte: u8, message: &str) -> Result<(), ScanError> {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.error(message))
+        }
+    }
+
+    fn literal(&mut self, word: &str, value: Raw<'a>) -> Result<Raw<'a>, ScanError> {
+        if self.bytes.get(self.pos..self.pos + word.len()) == Some(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(value)
+        } else {
+            Err(self.error("expected a value: a number, a text in quotes, true, false or null"))
+        }
+    }
+
+    fn value(&mut self) -> Result<Raw<'a>, ScanError> {
+        match self.peek() {
+            Some(b'"') => Ok(Raw::Text(self.string()?)),
+            Some(b't') => self.literal("true", Raw::Bool(true)),
+            Some(b'f') => self.literal("false", Raw::Bool(false)),
+            Some(b'n') => self.literal("null", Raw::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b'{' | b'[') => {
+                self.skip_nested()?;
+                Ok(Raw::Nested)
+            }
+            _ => {
+                Err(self.error("expected a value: a number, a text in quotes, true, false or null"))
+            }
+        }
+    }
+
+    /// A number per RFC 8259: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    fn number(&mut self) -> Result<Raw<'a>, ScanError> {
+        let start = self.pos;
+        let digits = |s: &mut Self| {
+            let from = s.pos;
+            while matches!(s.peek(), Some(b'0'..=b'9')) {
+                s.pos += 1;
+            }
+            s.pos - from
+        };
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                digits(self);
+            }
+            _ => return Err(self.error("expected digits in a number")),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if digits(self) == 0 {
+                return Err(self.error("expected digits after the decimal point"));
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if digits(self) == 0 {
+                return Err(self.error("expected digits in the exponent"));
+            }
+        }
+        Ok(Raw::Number(self.text.get(start..self.pos).unwrap_or("")))
+    }
+
+    fn string(&mut self) -> Result<Cow<'a, str>, ScanError> {
+        self.pos += 1; // the opening quote
+        let start = self.pos;
+        // Fast path: no escapes, so the text can be borrowed.
+        while let Some(b) = self.peek() {
+            match b {
+                b'"' => {
+                    let text = self.text.get(start..self.pos).unwrap_or("");
+                    self.pos += 1;
+                    return Ok(Cow::Borrowed(text));
+                }
+                b'\\' => break,
+                0x00..=0x1f => {
+                    return Err(self.error("a control character must be escaped inside a text"))
+                }
+                _ => self.pos += 1,
+            }
+        }
+        let mut out = String::from(self.text.get(start..self.pos).unwrap_or(""));
+        loop {
+            let Some(b) = self.peek() else {
+                return Err(self.error("a text is not closed with `\"`"));
+            };
+            match b {
+                b'"' => {
+                    self.pos += 1;
+                    return Ok(Cow::Owned(out));
+                }
+                b'\\' => {
+                    self.pos += 1;
+                    let escaped = self
+                        .next()
+                        .ok_or_else(|| self.error("a text ends in the middle of an escape"))?;
+                    match escaped {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => out.push(self.unicode_escape()?),
+                        _ => {
+                            self.pos -= 1;
+                            return Err(self.error("unknown escape in a text"));
+                        }
+                    }
+                }
+                0x00..=0x1f => {
+                    return Err(self.error("a control character must be escaped inside a text"))
+                }
+                _ => {
+                    // Copy one whole UTF-8 character (the line was validated as UTF-8).
+                    let rest = self.text.get(self.pos..).unwrap_or("");
+                    let ch = rest.chars().next().unwrap_or('\u{fffd}');
+                    out.push(ch);
+                    self.pos += ch.len_utf8();
+                }
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, ScanError> {
+        let digits = self
+            .text
+            .get(self.pos..self.pos + 4)
+            .filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()))
+            .ok_or_else(|| self.error("expected four hexadecimal digits after `\\u`"))?;
+        self.pos += 4;
+        u32::from_str_radix(digits, 16)
+            .map_err(|_| self.error("expected four hexadecimal digits after `\\u`"))
+    }
+
+    fn unicode_escape(&mut self) -> Result<char, ScanError> {
+        let first = self.hex4()?;
+        let code = if (0xD800..0xDC00).contains(&first) {
+            if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                return Err(self.error("a UTF-16 surrogate must be followed by its pair"));
+            }
+            self.pos += 2;
+            let second = self.hex4()?;
+            if !(0xDC00..0xE000).contains(&second) {
+                return Err(self.error("invalid UTF-16 surrogate pair"));
+            }
+            0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+        } else {
+            first
+        };
+        char::from_u32(code).ok_or_else(|| self.error("invalid unicode escape"))
+    }
+
+    /// Skips an object or array, respecting strings; depth is tracked with a counter, not recursion.
+    fn skip_nested(&mut self) -> Result<(), ScanError> {
+        let mut depth = 0usize;
+        while let Some(b) = self.peek() {
+            match b {
+                b'{' | b'[' => {
+                    depth += 1;
+                    self.pos += 1;
+                }
+                b'}' | b']' => {
+                    depth = depth.saturating_sub(1);
+                    self.pos += 1;
+                    if depth == 0 {
+                        return Ok(());
+                    }
+                }
+                b'"' => {
+                    self.string()?;
+                }
+                _ => self.pos += 1,
+            }
+        }
+        Err(self.error("a nested value is not closed"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(line: &str) -> Result<Vec<(String, Raw<'_>)>, ScanError> {
+        let mut out = Vec::new();
+        scan(line, |k, v| {
+            out.push((k.to_string(), v));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    #[test]
+    fn reads_flat_records() {
+        let got = fields(
+            r#" {"a": 1.50, "b":"x\"y", "c":true, "d":null, "e":-0.5e2, "f":{"g":[1,"}"]}} "#,
+        )
+        .unwrap();
+        assert_eq!(
+            got,
+            vec![
+                ("a".into(), Raw::Number("1.50")),
+                ("b".into(), Raw::Text(Cow::Owned("x\"y".into()))),
+                ("c".into(), Raw::Bool(true)),
+                ("d".into(), Raw::Null),
+                ("e".into(), Raw::Number("-0.5e2")),
+                ("f".into(), Raw::Nested),
+            ]
+        );
+    }
+
+    #[test]
+    fn decodes_unicode_escapes_and_surrogates() {
+        let got = fields(r#"{"k\u00e9":"\ud83d\ude00\n"}"#).unwrap();
+        assert_eq!(
+            got,
+            vec![("ké".into(), Raw::Text(Cow::Owned("😀\n".into())))]
+        );
+    }
+
+    #[test]
+    fn rejects_what_json_rejects() {
+        for bad in [
+            "",
+            "[]",
+            "{",
+            "{\"a\"}",
+            "{\"a\":}",
+            "{\"a\":01}",
+            "{\"a\":1.}",
+            "{\"a\":.5}",
+            "{\"a\":1,}",
+            "{\"a\":tru}",
+            "{\"a\":\"x}",
+            "{} x",
+            "{\"a\":\"\\x\"}",
+            "{a:1}",
+            "{\"a\":\"\t\"}",
+            "{\"a\":-}",
+            "{\"a\":1e}",
+            "{\"a\":\"\\ud800\"}",
+            "{\"a\":[1,2}",
+        ] {
+            assert!(fields(bad).is_err(), "accepted {bad:?}");
+        }
+    }
+
+    #[test]
+    fn agrees_with_serde_json_on_what_is_valid() {
+        // Every prefix and one-byte mutation of a valid record: the scanner accepts exactly what
+        // serde_json accepts as an object.
+        let base = r#"{"id":"r-1","n":-12.5e1,"t":"a\"b\u00e9","b":false,"z":null,"o":{"x":[1,{"y":"]"}]}}"#;
+        let mut cases: Vec<String> = (0..=base.len())
+            .filter_map(|i| base.get(..i).map(str::to_string))
+            .collect();
+        for (i, _) in base.char_indices() {
+            for replacement in ["", " ", "\"", "}", "{", ",", ":", "0", "-", "e", "\\"] {
+                let mut s = base.to_string();
+                s.replace_range(i..i + 1, replacement);
+                cases.push(s);
+            }
+        }
+        for case in cases {
+            let ours = fields(&case).is_ok();
+            let theirs =
+                serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&case).is_ok();
+            // serde_json allows duplicate keys (last wins); so do we (the record layer rejects them).
+            assert_eq!(ours, theirs, "disagree on {case:?}");
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! Stage 4a, the interpreter backend: evaluates records against an [`ir::Policy`](crate::ir::Policy)
+//! in exact decimal arithmetic, explains every decision, and streams batches.
+//!
+//! | file | job |
+//! |---|---|
+//! | `interp.rs` | one validated record → one [`Decision`] |
+//! | `input.rs` | a JSON line or CSV row → a validated [`Record`] (or a [`RecordError`]) |
+//! | `jsonl.rs` | the flat-object JSON scanner behind `input.rs` |
+//! | `decision.rs` | decisions as JSON lines and CSV rows |
+//! | `stream.rs` | batches: records in, decisions and errors out, a [`Summary`] |
+
+mod decision;
+mod error;
+mod input;
+mod interp;
+mod jsonl;
+mod stream;
+
+pub use decision::{
+    csv_row, identity_json, json_string, json_value, write_json, Decision, Fired, Reason,
+    RecordRef, CSV_HEADER,
+};
+pub use error::{EvalError, EvalErrorKind, Problem, RecordError, Site};
+pub use input::{CsvColumns, Position, Record, RecordReader};
+pub use interp::{arith, Evaluator};
+pub use stream::{run, Format, Options, Progress, Summary};

@@ -1,0 +1,841 @@
+//! Lowering: checked model (+ `--set` overrides) → [`Policy`].
+//!
+//! Every name is looked up in the checker's resolutions by the span it was written at; nothing is
+//! resolved again. Params are folded into constants with their final values, so the evaluator never
+//! looks a param up.
+
+use super::*;
+use crate::check::intervals::{self, Interval};
+use crate::check::{self, Model, Resolved, Symbol};
+use crate::span::Span;
+use crate::syntax::ast::{
+    self, BinPattern, BinaryOp, ConsequenceItem, ExprKind, Literal, RuleItem, UnaryOp,
+};
+use sha2::{Digest, Sha256};
+
+type Result<T> = std::result::Result<T, LowerError>;
+
+/// Lowers a checked policy. `source` is the policy text (its hash identifies the policy);
+/// `overrides` are `--set name=value` pairs, applied before folding.
+pub fn lower(model: &Model<'_>, source: &str, overrides: &[(String, String)]) -> Result<Policy> {
+    let mut lowering = Lowering::new(model)?;
+    let applied = lowering.apply_overrides(overrides)?;
+    let policy = lowering.policy(source, applied)?;
+    if !overrides.is_empty() {
+        revalidate(&policy)?;
+    }
+    Ok(policy)
+}
+
+struct Lowering<'m, 'a> {
+    model: &'m Model<'a>,
+    /// Final param values, by param index.
+    params: Vec<Decimal>,
+    /// IR index of each derived value, by checker index.
+    let_position: Vec<usize>,
+}
+
+fn internal(message: impl Into<String>) -> LowerError {
+    LowerError::Internal {
+        message: message.into(),
+    }
+}
+
+impl<'m, 'a> Lowering<'m, 'a> {
+    fn new(model: &'m Model<'a>) -> Result<Self> {
+        let mut let_position = vec![usize::MAX; model.lets.len()];
+        for (position, &index) in model.let_order.iter().enumerate() {
+            if let Some(slot) = let_position.get_mut(index) {
+                *slot = position;
+            }
+        }
+        if let_position.contains(&usize::MAX) {
+            return Err(internal(
+                "a derived value has no place in the evaluation order",
+            ));
+        }
+        Ok(Lowering {
+            model,
+            params: model.params.iter().map(|p| p.value).collect(),
+            let_position,
+        })
+    }
+
+    fn apply_overrides(
+        &mut self,
+        overrides: &[(String, String)],
+    ) -> Result<Vec<(String, Decimal)>> {
+        let mut applied: Vec<(usize, Decimal)> = Vec::new();
+        for (name, text) in overrides {
+            let index = match self.model.lookup(name) {
+                Some(Symbol::Param(p)) => p,
+                _ => {
+                    let names = self.model.params.iter().map(|p| p.decl.name.node.as_str());
+                    return Err(LowerError::UnknownParam {
+                        name: name.clone(),
+                        suggestion: check::did_you_mean(name, names),
+                    });
+                }
+            };
+            let value = Decimal::from_str_exact(text.trim()).map_err(|_| LowerError::BadValue {
+                name: name.clone(),
+                value: text.clone(),
+            })?;
+            if let Some(slot) = self.params.get_mut(index) {
+                *slot = value;
+            }
+            applied.retain(|(i, _)| *i != index);
+            applied.push((index, value));
+        }
+        applied.sort_by_key(|(i, _)| *i);
+        Ok(applied
+            .into_iter()
+            .filter_map(|(i, v)| {
+                self.model
+                    .params
+                    .get(i)
+                    .map(|p| (p.decl.name.node.clone(), v))
+            })
+            .collect())
+    }
+
+    fn policy(&self, source: &str, overrides: Vec<(String, Decimal)>) -> Result<Policy> {
+        let header = &self.model.header;
+        let identity = Identity {
+            name: header.name.clone(),
+            version: header.version.clone().unwrap_or_default(),
+            effective: header.effective,
+            content_hash: hex(&Sha256::digest(source.as_bytes())),
+            overrides,
+        };
+        let scale = Scale {
+            min: header.min,
+            max: header.max,
+            start: header.start,
+            decimals: header.decimals,
+            rounding: header.rounding,
+        };
+        let inputs = self.model.indicators.iter().map(input).collect();
+        let mut lets = Vec::with_capacity(self.model.lets.len());
+        for &index in &self.model.let_order {
+            let info = self
+                .model
+                .lets
+                .get(index)
+                .ok_or_else(|| internal("derived value out of range"))?;
+            lets.push(Let {
+                name: info.decl.name.node.clone(),
+                value: self.expr(&info.decl.value)?,
+                enum_of: match info.ty {
+                    check::Type::Enum(input) => Some(input),
+                    _ => None,
+                },
+            });
+        }
+        let mut rules = Vec::with_capacity(self.model.rules.len());
+        for info in &self.model.rules {
+            rules.push(self.rule(info)?);
+        }
+        let mut tiers = Vec::with_capacity(self.model.tiers.len());
+        for info in &self.model.tiers {
+            tiers.push(Tier {
+                name: info.decl.name.node.clone(),
+                title: info.decl.title.as_ref().map(|t| t.node.clone()),
+                range: self.band(&info.decl.bounds.node)?,
+            });
+        }
+        let mut consequences = Vec::with_capacity(self.model.consequences.len());
+        for info in &self.model.consequences {
+            consequences.push(self.consequence(info.decl)?);
+        }
+        let mut tests = Vec::with_capacity(self.model.tests.len());
+        for test in &self.model.tests {
+            tests.push(self.test(test)?);
+        }
+        let params = self
+            .model
+            .params
+            .iter()
+            .zip(&self.params)
+            .map(|(p, value)| Param {
+                name: p.decl.name.node.clone(),
+                value: *value,
+                unit: p.decl.unit.as_ref().map(|u| u.node.clone()),
+            })
+            .collect();
+        Ok(Policy {
+            identity,
+            scale,
+            inputs,
+            lets,
+            rules,
+            tiers,
+            consequences,
+            tests,
+            params,
+        })
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Rules
+
+    fn rule(&self, info: &check::RuleInfo<'_>) -> Result<Rule> {
+        let decl = info.decl;
+        let mut condition = None;
+        let mut effect = None;
+        let mut basis = None;
+        let mut reason = None;
+        let mut baseline = None;
+        let mut arms = Vec::new();
+        let mut missing = None;
+        let mut otherwise = None;
+        for item in &decl.items {
+            match &item.node {
+                RuleItem::When(e) => condition = Some(self.expr(e)?),
+                RuleItem::Effect(e) => effect = Some(Effect::Points(self.points(e)?)),
+                RuleItem::Basis(t) => basis = Some(t.node.clone()),
+                RuleItem::Reason(t) => reason = Some(t.node.clone()),
+                RuleItem::Baseline(n) => baseline = Some(n.node),
+                RuleItem::Bin(bin) => {
+                    let points = Points {
+                        sign: sign(bin.verb.node),
+                        amount: self.expr(&bin.amount)?,
+                        per: None,
+                        at_most: None,
+                        at_least: None,
+                    };
+                    match &bin.pattern.node {
+                        BinPattern::Missing => missing = Some(Box::new(points)),
+                        BinPattern::Otherwise => otherwise = Some(Box::new(points)),
+                        BinPattern::Values(values) => {
+                            let mut patterns = Vec::with_capacity(values.len());
+                            for value in values {
+                                patterns.push(self.pattern(&value.node)?);
+                            }
+                            arms.push(Arm { patterns, points });
+                        }
+                    }
+                }
+            }
+        }
+        let effect = match info.subject {
+            Some(subject) => Effect::Bins {
+                subject: self.reference(subject)?,
+                arms,
+                missing,
+                otherwise,
+            },
+            None => effect
+                .ok_or_else(|| internal(format!("rule `{}` has no effect", decl.name.node)))?,
+        };
+        let group = match info.group {
+            Some(g) => {
+                let group = self
+                    .model
+                    .groups
+                    .get(g)
+                    .ok_or_else(|| internal("group out of range"))?;
+                let weight = match &group.decl.weight {
+                    Some(w) => fold(&self.expr(w)?).ok_or_else(|| {
+                        internal(format!(
+                            "the weight of group `{}` is not constant",
+                            group.decl.name.node
+                        ))
+                    })?,
+                    None => Decimal::ONE,
+                };
+                Some(Group {
+                    name: group.decl.name.node.clone(),
+                    title: group.decl.title.as_ref().map(|t| t.node.clone()),
+                    weight,
+                })
+            }
+            None => None,
+        };
+        let mut reads = Vec::new();
+        if let Some(c) = &condition {
+            collect_reads(c, &mut reads);
+        }
+        effect_reads(&effect, &mut reads);
+        Ok(Rule {
+            name: decl.name.node.clone(),
+            title: decl.title.as_ref().map(|t| t.node.clone()),
+            group,
+            condition,
+            effect,
+            basis,
+            reason,
+            baseline,
+            reads,
+        })
+    }
+
+    fn points(&self, effect: &ast::Effect) -> Result<Points> {
+        let mut at_most = None;
+        let mut at_least = None;
+        for cap in &effect.caps {
+            let value = Some(self.expr(&cap.value)?);
+            match cap.kind {
+                ast::CapKind::AtMost => at_most = value,
+                ast::CapKind::AtLeast => at_least = value,
+            }
+        }
+        Ok(Points {
+            sign: sign(effect.verb.node),
+            amount: self.expr(&effect.amount)?,
+            per: effect.per.as_ref().map(|p| self.expr(p)).transpose()?,
+            at_most,
+            at_least,
+        })
+    }
+
+    fn pattern(&self, interval: &ast::Interval) -> Result<Pattern> {
+        Ok(match interval {
+            ast::Interval::Exactly(Literal::Number(n)) => Pattern::Range(point(n.node)),
+            ast::Interval::Exactly(Literal::Bool(b)) => Pattern::Value(Value::Bool(b.node)),
+            ast::Interval::Exactly(Literal::Text(t)) => Pattern::Value(Value::Text(t.node.clone())),
+            ast::Interval::Exactly(Literal::Name(n)) => match self.resolved(n.span)? {
+                Resolved::Member { member, .. } => {
+                    Pattern::Value(Value::Member(index_u32(member)?))
+                }
+                Resolved::Param(p) => Pattern::Range(point(self.param(p)?)),
+                other => {
+                    return Err(internal(format!(
+                        "bin value `{}` resolved to {other:?}",
+                        n.node
+                    )))
+                }
+            },
+            other => Pattern::Range(self.band(other)?),
+        })
+    }
+
+    /// A numeric interval from a bin or tier, with params at their final values.
+    fn band(&self, interval: &ast::Interval) -> Result<Range> {
+        let b = |bound: &ast::Bound| -> Result<Decimal> {
+            match bound {
+                ast::Bound::Number(n) => Ok(n.node),
+                ast::Bound::Param(p) => match self.resolved(p.span)? {
+                    Resolved::Param(index) => self.param(index),
+                    other => Err(internal(format!(
+                        "bound `{}` resolved to {other:?}",
+                        p.node
+                    ))),
+                },
+            }
+        };
+        let iv = match interval {
+            ast::Interval::Between(lo, hi) => Interval::closed(b(lo)?, b(hi)?),
+            ast::Interval::FromBelow(lo, hi) => Interval::from_below(b(lo)?, b(hi)?),
+            ast::Interval::Below(hi) => Interval::below(b(hi)?),
+            ast::Interval::AtOrAbove(lo) => Interval::at_or_above(b(lo)?),
+            ast::Interval::Exactly(_) => {
+                return Err(internal("a single value where a range was expected"))
+            }
+        };
+        Ok(range(iv))
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Consequences and tests
+
+    fn consequence(&self, decl: &ast::Consequence) -> Result<Consequence> {
+        let mut kind = None;
+        let mut condition = None;
+        let mut lasts = None;
+        let mut notice = None;
+        let mut appeal = None;
+        let mut basis = None;
+        for item in &decl.items {
+            match &item.node {
+                ConsequenceItem::Kind(k) => kind = Some(*k),
+                ConsequenceItem::When(e) => condition = Some(self.expr(e)?),
+                ConsequenceItem::Lasts(ast::Lasts::For(d)) => lasts = Some(Lasts::For(*d)),
+                ConsequenceItem::Lasts(ast::Lasts::Indefinitely(why)) => {
+                    lasts = Some(Lasts::Indefinitely {
+                        because: why.node.clone(),
+                    })
+                }
+                ConsequenceItem::Notice(d) => notice = Some(*d),
+                ConsequenceItem::Appeal(t) => appeal = Some(t.node.clone()),
+                ConsequenceItem::Basis(t) => basis = Some(t.node.clone()),
+            }
+        }
+        let missing =
+            |what: &str| internal(format!("consequence `{}` has no {what}", decl.name.node));
+        Ok(Consequence {
+            name: decl.name.node.clone(),
+            title: decl.title.as_ref().map(|t| t.node.clone()),
+            kind: kind.ok_or_else(|| missing("kind"))?,
+            condition: condition.ok_or_else(|| missing("condition"))?,
+            lasts: lasts.ok_or_else(|| missing("duration"))?,
+            notice,
+            appeal,
+            basis,
+        })
+    }
+
+    fn test(&self, test: &ast::Test) -> Result<Test> {
+        let mut given = Vec::new();
+        let mut expect = Vec::new();
+        for item in &test.items {
+            match &item.node {
+                ast::TestItem::Given(pairs) => {
+                    for pair in pairs {
+                        let input = match self.resolved(pair.name.span)? {
+                            Resolved::Indicator(i) => i,
+                            other => {
+                                return Err(internal(format!("test input resolved to {other:?}")))
+                            }
+                        };
+                        let value = pair.value.as_ref().map(|v| self.literal(v)).transpose()?;
+                        given.push((input, value));
+                    }
+                }
+                ast::TestItem::Expect(list) => {
+                    for e in list {
+                        expect.push(self.expectation(&e.node)?);
+                    }
+                }
+            }
+        }
+        Ok(Test {
+            name: test.name.node.clone(),
+            given,
+            expect,
+        })
+    }
+
+    fn expectation(&self, e: &ast::Expectation) -> Result<Expectation> {
+        let number = |l: &Literal| match l {
+            Literal::Number(n) => Ok(n.node),
+            _ => Err(internal("expected a number in a test")),
+        };
+        Ok(match e {
+            ast::Expectation::Equals(ast::ExpectTarget::Score, v) => Expectation::Score(number(v)?),
+            ast::Expectation::Equals(ast::ExpectTarget::Tier, Literal::Name(n)) => {
+                match self.resolved(n.span)? {
+                    Resolved::Tier(t) => Expectation::Tier(t),
+                    other => return Err(internal(format!("expected tier resolved to {other:?}"))),
+                }
+            }
+            ast::Expectation::Equals(ast::ExpectTarget::Tier, _) => {
+                return Err(internal("expected tier is not a name"))
+            }
+            ast::Expectation::Equals(ast::ExpectTarget::Name(n), v) => {
+                match self.resolved(n.span)? {
+                    Resolved::Rule(rule) => Expectation::Contribution {
+                        rule,
+                        points: number(v)?,
+                    },
+                    other => return Err(internal(format!("expected rule resolved to {other:?}"))),
+                }
+            }
+            ast::Expectation::Present(n) | ast::Expectation::Absent(n) => {
+                match self.model.lookup(&n.node) {
+                    Some(Symbol::Consequence(c)) => Expectation::Applies {
+                        consequence: c,
+                        applies: matches!(e, ast::Expectation::Present(_)),
+                    },
+                    _ => return Err(internal(format!("`{}` is not a consequence", n.node))),
+                }
+            }
+        })
+    }
+
+    fn literal(&self, literal: &Literal) -> Result<Value> {
+        Ok(match literal {
+            Literal::Number(n) => Value::Number(n.node),
+            Literal::Text(t) => Value::Text(t.node.clone()),
+            Literal::Bool(b) => Value::Bool(b.node),
+            Literal::Name(n) => match self.resolved(n.span)? {
+                Resolved::Member { member, .. } => Value::Member(index_u32(member)?),
+                other => {
+                    return Err(internal(format!(
+                        "value `{}` resolved to {other:?}",
+                        n.node
+                    )))
+                }
+            },
+        })
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Expressions
+
+    fn resolved(&self, span: Span) -> Result<Resolved> {
+        self.model.resolution(span).ok_or_else(|| {
+            internal(format!(
+                "no resolution for the name at bytes {}..{}",
+                span.start, span.end
+            ))
+        })
+    }
+
+    fn param(&self, index: usize) -> Result<Decimal> {
+        self.params
+            .get(index)
+            .copied()
+            .ok_or_else(|| internal("param out of range"))
+    }
+
+    fn reference(&self, resolved: Resolved) -> Result<Ref> {
+        match resolved {
+            Resolved::Indicator(i) => Ok(Ref::Input(i)),
+            Resolved::Let(l) => self
+                .let_position
+                .get(l)
+                .map(|p| Ref::Let(*p))
+                .ok_or_else(|| internal("derived value out of range")),
+            other => Err(internal(format!(
+                "{other:?} is not an input or derived value"
+            ))),
+        }
+    }
+
+    fn expr(&self, expr: &ast::Expr) -> Result<Expr> {
+        let boxed = |e: &ast::Expr| self.expr(e).map(Box::new);
+        Ok(match &expr.node {
+            ExprKind::Number(n) => Expr::Const(Value::Number(*n)),
+            ExprKind::Text(t) => Expr::Const(Value::Text(t.clone())),
+            ExprKind::Bool(b) => Expr::Const(Value::Bool(*b)),
+            ExprKind::Score => Expr::Score,
+            ExprKind::Tier => Expr::Tier,
+            ExprKind::Name(_) => match self.resolved(expr.span)? {
+                Resolved::Param(p) => Expr::Const(Value::Number(self.param(p)?)),
+                Resolved::Member { member, .. } => Expr::Const(Value::Member(index_u32(member)?)),
+                Resolved::Tier(t) => Expr::Const(Value::Tier(index_u32(t)?)),
+                Resolved::Rule(r) => Expr::Applies(r),
+                other => Expr::Read(self.reference(other)?),
+            },
+            ExprKind::Applies(rule) => match self.resolved(rule.span)? {
+                Resolved::Rule(r) => Expr::Applies(r),
+                other => return Err(internal(format!("`applies` on {other:?}"))),
+            },
+            ExprKind::Unary(UnaryOp::Neg, e) => Expr::Neg(boxed(e)?),
+            ExprKind::Unary(UnaryOp::Not, e) => Expr::Not(boxed(e)?),
+            ExprKind::Binary(op, a, b) => {
+                let (a, b) = (boxed(a)?, boxed(b)?);
+                match op {
+                    BinaryOp::Add => Expr::Arith(Arith::Add, a, b),
+                    BinaryOp::Sub => Expr::Arith(Arith::Sub, a, b),
+                    BinaryOp::Mul => Expr::Arith(Arith::Mul, a, b),
+                    BinaryOp::Div => Expr::Arith(Arith::Div, a, b),
+                    BinaryOp::Lt => Expr::Compare(Compare::Lt, a, b),
+                    BinaryOp::Le => Expr::Compare(Compare::Le, a, b),
+                    BinaryOp::Gt => Expr::Compare(Compare::Gt, a, b),
+                    BinaryOp::Ge => Expr::Compare(Compare::Ge, a, b),
+                    BinaryOp::Eq => Expr::Equal {
+                        negated: false,
+                        lhs: a,
+                        rhs: b,
+                    },
+                    BinaryOp::Ne => Expr::Equal {
+                        negated: true,
+                        lhs: a,
+                        rhs: b,
+                    },
+                    BinaryOp::And => Expr::And(a, b),
+                    BinaryOp::Or => Expr::Or(a, b),
+                }
+            }
+            ExprKind::In {
+                value,
+                set,
+                negated,
+            } => Expr::In {
+                negated: *negated,
+                value: boxed(value)?,
+                set: set.iter().map(|e| self.expr(e)).collect::<Result<_>>()?,
+            },
+            ExprKind::IsMissing { value, negated } => match self.expr(value)? {
+                Expr::Read(what) => Expr::IsMissing {
+                    negated: *negated,
+                    what,
+                },
+                _ => return Err(internal("`is missing` on something that is not an input")),
+            },
+            ExprKind::Call { func, args } => {
+                let mut args: Vec<Expr> =
+                    args.iter().map(|e| self.expr(e)).collect::<Result<_>>()?;
+                match func.node.as_str() {
+                    "min" => Expr::Min(args),
+                    "max" => Expr::Max(args),
+                    _ if args.len() == 3 => {
+                        let hi = args.pop().map(Box::new);
+                        let lo = args.pop().map(Box::new);
+                        let x = args.pop().map(Box::new);
+                        match (x, lo, hi) {
+                            (Some(x), Some(lo), Some(hi)) => Expr::Clamp(x, lo, hi),
+                            _ => return Err(internal("clamp without three values")),
+                        }
+                    }
+                    other => return Err(internal(format!("unknown function `{other}`"))),
+                }
+            }
+            ExprKind::If {
+                branches,
+                otherwise,
+            } => Expr::If {
+                branches: branches
+                    .iter()
+                    .map(|(c, v)| Ok((self.expr(c)?, self.expr(v)?)))
+                    .collect::<Result<_>>()?,
+                otherwise: boxed(otherwise)?,
+            },
+        })
+    }
+}
+
+fn input(info: &check::IndicatorInfo<'_>) -> Input {
+    let kind = match &info.kind {
+        check::ValueKind::Bool => InputKind::Bool,
+        check::ValueKind::Count | check::ValueKind::Integer => InputKind::Whole,
+        check::ValueKind::Decimal => InputKind::Decimal,
+        check::ValueKind::Enum(members) => InputKind::Enum(members.clone()),
+        check::ValueKind::Text => InputKind::Text,
+    };
+    let missing = match &info.missing {
+        check::Missing::Required => Missing::Required,
+        check::Missing::Unknown => Missing::Unknown,
+        check::Missing::Default(v) => Missing::Default(match v {
+            check::Value::Bool(b) => Value::Bool(*b),
+            check::Value::Number(n) => Value::Number(*n),
+            check::Value::Text(t) => Value::Text(t.clone()),
+            check::Value::Member(m) => Value::Member(u32::try_from(*m).unwrap_or(u32::MAX)),
+        }),
+    };
+    Input {
+        name: info.decl.name.node.clone(),
+        kind,
+        min: info.min,
+        max: info.max,
+        missing,
+        protected: info.protected,
+        unit: info.unit.clone(),
+    }
+}
+
+fn index_u32(index: usize) -> Result<u32> {
+    u32::try_from(index).map_err(|_| internal("more than 4 billion members"))
+}
+
+fn sign(verb: ast::Verb) -> Sign {
+    match verb {
+        ast::Verb::Add => Sign::Add,
+        ast::Verb::Deduct => Sign::Deduct,
+    }
+}
+
+fn point(v: Decimal) -> Range {
+    range(Interval::point(v))
+}
+
+fn range(iv: Interval) -> Range {
+    let end = |e: Option<intervals::End>| {
+        e.map(|e| Bound {
+            value: e.value,
+            inclusive: e.inclusive,
+        })
+    };
+    Range {
+        lo: end(iv.lo),
+        hi: end(iv.hi),
+    }
+}
+
+fn interval(r: &Range) -> Interval {
+    let end = |b: Option<Bound>| {
+        b.map(|b| intervals::End {
+            value: b.value,
+            inclusive: b.inclusive,
+        })
+    };
+    Interval {
+        lo: end(r.lo),
+        hi: end(r.hi),
+    }
+}
+
+/// The value of an expression of constants only.
+pub fn fold(expr: &Expr) -> Option<Decimal> {
+    match expr {
+        Expr::Const(Value::Number(n)) => Some(*n),
+        Expr::Neg(e) => fold(e).map(|v| -v),
+        Expr::Arith(op, a, b) => {
+            let (a, b) = (fold(a)?, fold(b)?);
+            match op {
+                Arith::Add => a.checked_add(b),
+                Arith::Sub => a.checked_sub(b),
+                Arith::Mul => a.checked_mul(b),
+                Arith::Div => a.checked_div(b),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Adds the inputs and derived values `expr` reads to `out`, in order of first use.
+pub fn collect_reads(expr: &Expr, out: &mut Vec<Ref>) {
+    let add = |r: Ref, out: &mut Vec<Ref>| {
+        if !out.contains(&r) {
+            out.push(r);
+        }
+    };
+    match expr {
+        Expr::Read(r) | Expr::IsMissing { what: r, .. } => add(*r, out),
+        Expr::Const(_) | Expr::Score | Expr::Tier | Expr::Applies(_) => {}
+        Expr::Neg(e) | Expr::Not(e) => collect_reads(e, out),
+        Expr::Arith(_, a, b) | Expr::Compare(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
+            collect_reads(a, out);
+            collect_reads(b, out);
+        }
+        Expr::Equal { lhs, rhs, .. } => {
+            collect_reads(lhs, out);
+            collect_reads(rhs, out);
+        }
+        Expr::In { value, set, .. } => {
+            collect_reads(value, out);
+            set.iter().for_each(|e| collect_reads(e, out));
+        }
+        Expr::Min(args) | Expr::Max(args) => args.iter().for_each(|e| collect_reads(e, out)),
+        Expr::Clamp(x, lo, hi) => {
+            collect_reads(x, out);
+            collect_reads(lo, out);
+            collect_reads(hi, out);
+        }
+        Expr::If {
+            branches,
+            otherwise,
+        } => {
+            for (c, v) in branches {
+                collect_reads(c, out);
+                collect_reads(v, out);
+            }
+            collect_reads(otherwise, out);
+        }
+    }
+}
+
+fn points_reads(points: &Points, out: &mut Vec<Ref>) {
+    collect_reads(&points.amount, out);
+    for e in [&points.per, &points.at_most, &points.at_least]
+        .into_iter()
+        .flatten()
+    {
+        collect_reads(e, out);
+    }
+}
+
+fn effect_reads(effect: &Effect, out: &mut Vec<Ref>) {
+    match effect {
+        Effect::Points(p) => points_reads(p, out),
+        Effect::Bins {
+            subject,
+            arms,
+            missing,
+            otherwise,
+        } => {
+            if !out.contains(subject) {
+                out.push(*subject);
+            }
+            for arm in arms {
+                points_reads(&arm.points, out);
+            }
+            for p in [missing, otherwise].into_iter().flatten() {
+                points_reads(p, out);
+            }
+        }
+    }
+}
+
+/// Checks again, with overridden params, what the checker proved for the written values: tiers
+/// and numeric bins neither overlap nor leave gaps, and group weights stay positive.
+fn revalidate(policy: &Policy) -> Result<()> {
+    let invalid = |message: String| LowerError::InvalidOverride { message };
+    if !policy.tiers.is_empty() {
+        let scale = Interval::closed(policy.scale.min, policy.scale.max);
+        let bands: Vec<Interval> = policy.tiers.iter().map(|t| interval(&t.range)).collect();
+        let step = Decimal::new(1, policy.scale.decimals);
+        let coverage = intervals::sweep(scale, &bands, Some(step));
+        if let Some(o) = coverage.overlaps.first() {
+            let name = |i: usize| policy.tiers.get(i).map_or("?", |t| t.name.as_str());
+            return Err(invalid(format!(
+                "tiers `{}` and `{}` overlap at {}",
+                name(o.first),
+                name(o.second),
+                o.shared
+            )));
+        }
+        if let Some(gap) = coverage.gaps.first() {
+            return Err(invalid(format!("no tier covers the scores {gap}")));
+        }
+    }
+    for rule in &policy.rules {
+        if let Some(group) = &rule.group {
+            if group.weight <= Decimal::ZERO {
+                return Err(invalid(format!(
+                    "the weight of group `{}` becomes {}",
+                    group.name, group.weight
+                )));
+            }
+        }
+        if let Effect::Bins {
+            arms,
+            otherwise: None,
+            subject: Ref::Input(i),
+            ..
+        } = &rule.effect
+        {
+            let Some(input) = policy.inputs.get(*i) else {
+                continue;
+            };
+            let ranges: Vec<Interval> = arms
+                .iter()
+                .flat_map(|a| a.patterns.iter())
+                .filter_map(|p| match p {
+                    Pattern::Range(r) => Some(interval(r)),
+                    Pattern::Value(_) => None,
+                })
+                .collect();
+            if ranges.is_empty() {
+                continue;
+            }
+            let domain = Interval {
+                lo: input.min.map(|v| intervals::End {
+                    value: v,
+                    inclusive: true,
+                }),
+                hi: input.max.map(|v| intervals::End {
+                    value: v,
+                    inclusive: true,
+                }),
+            };
+            let step = (input.kind == InputKind::Whole).then_some(Decimal::ONE);
+            let coverage = intervals::sweep(domain, &ranges, step);
+            if let Some(o) = coverage.overlaps.first() {
+                return Err(invalid(format!(
+                    "bins of scorecard `{}` overlap at {}",
+                    rule.name, o.shared
+                )));
+            }
+            if let Some(gap) = coverage.gaps.first() {
+                return Err(invalid(format!(
+                    "bins of scorecard `{}` no longer cover {gap}",
+                    rule.name
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
