@@ -126,6 +126,8 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// A value; a nested one is validated and skipped (containers are handled by the caller
+    /// of this function inside [`Scanner::skip_nested`], so this never recurses).
     fn value(&mut self) -> Result<Raw<'a>, ScanError> {
         match self.peek() {
             Some(b'"') => Ok(Raw::Text(self.string()?)),
@@ -273,29 +275,74 @@ impl<'a> Scanner<'a> {
         char::from_u32(code).ok_or_else(|| self.error("invalid unicode escape"))
     }
 
-    /// Skips an object or array, respecting strings; depth is tracked with a counter, not recursion.
+    /// Skips an object or array, validating it. Nesting is tracked on an explicit stack, not by
+    /// recursion, so no depth of nesting can overflow the call stack.
     fn skip_nested(&mut self) -> Result<(), ScanError> {
-        let mut depth = 0usize;
-        while let Some(b) = self.peek() {
-            match b {
-                b'{' | b'[' => {
-                    depth += 1;
+        // Each entry is the closing byte of an open container.
+        let mut open: Vec<u8> = Vec::new();
+        loop {
+            // At the start of a value.
+            self.ws();
+            match self.peek() {
+                Some(b'{') => {
                     self.pos += 1;
-                }
-                b'}' | b']' => {
-                    depth = depth.saturating_sub(1);
-                    self.pos += 1;
-                    if depth == 0 {
-                        return Ok(());
+                    self.ws();
+                    if self.peek() == Some(b'}') {
+                        self.pos += 1;
+                    } else {
+                        open.push(b'}');
+                        self.key()?;
+                        continue;
                     }
                 }
-                b'"' => {
-                    self.string()?;
+                Some(b'[') => {
+                    self.pos += 1;
+                    self.ws();
+                    if self.peek() == Some(b']') {
+                        self.pos += 1;
+                    } else {
+                        open.push(b']');
+                        continue;
+                    }
                 }
-                _ => self.pos += 1,
+                _ => {
+                    self.value()?;
+                }
+            }
+            // After a value: close containers or move to the next element.
+            loop {
+                let Some(&closing) = open.last() else {
+                    return Ok(());
+                };
+                self.ws();
+                match self.next() {
+                    Some(b',') => {
+                        if closing == b'}' {
+                            self.ws();
+                            self.key()?;
+                        }
+                        break;
+                    }
+                    Some(b) if b == closing => {
+                        open.pop();
+                    }
+                    _ => {
+                        self.pos = self.pos.saturating_sub(1);
+                        return Err(self.error("a nested value is malformed"));
+                    }
+                }
             }
         }
-        Err(self.error("a nested value is not closed"))
+    }
+
+    /// `"name" :` inside a nested object.
+    fn key(&mut self) -> Result<(), ScanError> {
+        if self.peek() != Some(b'"') {
+            return Err(self.error("expected a field name in double quotes"));
+        }
+        self.string()?;
+        self.ws();
+        self.expect(b':', "expected `:` after the field name")
     }
 }
 
@@ -367,6 +414,15 @@ mod tests {
         }
     }
 
+    #[test]
+    fn deep_nesting_neither_overflows_nor_passes_unclosed() {
+        let deep = format!("{{\"x\":{}1{}}}", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(fields(&deep).unwrap(), vec![("x".into(), Raw::Nested)]);
+        let unclosed = format!("{{\"x\":{}1}}", "[".repeat(100_000));
+        assert!(fields(&unclosed).is_err());
+    }
+
+    /// Regression: malformed JSON inside an ignored nested field was once accepted.
     #[test]
     fn agrees_with_serde_json_on_what_is_valid() {
         // Every prefix and one-byte mutation of a valid record: the scanner accepts exactly what
