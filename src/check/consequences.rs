@@ -19,6 +19,8 @@ impl Checker<'_> {
             let mut scope = Scope::consequence();
             for item in &decl.items {
                 let (slot, what) = match &item.node {
+                    // Suppressions are checked with every other site's (`suppress.rs`).
+                    ConsequenceItem::Allow(_) => continue,
                     ConsequenceItem::Kind(_) => (0, "whether it is a sanction or a benefit"),
                     ConsequenceItem::When(_) => (1, "the `when` condition"),
                     ConsequenceItem::Lasts(_) => (2, "the duration"),

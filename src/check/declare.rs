@@ -160,6 +160,7 @@ impl<'a> Checker<'a> {
         let mut scale = None;
         for item in &header.items {
             let (slot, what) = match &item.node {
+                HeaderItem::Allow(_) => continue,
                 HeaderItem::Version(_) => (0, "the version"),
                 HeaderItem::Effective(_) => (1, "the effective date"),
                 HeaderItem::Scale { .. } => (2, "the score scale"),
@@ -183,6 +184,7 @@ impl<'a> Checker<'a> {
                     h.decimals = decimals.node;
                     h.rounding = mode.as_ref().map(|m| m.node).unwrap_or_default();
                 }
+                HeaderItem::Allow(_) => {}
             }
         }
         for (slot, what, example) in [
@@ -323,6 +325,7 @@ impl<'a> Checker<'a> {
         let mut seen: [Option<Span>; 6] = [None; 6];
         for option in &decl.options {
             let (slot, what) = match &option.node {
+                IndicatorOption::Allow(_) => continue,
                 IndicatorOption::Unit(_) => (0, "the unit"),
                 IndicatorOption::Source(_) => (1, "the source"),
                 IndicatorOption::Protected => (2, "`protected`"),
@@ -387,6 +390,7 @@ impl<'a> Checker<'a> {
                     }
                     info.direction = Some(*d);
                 }
+                IndicatorOption::Allow(_) => {}
             }
         }
         info

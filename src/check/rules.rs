@@ -96,6 +96,7 @@ impl<'a> Checker<'a> {
         let mut bins = Vec::new();
         for item in &decl.items {
             let clause = match &item.node {
+                RuleItem::Allow(_) => continue,
                 RuleItem::When(_) => Some("the `when` condition"),
                 RuleItem::Basis(_) => Some("the basis"),
                 RuleItem::Reason(_) => Some("the reason"),
@@ -139,7 +140,10 @@ impl<'a> Checker<'a> {
                     self.expect(&bin.amount, Type::Number, "the points of a bin", &mut scope);
                     bins.push(bin);
                 }
-                RuleItem::Basis(_) | RuleItem::Reason(_) | RuleItem::Baseline(_) => {}
+                RuleItem::Basis(_)
+                | RuleItem::Reason(_)
+                | RuleItem::Baseline(_)
+                | RuleItem::Allow(_) => {}
             }
         }
         match &decl.by {

@@ -196,6 +196,7 @@ impl<'m, 'a> Lowering<'m, 'a> {
                 RuleItem::Basis(t) => basis = Some(t.node.clone()),
                 RuleItem::Reason(t) => reason = Some(t.node.clone()),
                 RuleItem::Baseline(n) => baseline = Some(n.node),
+                RuleItem::Allow(_) => {}
                 RuleItem::Bin(bin) => {
                     let points = Points {
                         sign: sign(bin.verb.node),
@@ -359,6 +360,7 @@ impl<'m, 'a> Lowering<'m, 'a> {
                 ConsequenceItem::Notice(d) => notice = Some(*d),
                 ConsequenceItem::Appeal(t) => appeal = Some(t.node.clone()),
                 ConsequenceItem::Basis(t) => basis = Some(t.node.clone()),
+                ConsequenceItem::Allow(_) => {}
             }
         }
         let missing =
@@ -380,6 +382,7 @@ impl<'m, 'a> Lowering<'m, 'a> {
         let mut expect = Vec::new();
         for item in &test.items {
             match &item.node {
+                ast::TestItem::Allow(_) => {}
                 ast::TestItem::Given(pairs) => {
                     for pair in pairs {
                         let input = match self.resolved(pair.name.span)? {

@@ -76,6 +76,16 @@ pub enum HeaderItem {
         decimals: Node<u32>,
         mode: Option<Node<RoundingMode>>,
     },
+    Allow(Allow),
+}
+
+/// `allow W1005 because "…"`: a warning that is not reported for the declaration it stands in,
+/// with the drafter's written reason (shown in the documentation).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Allow {
+    /// The code as written; the checker validates it.
+    pub code: Ident,
+    pub reason: Text,
 }
 
 /// A calendar date, validated by the parser.
@@ -160,6 +170,7 @@ pub enum IndicatorOption {
     /// `missing means unknown`: rules that depend on the value do not fire.
     MissingUnknown,
     Direction(Direction),
+    Allow(Allow),
 }
 
 /// `higher is worse` / `higher is better` (and the `lower …` forms, normalised).
@@ -177,6 +188,7 @@ pub struct Param {
     pub value: Number,
     /// A one-word unit (`points`) or a quoted one (`"km/h"`).
     pub unit: Option<Text>,
+    pub allows: Vec<Node<Allow>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -184,6 +196,7 @@ pub struct Let {
     pub docs: Docs,
     pub name: Ident,
     pub value: Expr,
+    pub allows: Vec<Node<Allow>>,
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -207,6 +220,7 @@ pub enum RuleItem {
     Basis(Text),
     Reason(Text),
     Baseline(Number),
+    Allow(Allow),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -291,6 +305,7 @@ pub struct Group {
     pub title: Option<Text>,
     pub weight: Option<Expr>,
     pub rules: Vec<Node<Rule>>,
+    pub allows: Vec<Node<Allow>>,
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -302,6 +317,7 @@ pub struct Tier {
     pub name: Ident,
     pub title: Option<Text>,
     pub bounds: Node<Interval>,
+    pub allows: Vec<Node<Allow>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -320,6 +336,7 @@ pub enum ConsequenceItem {
     Notice(Duration),
     Appeal(Text),
     Basis(Text),
+    Allow(Allow),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -381,6 +398,7 @@ pub struct Test {
 pub enum TestItem {
     Given(Vec<Given>),
     Expect(Vec<Node<Expectation>>),
+    Allow(Allow),
 }
 
 #[derive(Clone, Debug, PartialEq)]

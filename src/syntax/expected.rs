@@ -138,6 +138,8 @@ fn phrase(rule: Rule) -> Option<Phrase> {
         Rule::K_LASTS | Rule::lasts_clause => Word("`lasts`"),
         Rule::K_INDEFINITELY | Rule::indefinitely => Word("`indefinitely`"),
         Rule::K_BECAUSE => Word("`because`"),
+        Rule::K_ALLOW | Rule::allow_clause => Word("`allow`"),
+        Rule::diagnostic_code => Word("a diagnostic code such as `W1005`"),
         Rule::K_NOTICE | Rule::notice_clause => Word("`notice`"),
         Rule::K_APPEAL | Rule::appeal_clause => Word("`appeal`"),
         Rule::duration => Word("a duration such as `12 months`"),

@@ -167,6 +167,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::K_NOT
             | Rule::K_IN
             | Rule::K_APPLIES
+            | Rule::K_ALLOW
     )
 }
 
@@ -232,6 +233,7 @@ impl Builder {
             let node = match rule {
                 Rule::version_item => HeaderItem::Version(self.string(ic.next())?),
                 Rule::effective_item => HeaderItem::Effective(self.date(ic.next())?),
+                Rule::allow_clause => HeaderItem::Allow(self.allow_parts(ic)?),
                 Rule::scale_item => HeaderItem::Scale {
                     min: self.number(ic.next())?,
                     max: self.number(ic.next())?,
@@ -321,6 +323,7 @@ impl Builder {
                 Rule::opt_unit => IndicatorOption::Unit(self.string(oc.next())?),
                 Rule::opt_source => IndicatorOption::Source(self.string(oc.next())?),
                 Rule::opt_protected => IndicatorOption::Protected,
+                Rule::allow_clause => IndicatorOption::Allow(self.allow_parts(oc)?),
                 Rule::opt_required => IndicatorOption::Required,
                 Rule::opt_missing => match oc.next_if(Rule::literal) {
                     Some(lit) => IndicatorOption::MissingMeans(self.literal(lit)?),
@@ -360,12 +363,14 @@ impl Builder {
             Some(word) => Some(self.ident(word)),
             None => None,
         };
+        let allows = self.allows(c.rest())?;
         Ok(Node::new(
             Param {
                 docs,
                 name,
                 value,
                 unit,
+                allows,
             },
             span,
         ))
@@ -377,7 +382,16 @@ impl Builder {
         let docs = Self::docs(&mut c);
         let name = self.ident(c.next());
         let value = self.expr(c.next())?;
-        Ok(Node::new(Let { docs, name, value }, span))
+        let allows = self.allows(c.rest())?;
+        Ok(Node::new(
+            Let {
+                docs,
+                name,
+                value,
+                allows,
+            },
+            span,
+        ))
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -407,6 +421,7 @@ impl Builder {
                 Rule::baseline_clause => {
                     RuleItem::Baseline(self.number(Children::of(item).next())?)
                 }
+                Rule::allow_clause => RuleItem::Allow(self.allow_parts(Children::of(item))?),
                 _ => RuleItem::Bin(self.bin(item)?),
             };
             items.push(Node::new(node, item_span));
@@ -421,6 +436,23 @@ impl Builder {
             },
             span,
         ))
+    }
+
+    /// The `allow_clause` pairs that end a one-line declaration.
+    fn allows<'i>(&self, pairs: impl Iterator<Item = Pair<'i, Rule>>) -> Result<Vec<Node<Allow>>> {
+        pairs.map(|p| self.allow(p)).collect()
+    }
+
+    fn allow(&self, pair: Pair<'_, Rule>) -> Result<Node<Allow>> {
+        let span = self.span(&pair);
+        Ok(Node::new(self.allow_parts(Children::of(pair))?, span))
+    }
+
+    /// The code and reason of an `allow_clause` whose children are `c`.
+    fn allow_parts(&self, mut c: Children<'_>) -> Result<Allow> {
+        let code = self.ident(c.next());
+        let reason = self.string(c.next())?;
+        Ok(Allow { code, reason })
     }
 
     fn verb(&self, pair: Pair<'_, Rule>) -> Node<Verb> {
@@ -531,8 +563,13 @@ impl Builder {
             .transpose()?;
         let weight = c.next_if(Rule::expr).map(|e| self.expr(e)).transpose()?;
         let mut rules = Vec::new();
-        for rule in c.rest() {
-            rules.push(self.rule(rule)?);
+        let mut allows = Vec::new();
+        for item in c.rest() {
+            if item.as_rule() == Rule::allow_clause {
+                allows.push(self.allow(item)?);
+            } else {
+                rules.push(self.rule(item)?);
+            }
         }
         Ok(Node::new(
             Group {
@@ -541,6 +578,7 @@ impl Builder {
                 title,
                 weight,
                 rules,
+                allows,
             },
             span,
         ))
@@ -559,12 +597,14 @@ impl Builder {
             .map(|s| self.string(s))
             .transpose()?;
         let bounds = self.interval(c.next())?;
+        let allows = self.allows(c.rest())?;
         Ok(Node::new(
             Tier {
                 docs,
                 name,
                 title,
                 bounds,
+                allows,
             },
             span,
         ))
@@ -603,6 +643,7 @@ impl Builder {
                 }
                 Rule::notice_clause => ConsequenceItem::Notice(self.duration(ic.next())?),
                 Rule::appeal_clause => ConsequenceItem::Appeal(self.string(ic.next())?),
+                Rule::allow_clause => ConsequenceItem::Allow(self.allow_parts(ic)?),
                 _ => ConsequenceItem::Basis(self.string(ic.next())?),
             };
             items.push(Node::new(node, item_span));
@@ -654,7 +695,9 @@ impl Builder {
         let mut items = Vec::new();
         for item in c.rest() {
             let item_span = self.span(&item);
-            let node = if item.as_rule() == Rule::given_clause {
+            let node = if item.as_rule() == Rule::allow_clause {
+                TestItem::Allow(self.allow_parts(Children::of(item))?)
+            } else if item.as_rule() == Rule::given_clause {
                 let mut givens = Vec::new();
                 for given in Children::of(item).rest() {
                     let mut gc = Children::of(given);

@@ -148,12 +148,15 @@ impl Printer {
                 line.push_str(&text(unit));
             }
         }
+        trailing_allows(&mut line, &param.allows);
         self.line(&line);
     }
 
     fn let_decl(&mut self, decl: &Let) {
         self.docs(&decl.docs);
-        self.line(&format!("let {} = {}", decl.name.node, expr(&decl.value)));
+        let mut line = format!("let {} = {}", decl.name.node, expr(&decl.value));
+        trailing_allows(&mut line, &decl.allows);
+        self.line(&line);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -198,14 +201,24 @@ impl Printer {
             head.push_str(" weight ");
             head.push_str(&expr(weight));
         }
-        self.block(&head, group.rules.is_empty(), |p| {
-            for (i, rule) in group.rules.iter().enumerate() {
-                if i > 0 {
+        self.block(
+            &head,
+            group.rules.is_empty() && group.allows.is_empty(),
+            |p| {
+                for allow in &group.allows {
+                    p.line(&allow_clause(allow));
+                }
+                if !group.allows.is_empty() && !group.rules.is_empty() {
                     p.out.push('\n');
                 }
-                p.rule(rule);
-            }
-        });
+                for (i, rule) in group.rules.iter().enumerate() {
+                    if i > 0 {
+                        p.out.push('\n');
+                    }
+                    p.rule(rule);
+                }
+            },
+        );
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -220,6 +233,7 @@ impl Printer {
         }
         line.push(' ');
         line.push_str(&interval(&tier.bounds));
+        trailing_allows(&mut line, &tier.allows);
         self.line(&line);
     }
 
@@ -286,6 +300,20 @@ fn header_item(item: &HeaderItem) -> String {
             }
             line
         }
+        HeaderItem::Allow(allow) => allow_clause(allow),
+    }
+}
+
+/// `allow W1005 because "…"`
+fn allow_clause(allow: &Allow) -> String {
+    format!("allow {} because {}", allow.code.node, text(&allow.reason))
+}
+
+/// `, allow W1005 because "…"` for each suppression of a one-line declaration.
+fn trailing_allows(line: &mut String, allows: &[crate::span::Node<Allow>]) {
+    for allow in allows {
+        line.push_str(", ");
+        line.push_str(&allow_clause(allow));
     }
 }
 
@@ -317,6 +345,7 @@ fn indicator_option(option: &IndicatorOption) -> String {
         IndicatorOption::MissingUnknown => "missing means unknown".to_string(),
         IndicatorOption::Direction(Direction::HigherIsWorse) => "higher is worse".to_string(),
         IndicatorOption::Direction(Direction::HigherIsBetter) => "higher is better".to_string(),
+        IndicatorOption::Allow(allow) => allow_clause(allow),
     }
 }
 
@@ -348,6 +377,7 @@ fn rule_item(item: &RuleItem, width: usize) -> String {
         RuleItem::Basis(t) => format!("basis {}", text(t)),
         RuleItem::Reason(t) => format!("reason {}", text(t)),
         RuleItem::Baseline(n) => format!("baseline {}", number(n)),
+        RuleItem::Allow(allow) => allow_clause(allow),
     }
 }
 
@@ -398,11 +428,13 @@ fn consequence_item(item: &ConsequenceItem) -> String {
         ConsequenceItem::Notice(duration) => format!("notice {duration}"),
         ConsequenceItem::Appeal(t) => format!("appeal {}", text(t)),
         ConsequenceItem::Basis(t) => format!("basis {}", text(t)),
+        ConsequenceItem::Allow(allow) => allow_clause(allow),
     }
 }
 
 fn test_item(item: &TestItem) -> String {
     match item {
+        TestItem::Allow(allow) => allow_clause(allow),
         TestItem::Given(givens) => {
             let parts: Vec<String> = givens
                 .iter()
