@@ -16,7 +16,11 @@ pub struct CheckError {
     pub label: String,
     /// Further places that explain the problem, in the order they should be read.
     pub secondary: Vec<(Span, String)>,
+    /// Further facts (a computed range, a counterexample), printed before the help.
+    pub notes: Vec<String>,
     pub help: Option<String>,
+    /// Made an error by `--strict` (due-process warnings).
+    pub promoted: bool,
 }
 
 impl CheckError {
@@ -32,12 +36,19 @@ impl CheckError {
             span,
             label: label.into(),
             secondary: Vec::new(),
+            notes: Vec::new(),
             help: None,
+            promoted: false,
         }
     }
 
     pub fn with_secondary(mut self, span: Span, label: impl Into<String>) -> Self {
         self.secondary.push((span, label.into()));
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
         self
     }
 
@@ -52,13 +63,22 @@ impl CheckError {
     }
 
     pub fn is_error(&self) -> bool {
-        self.code.severity() == Severity::Error
+        self.severity() == Severity::Error
+    }
+
+    /// The code's severity, or error when `--strict` promoted this warning.
+    pub fn severity(&self) -> Severity {
+        if self.promoted {
+            Severity::Error
+        } else {
+            self.code.severity()
+        }
     }
 }
 
 impl ToDiagnostic for CheckError {
     fn to_diagnostic(&self) -> Diagnostic {
-        let base = match self.code.severity() {
+        let base = match CheckError::severity(self) {
             Severity::Error => Diagnostic::error(),
             Severity::Warning => Diagnostic::warning(),
         };
@@ -73,14 +93,18 @@ impl ToDiagnostic for CheckError {
             .with_code(self.code.as_str())
             .with_message(&self.message)
             .with_labels(labels);
+        let mut notes: Vec<String> = self.notes.iter().map(|n| format!("note: {n}")).collect();
         if let Some(help) = &self.help {
-            diagnostic = diagnostic.with_notes(vec![format!("help: {help}")]);
+            notes.push(format!("help: {help}"));
+        }
+        if !notes.is_empty() {
+            diagnostic = diagnostic.with_notes(notes);
         }
         diagnostic
     }
 
     fn severity(&self) -> Severity {
-        self.code.severity()
+        CheckError::severity(self)
     }
 }
 

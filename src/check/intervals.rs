@@ -150,6 +150,289 @@ impl Interval {
     }
 }
 
+// -------------------------------------------------------------------------------------------------
+// Arithmetic, for the range analysis (`ranges.rs`). `None` ends are infinite. Every operation is an
+// over-approximation: the result contains every value the operation can produce from values in its
+// operands. An end is marked exclusive only when it certainly is not reached; overflow widens an
+// end to infinity.
+
+/// An end of an interval on the extended line, used while combining ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ext {
+    NegInf,
+    Fin(Decimal, bool),
+    PosInf,
+}
+
+impl Ext {
+    fn lo(e: Option<End>) -> Ext {
+        e.map_or(Ext::NegInf, |e| Ext::Fin(e.value, e.inclusive))
+    }
+
+    fn hi(e: Option<End>) -> Ext {
+        e.map_or(Ext::PosInf, |e| Ext::Fin(e.value, e.inclusive))
+    }
+
+    fn sign(self) -> i8 {
+        match self {
+            Ext::NegInf => -1,
+            Ext::PosInf => 1,
+            Ext::Fin(v, _) if v.is_zero() => 0,
+            Ext::Fin(v, _) if v.is_sign_negative() => -1,
+            Ext::Fin(..) => 1,
+        }
+    }
+
+    fn inf(sign: i8) -> Ext {
+        if sign < 0 {
+            Ext::NegInf
+        } else {
+            Ext::PosInf
+        }
+    }
+
+    fn key(self) -> (i8, Decimal) {
+        match self {
+            Ext::NegInf => (-1, Decimal::ZERO),
+            Ext::Fin(v, _) => (0, v),
+            Ext::PosInf => (1, Decimal::ZERO),
+        }
+    }
+
+    fn mul(self, other: Ext) -> Ext {
+        match (self, other) {
+            // 0 times anything is 0, reached whenever the 0 is.
+            (Ext::Fin(z, inc), _) | (_, Ext::Fin(z, inc)) if z.is_zero() => Ext::Fin(z, inc),
+            (Ext::Fin(a, ia), Ext::Fin(b, ib)) => match a.checked_mul(b) {
+                Some(v) => Ext::Fin(v, ia && ib),
+                None => Ext::inf(self.sign() * other.sign()),
+            },
+            _ => Ext::inf(self.sign() * other.sign()),
+        }
+    }
+
+    /// `self / other`, or `None` when the quotient of the ends says nothing (∞ / ∞).
+    fn div(self, other: Ext) -> Option<Ext> {
+        match (self, other) {
+            (Ext::Fin(a, ia), Ext::Fin(b, ib)) => Some(match a.checked_div(b) {
+                Some(v) => Ext::Fin(v, ia && ib),
+                None => Ext::inf(self.sign() * other.sign()),
+            }),
+            // A finite value over a huge divisor approaches 0 without reaching it (unless it is 0).
+            (Ext::Fin(a, ia), _) => Some(Ext::Fin(Decimal::ZERO, a.is_zero() && ia)),
+            (_, Ext::Fin(..)) => Some(Ext::inf(self.sign() * other.sign())),
+            _ => None,
+        }
+    }
+}
+
+/// The smaller of two candidate ends; at equal values a reached end wins.
+fn ext_min(a: Ext, b: Ext) -> Ext {
+    match a.key().cmp(&b.key()) {
+        Ordering::Less => a,
+        Ordering::Greater => b,
+        Ordering::Equal => match (a, b) {
+            (Ext::Fin(v, ia), Ext::Fin(_, ib)) => Ext::Fin(v, ia || ib),
+            _ => a,
+        },
+    }
+}
+
+fn ext_max(a: Ext, b: Ext) -> Ext {
+    match a.key().cmp(&b.key()) {
+        Ordering::Greater => a,
+        Ordering::Less => b,
+        Ordering::Equal => match (a, b) {
+            (Ext::Fin(v, ia), Ext::Fin(_, ib)) => Ext::Fin(v, ia || ib),
+            _ => a,
+        },
+    }
+}
+
+fn end_of(e: Ext) -> Option<End> {
+    match e {
+        Ext::Fin(value, inclusive) => Some(End { value, inclusive }),
+        _ => None,
+    }
+}
+
+impl Interval {
+    /// The single value inside, if there is exactly one.
+    pub fn as_point(&self) -> Option<Decimal> {
+        match (self.lo, self.hi) {
+            (Some(lo), Some(hi)) if lo.value == hi.value && lo.inclusive && hi.inclusive => {
+                Some(lo.value)
+            }
+            _ => None,
+        }
+    }
+
+    /// The smallest interval containing both.
+    pub fn hull(&self, other: &Interval) -> Interval {
+        let lo = if cmp_lo(&self.lo, &other.lo) == Ordering::Greater {
+            other.lo
+        } else if cmp_lo(&self.lo, &other.lo) == Ordering::Less {
+            self.lo
+        } else {
+            join_end(self.lo, other.lo)
+        };
+        let hi = if cmp_hi(&self.hi, &other.hi) == Ordering::Less {
+            other.hi
+        } else if cmp_hi(&self.hi, &other.hi) == Ordering::Greater {
+            self.hi
+        } else {
+            join_end(self.hi, other.hi)
+        };
+        Interval { lo, hi }
+    }
+
+    pub fn neg(&self) -> Interval {
+        let flip = |e: Option<End>| {
+            e.map(|e| End {
+                value: -e.value,
+                inclusive: e.inclusive,
+            })
+        };
+        Interval {
+            lo: flip(self.hi),
+            hi: flip(self.lo),
+        }
+    }
+
+    pub fn add(&self, other: &Interval) -> Interval {
+        let sum = |a: Option<End>, b: Option<End>| match (a, b) {
+            (Some(a), Some(b)) => a.value.checked_add(b.value).map(|value| End {
+                value,
+                inclusive: a.inclusive && b.inclusive,
+            }),
+            _ => None,
+        };
+        Interval {
+            lo: sum(self.lo, other.lo),
+            hi: sum(self.hi, other.hi),
+        }
+    }
+
+    pub fn sub(&self, other: &Interval) -> Interval {
+        self.add(&other.neg())
+    }
+
+    pub fn mul(&self, other: &Interval) -> Interval {
+        let corners = [
+            Ext::lo(self.lo).mul(Ext::lo(other.lo)),
+            Ext::lo(self.lo).mul(Ext::hi(other.hi)),
+            Ext::hi(self.hi).mul(Ext::lo(other.lo)),
+            Ext::hi(self.hi).mul(Ext::hi(other.hi)),
+        ];
+        let lo = corners.iter().copied().fold(Ext::PosInf, ext_min);
+        let hi = corners.iter().copied().fold(Ext::NegInf, ext_max);
+        Interval {
+            lo: end_of(lo),
+            hi: end_of(hi),
+        }
+    }
+
+    /// `self / other` as the evaluator computes it (quotients rounded to `places` decimals), or
+    /// every value when `other` can be 0.
+    pub fn div(&self, other: &Interval, places: u32) -> Interval {
+        if other.contains(Decimal::ZERO) {
+            return Interval::everything();
+        }
+        let pairs = [
+            (Ext::lo(self.lo), Ext::lo(other.lo)),
+            (Ext::lo(self.lo), Ext::hi(other.hi)),
+            (Ext::hi(self.hi), Ext::lo(other.lo)),
+            (Ext::hi(self.hi), Ext::hi(other.hi)),
+        ];
+        let mut lo = Ext::PosInf;
+        let mut hi = Ext::NegInf;
+        for (a, b) in pairs {
+            let Some(q) = a.div(b) else {
+                return Interval::everything();
+            };
+            lo = ext_min(lo, q);
+            hi = ext_max(hi, q);
+        }
+        // Rounding the quotient can reach values just outside the exact ones: widen to the grid.
+        let down = |e: End| End {
+            value: e
+                .value
+                .round_dp_with_strategy(places, rust_decimal::RoundingStrategy::ToNegativeInfinity),
+            inclusive: true,
+        };
+        let up = |e: End| End {
+            value: e
+                .value
+                .round_dp_with_strategy(places, rust_decimal::RoundingStrategy::ToPositiveInfinity),
+            inclusive: true,
+        };
+        Interval {
+            lo: end_of(lo).map(down),
+            hi: end_of(hi).map(up),
+        }
+    }
+
+    /// The pointwise smaller of two values.
+    pub fn min_with(&self, other: &Interval) -> Interval {
+        let lo = ext_min(Ext::lo(self.lo), Ext::lo(other.lo));
+        let hi = ext_min(Ext::hi(self.hi), Ext::hi(other.hi));
+        Interval {
+            lo: end_of(lo),
+            hi: end_of(hi),
+        }
+    }
+
+    /// The pointwise larger of two values.
+    pub fn max_with(&self, other: &Interval) -> Interval {
+        let lo = ext_max(Ext::lo(self.lo), Ext::lo(other.lo));
+        let hi = ext_max(Ext::hi(self.hi), Ext::hi(other.hi));
+        Interval {
+            lo: end_of(lo),
+            hi: end_of(hi),
+        }
+    }
+
+    /// The image under a non-decreasing function of the ends (rounding): ends become inclusive.
+    pub fn map_monotone(&self, f: impl Fn(Decimal) -> Decimal) -> Interval {
+        let map = |e: Option<End>| {
+            e.map(|e| End {
+                value: f(e.value),
+                inclusive: true,
+            })
+        };
+        Interval {
+            lo: map(self.lo),
+            hi: map(self.hi),
+        }
+    }
+
+    /// The whole numbers inside, as an interval with whole inclusive ends.
+    pub fn whole(&self) -> Interval {
+        self.snap(Decimal::ONE)
+    }
+
+    /// Whether every value inside is at most `v` (`None`: unbounded above, so no).
+    pub fn all_at_most(&self, v: Decimal) -> bool {
+        self.hi.is_some_and(|e| e.value <= v)
+    }
+
+    /// Whether every value inside is at least `v`.
+    pub fn all_at_least(&self, v: Decimal) -> bool {
+        self.lo.is_some_and(|e| e.value >= v)
+    }
+}
+
+/// Two ends at the same place: reached if either is.
+fn join_end(a: Option<End>, b: Option<End>) -> Option<End> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(End {
+            value: a.value,
+            inclusive: a.inclusive || b.inclusive,
+        }),
+        _ => None,
+    }
+}
+
 impl std::fmt::Display for Interval {
     /// In plain words: `5`, `1 to 5`, `6 up to but not including 12`, `below 0`, `above 10 and
     /// below 10.5`. Ends are inclusive unless the words say otherwise.
@@ -409,6 +692,49 @@ mod tests {
                 Interval::closed(d("8"), d("10"))
             ]
         );
+    }
+
+    #[test]
+    fn arithmetic_contains_every_result() {
+        let a = Interval::closed(d("-2"), d("3"));
+        let b = Interval::closed(d("4"), d("5"));
+        assert_eq!(a.add(&b), Interval::closed(d("2"), d("8")));
+        assert_eq!(a.mul(&b), Interval::closed(d("-10"), d("15")));
+        assert_eq!(a.neg(), Interval::closed(d("-3"), d("2")));
+        assert_eq!(
+            Interval::closed(d("1"), d("2")).div(&b, 10),
+            Interval::closed(d("0.2"), d("0.5"))
+        );
+        assert_eq!(a.div(&a, 10), Interval::everything());
+        // 0 times an unbounded value is 0, and only 0.
+        let zero_up = Interval::at_or_above(d("0"));
+        assert_eq!(zero_up.mul(&b), Interval::at_or_above(d("0")));
+        assert_eq!(
+            Interval::closed(d("0"), d("10")).min_with(&Interval::point(d("4"))),
+            Interval::closed(d("0"), d("4"))
+        );
+    }
+
+    #[test]
+    fn open_ends_stay_open_only_when_certain() {
+        let positive = Interval {
+            lo: Some(End {
+                value: d("0"),
+                inclusive: false,
+            }),
+            hi: Some(End {
+                value: d("5"),
+                inclusive: true,
+            }),
+        };
+        assert!(!positive.contains(d("0")));
+        // (0, 5] times [0, 1] reaches 0 through the 0 of the second factor.
+        assert!(positive
+            .mul(&Interval::closed(d("0"), d("1")))
+            .contains(d("0")));
+        assert!(!positive
+            .mul(&Interval::closed(d("1"), d("2")))
+            .contains(d("0")));
     }
 
     #[test]

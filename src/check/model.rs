@@ -224,6 +224,35 @@ pub struct Model<'a> {
     pub names: HashMap<String, (Symbol, Span)>,
     /// How each name occurrence was resolved, keyed by the occurrence's span.
     pub resolutions: HashMap<Span, Resolved>,
+    /// The range analysis (`ranges.rs`); `None` when the policy has errors.
+    pub analysis: Option<super::ranges::Analysis>,
+    /// For each indicator with a direction, what the monotonicity check (`monotone.rs`) found.
+    pub monotonicity: Vec<super::monotone::Monotonicity>,
+    /// Every `allow … because …` clause, with what it suppressed (`suppress.rs`).
+    pub suppressions: Vec<Suppression>,
+}
+
+/// One `allow CODE because "…"` clause.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Suppression {
+    /// The code as written (it may not be a valid code).
+    pub code: String,
+    pub reason: String,
+    /// Where the clause is written.
+    pub span: Span,
+    /// The declaration it stands in, and that declaration's whole span.
+    pub site: Site,
+    pub site_span: Span,
+    /// How many diagnostics it suppressed.
+    pub suppressed: usize,
+}
+
+/// A declaration that can carry suppressions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Site {
+    Header,
+    Declaration(Symbol),
+    Test(String),
 }
 
 impl Model<'_> {

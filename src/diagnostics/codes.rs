@@ -74,6 +74,10 @@ codes! {
 
     ProtectedInfluence = "E0800", "protected attribute influences a decision";
 
+    NotMonotone = "E1100", "the score improves as an indicator gets worse";
+    BadSuppression = "E1200", "suppression of an error or of an unknown code";
+    SuppressionWithoutReason = "E1201", "suppression without a reason";
+
     MissingAppeal = "W0500", "consequence without an appeal route";
     MissingConsequenceBasis = "W0501", "consequence without a basis";
     MissingRuleBasis = "W0600", "rule without a basis";
@@ -82,6 +86,14 @@ codes! {
     UnusedIndicator = "W0900", "indicator never used";
     UnusedParam = "W0901", "param never used";
     UnusedDerived = "W0902", "derived value never used";
+    ScoreLeavesScale = "W1000", "the score can leave the scale";
+    UnreachableTier = "W1001", "tier no score can reach";
+    NeverTrue = "W1002", "condition that can never be true";
+    AlwaysTrue = "W1003", "rule condition that is always true";
+    DivisionByZero = "W1004", "division that can divide by zero";
+    CapNeverBinds = "W1005", "cap that never changes the points";
+    MonotonicityUndecided = "W1100", "direction of an indicator could not be proved";
+    UnusedSuppression = "W1200", "suppression that suppresses nothing";
 }
 
 impl Code {

@@ -459,6 +459,7 @@ mod tests {
             consequences: vec![],
             tests: vec![],
             params: vec![],
+            reach: crate::ir::Reach { lo: None, hi: None },
         }
     }
 

@@ -101,6 +101,15 @@ impl<'m, 'a> Lowering<'m, 'a> {
 
     fn policy(&self, source: &str, overrides: Vec<(String, Decimal)>) -> Result<Policy> {
         let header = &self.model.header;
+        // The checker's analysis holds for the written params; other values need a new one.
+        let recomputed;
+        let analysis = match &self.model.analysis {
+            Some(a) if overrides.is_empty() => a,
+            _ => {
+                recomputed = check::ranges::analyse(self.model, &self.params).0;
+                &recomputed
+            }
+        };
         let identity = Identity {
             name: header.name.clone(),
             version: header.version.clone().unwrap_or_default(),
@@ -133,8 +142,15 @@ impl<'m, 'a> Lowering<'m, 'a> {
             });
         }
         let mut rules = Vec::with_capacity(self.model.rules.len());
-        for info in &self.model.rules {
-            rules.push(self.rule(info)?);
+        for (index, info) in self.model.rules.iter().enumerate() {
+            let mut rule = self.rule(info)?;
+            let range = analysis
+                .rules
+                .get(index)
+                .ok_or_else(|| internal("a rule has no range"))?;
+            rule.least = range.least;
+            rule.most = range.most;
+            rules.push(rule);
         }
         let mut tiers = Vec::with_capacity(self.model.tiers.len());
         for info in &self.model.tiers {
@@ -173,6 +189,10 @@ impl<'m, 'a> Lowering<'m, 'a> {
             consequences,
             tests,
             params,
+            reach: Reach {
+                lo: analysis.before.lo.map(|e| e.value),
+                hi: analysis.before.hi.map(|e| e.value),
+            },
         })
     }
 
@@ -268,6 +288,8 @@ impl<'m, 'a> Lowering<'m, 'a> {
             reason,
             baseline,
             reads,
+            least: None,
+            most: None,
         })
     }
 

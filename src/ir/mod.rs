@@ -28,6 +28,16 @@ pub struct Policy {
     pub consequences: Vec<Consequence>,
     pub tests: Vec<Test>,
     pub params: Vec<Param>,
+    /// Where the score can lie before clamping (from the checker's range analysis): every record's
+    /// rounded total, before it is clamped to the scale, lies inside.
+    pub reach: Reach,
+}
+
+/// A range of scores or points; `None` ends are unbounded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reach {
+    pub lo: Option<Decimal>,
+    pub hi: Option<Decimal>,
 }
 
 /// What identifies a policy in every decision.
@@ -124,6 +134,11 @@ pub struct Rule {
     /// Inputs and derived values the rule reads, in order of first use: reported in decisions as
     /// "the values that made it fire".
     pub reads: Vec<Ref>,
+    /// The least and the most this rule can contribute to a score (after caps, group weight and
+    /// rounding, counting "does not apply" as 0), from the checker's range analysis. `None`: no
+    /// bound (the rule can deduct, or add, without limit).
+    pub least: Option<Decimal>,
+    pub most: Option<Decimal>,
 }
 
 /// A rule's group and the weight its points are multiplied by.
