@@ -30,19 +30,42 @@ use diagnostics::{Diagnostic, Severity, ToDiagnostic};
 /// Parses and checks one loaded file, returning every diagnostic with its severity, in source
 /// order. This is what `rubric check` reports.
 pub fn diagnose(sources: &SourceMap, file: FileId) -> Vec<(Severity, Diagnostic)> {
+    diagnose_with(sources, file, check::Options::default()).diagnostics
+}
+
+/// What checking one file found: the diagnostics to report, and the warnings that `allow … because
+/// …` clauses suppressed (machine-readable formats list those too, with their reasons).
+pub struct Diagnosis {
+    pub diagnostics: Vec<(Severity, Diagnostic)>,
+    pub suppressed: Vec<diagnostics::Suppressed>,
+}
+
+/// [`diagnose`] with options (`--strict`), also returning the suppressed warnings.
+pub fn diagnose_with(sources: &SourceMap, file: FileId, options: check::Options) -> Diagnosis {
     match parse(file, sources.source(file)) {
-        Err(e) => vec![(e.severity(), e.to_diagnostic())],
-        Ok(ast) => match check(&ast) {
-            Ok(checked) => checked
-                .warnings
-                .iter()
-                .map(|w| (w.severity(), w.to_diagnostic()))
-                .collect(),
-            Err(problems) => problems
-                .iter()
-                .map(|p| (p.severity(), p.to_diagnostic()))
-                .collect(),
+        Err(e) => Diagnosis {
+            diagnostics: vec![(e.severity(), e.to_diagnostic())],
+            suppressed: Vec::new(),
         },
+        Ok(ast) => {
+            let report = check::check_with(&ast, options);
+            Diagnosis {
+                diagnostics: report
+                    .problems
+                    .iter()
+                    .map(|p| (p.severity(), p.to_diagnostic()))
+                    .collect(),
+                suppressed: report
+                    .suppressed
+                    .iter()
+                    .map(|s| diagnostics::Suppressed {
+                        diagnostic: s.diagnostic.to_diagnostic(),
+                        reason: s.reason.clone(),
+                        clause: s.clause,
+                    })
+                    .collect(),
+            }
+        }
     }
 }
 

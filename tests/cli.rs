@@ -152,3 +152,136 @@ fn readme_language_tour_checks_cleanly() {
     assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+fn json_of(args: &[&str]) -> (i32, serde_json::Value) {
+    let out = rubric(args);
+    let value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{args:?}: not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    (code(&out), value)
+}
+
+fn schema(path: &str) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+fn assert_valid(validator: &jsonschema::Validator, instance: &serde_json::Value, what: &str) {
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{what}: {errors:#?}");
+}
+
+/// A check of several files with errors, warnings, secondary labels, notes and suppressions.
+const MIXED: [&str; 4] = [
+    "tests/ui/W1200_unused_suppression.rubric",
+    "tests/ui/E1100_non_monotone_bins.rubric",
+    "tests/ui/W1000_clamping_allowed_with_reason.rubric",
+    "tests/ui/W0500_no_appeal.rubric",
+];
+
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0() {
+    let validator = schema("tests/sarif-schema-2.1.0.json");
+    let mut args = vec!["check", "--format", "sarif"];
+    args.extend(MIXED);
+    let (status, log) = json_of(&args);
+    assert_eq!(status, 1);
+    assert_valid(&validator, &log, "SARIF log");
+    for file in files_in("examples")
+        .iter()
+        .chain(&files_in("examples/broken"))
+    {
+        let (_, log) = json_of(&["check", "--format", "sarif", file]);
+        assert_valid(&validator, &log, file);
+    }
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 46, "one rule per diagnostic code");
+    for result in run["results"].as_array().unwrap() {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+    }
+    // The suppressed warning is a result with its written reason.
+    let suppressed: Vec<&serde_json::Value> = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .collect();
+    assert_eq!(
+        suppressed.len(),
+        2,
+        "W1000 in the header, W1001 on the tier"
+    );
+    // The snapshot shows everything but the explanation texts, which have their own tests.
+    let mut shown = log.clone();
+    for rule in shown["runs"][0]["tool"]["driver"]["rules"]
+        .as_array_mut()
+        .unwrap()
+    {
+        let id = rule["id"].as_str().unwrap().to_string();
+        rule["help"] =
+            serde_json::json!({ "text": format!("<rubric explain {id}>"), "markdown": "<…>" });
+        rule["fullDescription"] = serde_json::json!({ "text": "<first paragraph>" });
+    }
+    shown["runs"][0]["tool"]["driver"]["semanticVersion"] = serde_json::json!("<version>");
+    insta::assert_snapshot!("sarif_mixed", serde_json::to_string_pretty(&shown).unwrap());
+}
+
+#[test]
+fn json_output_follows_the_documented_schema() {
+    let validator = schema("docs/diagnostics.schema.json");
+    let mut args = vec!["check", "--format", "json"];
+    args.extend(MIXED);
+    let (status, report) = json_of(&args);
+    assert_eq!(status, 1);
+    assert_valid(&validator, &report, "mixed");
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["suppressed"].as_array().unwrap().len(), 2);
+    assert!(report["suppressed"][0]["suppression"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("2028"));
+    let mut all = files_in("tests/ui");
+    all.extend(files_in("examples"));
+    all.extend(files_in("examples/broken"));
+    for file in all {
+        let (_, report) = json_of(&["check", "--format", "json", &file]);
+        assert_valid(&validator, &report, &file);
+    }
+}
+
+#[test]
+fn strict_makes_due_process_warnings_errors() {
+    for file in [
+        "tests/ui/W0500_no_appeal.rubric",
+        "tests/ui/W0501_no_basis.rubric",
+        "tests/ui/W0600_rule_without_basis.rubric",
+        "tests/ui/W0601_rule_without_reason.rubric",
+    ] {
+        assert_eq!(code(&rubric(&["check", file])), 0, "{file}");
+        let (status, report) = json_of(&["check", "--strict", "--format", "json", file]);
+        assert_eq!(status, 1, "{file}");
+        assert_eq!(report["diagnostics"][0]["severity"], "error", "{file}");
+        assert!(report["errors"].as_u64().unwrap() >= 1);
+    }
+    // Other warnings stay warnings.
+    let file = "tests/ui/W0900_unused_indicator.rubric";
+    assert_eq!(code(&rubric(&["check", "--strict", file])), 0);
+}
+
+#[test]
+fn suppressed_warnings_do_not_count_but_are_listed() {
+    let file = "examples/driving_licence.rubric";
+    let (status, report) = json_of(&["check", "--deny-warnings", "--format", "json", file]);
+    assert_eq!(status, 0);
+    assert_eq!(report["warnings"], 0);
+    assert_eq!(report["suppressed"][0]["code"], "W1000");
+}

@@ -2,34 +2,47 @@
 
 use super::Outcome;
 use codespan_reporting::term::termcolor::StandardStream;
-use rubric::diagnostics::{render_human, render_json, Diagnostic, Severity};
+use rubric::diagnostics::{
+    render_human, render_json, render_sarif, render_suppressed_json, Diagnostic, JsonReport,
+    Severity, Suppressed, JSON_VERSION,
+};
 use rubric::SourceMap;
 
 #[derive(clap::Args)]
 #[command(
-    after_help = "Examples:\n  rubric check examples/civic_trust.rubric\n  rubric check --deny-warnings --format json examples/*.rubric"
+    after_help = "Examples:\n  rubric check examples/civic_trust.rubric\n  rubric check --deny-warnings --format json examples/*.rubric\n  rubric check --strict --format sarif policies/*.rubric > rubric.sarif\n\nA warning can be suppressed where it occurs, with a reason, by a clause in the declaration:\n  allow W1005 because \"the cap is set by the regulation even though it cannot bind yet\"\nErrors cannot be suppressed."
 )]
 pub struct Args {
     /// Policy files to check.
     #[arg(required = true)]
     files: Vec<std::path::PathBuf>,
-    /// Output format for diagnostics.
+    /// Output format for diagnostics: `human` (on stderr), `json` or `sarif` (on stdout).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// Treat warnings as errors (exit 1 when any warning is reported).
     #[arg(long)]
     deny_warnings: bool,
+    /// Due-process warnings are errors: a consequence without an appeal route or a basis (W0500,
+    /// W0501), a rule without a basis or a reason (W0600, W0601).
+    #[arg(long)]
+    strict: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
 }
 
 pub fn run(args: Args) -> Outcome {
     let mut sources = SourceMap::new();
     let mut diagnostics: Vec<(Severity, Diagnostic)> = Vec::new();
+    let mut suppressed: Vec<Suppressed> = Vec::new();
+    let options = rubric::check::Options {
+        strict: args.strict,
+    };
     for path in &args.files {
         let file = match sources.load(path) {
             Ok(file) => file,
@@ -38,7 +51,9 @@ pub fn run(args: Args) -> Outcome {
                 return Outcome::Failure;
             }
         };
-        diagnostics.extend(rubric::diagnose(&sources, file));
+        let found = rubric::diagnose_with(&sources, file, options);
+        diagnostics.extend(found.diagnostics);
+        suppressed.extend(found.suppressed);
     }
     let errors = diagnostics
         .iter()
@@ -46,6 +61,7 @@ pub fn run(args: Args) -> Outcome {
         .count();
     let warnings = diagnostics.len() - errors;
     let plain: Vec<Diagnostic> = diagnostics.into_iter().map(|(_, d)| d).collect();
+    let files: Vec<String> = args.files.iter().map(|p| p.display().to_string()).collect();
     match args.format {
         Format::Human => {
             let mut out = StandardStream::stderr(super::color_choice());
@@ -54,8 +70,13 @@ pub fn run(args: Args) -> Outcome {
                 return Outcome::Failure;
             }
             if errors + warnings > 0 {
+                let hidden = if suppressed.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({} suppressed with a reason)", suppressed.len())
+                };
                 eprintln!(
-                    "{} error(s), {} warning(s) in {} file(s)",
+                    "{} error(s), {} warning(s){hidden} in {} file(s)",
                     errors,
                     warnings,
                     args.files.len()
@@ -63,16 +84,23 @@ pub fn run(args: Args) -> Outcome {
             }
         }
         Format::Json => {
-            let json = serde_json::json!({
-                "files": args.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-                "errors": errors,
-                "warnings": warnings,
-                "diagnostics": render_json(&sources, &plain),
-            });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).unwrap_or_default()
-            );
+            let report = JsonReport {
+                version: JSON_VERSION,
+                files,
+                errors,
+                warnings,
+                diagnostics: render_json(&sources, &plain),
+                suppressed: render_suppressed_json(&sources, &suppressed),
+            };
+            if !print(&serde_json::to_string_pretty(&report).unwrap_or_default()) {
+                return Outcome::Failure;
+            }
+        }
+        Format::Sarif => {
+            let log = render_sarif(&sources, &files, &plain, &suppressed);
+            if !print(&serde_json::to_string_pretty(&log).unwrap_or_default()) {
+                return Outcome::Failure;
+            }
         }
     }
     if errors > 0 || (args.deny_warnings && warnings > 0) {
@@ -80,4 +108,11 @@ pub fn run(args: Args) -> Outcome {
     } else {
         Outcome::Success
     }
+}
+
+/// Writes `text` and a line break to stdout; `false` when stdout is gone (a closed pipe).
+fn print(text: &str) -> bool {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}").and_then(|()| out.flush()).is_ok()
 }

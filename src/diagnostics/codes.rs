@@ -25,7 +25,13 @@ macro_rules! codes {
                 match self { $(Code::$variant => $code,)* }
             }
 
-            /// A short title, used as the SARIF rule name and in `rubric explain --list`.
+            /// The code's name as an identifier (`ScoreLeavesScale`), the SARIF rule name.
+            pub fn name(self) -> &'static str {
+                match self { $(Code::$variant => stringify!($variant),)* }
+            }
+
+            /// A short title, used as the SARIF rule's short description and in
+            /// `rubric explain --list`.
             pub fn title(self) -> &'static str {
                 match self { $(Code::$variant => $title,)* }
             }

@@ -6,9 +6,22 @@
 
 mod codes;
 mod render;
+mod sarif;
 
 pub use codes::{Code, Severity};
-pub use render::{render_human, render_json, DiagnosticJson};
+pub use render::{
+    render_human, render_json, render_suppressed_json, DiagnosticJson, JsonReport, SuppressionJson,
+    JSON_VERSION,
+};
+pub use sarif::render_sarif;
+
+/// A warning silenced by an `allow … because …` clause.
+pub struct Suppressed {
+    pub diagnostic: Diagnostic,
+    pub reason: String,
+    /// Where the `allow` clause is written.
+    pub clause: crate::span::Span,
+}
 
 use crate::span::FileId;
 
