@@ -1522,11 +1522,14 @@ impl<'m, 'a> Analyzer<'m, 'a> {
         };
         let has_missing = bins.iter().any(|b| b.pattern.node == BinPattern::Missing);
         let mut otherwise: Option<&ast::Bin> = None;
+        // Points that can be unknown make the rule not apply for those records.
+        let mut points_unknown = false;
         for bin in &bins {
             match &bin.pattern.node {
                 BinPattern::Missing => {
                     if subject.unknown {
                         let p = self.points(bin.verb.node, None, &bin.amount, env);
+                        points_unknown |= p.unknown;
                         let c = self.contribution(&p.iv(), weight);
                         dir = dir.and(if subject.unk_varies { Dir::Any } else { p.dir });
                         outcomes.push(c);
@@ -1554,6 +1557,7 @@ impl<'m, 'a> Analyzer<'m, 'a> {
                             },
                         ));
                         let p = self.points(bin.verb.node, None, &bin.amount, &arm_env);
+                        points_unknown |= p.unknown;
                         let c = self.contribution(&p.iv(), weight);
                         let d = if p.unk_varies { Dir::Any } else { p.dir };
                         pieces.push((position(&narrowed), c, d));
@@ -1584,11 +1588,12 @@ impl<'m, 'a> Analyzer<'m, 'a> {
                 .collect(),
             _ => vec![Interval::everything()],
         };
-        let mut skip = subject.unknown && !has_missing;
+        let mut skip = (subject.unknown && !has_missing) || points_unknown;
         if !rest.is_empty() {
             match otherwise {
                 Some(bin) => {
                     let p = self.points(bin.verb.node, None, &bin.amount, env);
+                    skip |= p.unknown;
                     let c = self.contribution(&p.iv(), weight);
                     let d = if p.unk_varies { Dir::Any } else { p.dir };
                     for gap in &rest {
