@@ -2,14 +2,20 @@
 
 use std::fmt::Write as _;
 
-/// A valid policy with `rules` rules over ten indicators: plain rules with conditions, per-unit
-/// effects and caps, and every fifth one a scorecard, spread over groups of 100.
+/// A valid policy with `rules` rules over ten indicators (seven of them `higher is worse`): plain
+/// rules with conditions, per-unit effects and caps, and every fifth one a scorecard, spread over
+/// groups of 100.
 pub fn generated_policy(rules: usize) -> String {
     let mut text = String::from(
         "policy \"Generated\" {\n  version \"1.0.0\"\n  effective 2027-01-01\n  score 0 to 1000000 starting at 500000\n  round to 0 decimals\n}\n\n",
     );
     for i in 0..10 {
-        let _ = writeln!(text, "/// Input {i}.\nindicator x{i}: integer 0 to 100");
+        // Most inputs declare a direction, so the monotonicity proof runs on every rule.
+        let direction = if i >= 3 { ", higher is worse" } else { "" };
+        let _ = writeln!(
+            text,
+            "/// Input {i}.\nindicator x{i}: integer 0 to 100{direction}"
+        );
     }
     text.push_str("param step = 2 points\nparam cap = 50 points\nlet total = x0 + x1 + x2\n\n");
     for g in 0..rules.div_ceil(100) {

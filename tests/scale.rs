@@ -1,4 +1,5 @@
-//! A generated policy of 10,000 rules checks cleanly (its speed is measured in `benches/`, not here).
+//! A generated policy of 10,000 rules checks cleanly, range analysis and monotonicity proof
+//! included (its speed is measured in `benches/`, not here).
 
 #![allow(
     clippy::unwrap_used,
@@ -18,4 +19,13 @@ fn ten_thousand_rules_check_without_error() {
         "{:?}",
         checked.warnings.first()
     );
+    // The range analysis and the monotonicity proof ran over every rule.
+    let analysis = checked.model.analysis.as_ref().unwrap();
+    assert_eq!(analysis.rules.len(), 10_000);
+    assert_eq!(checked.model.monotonicity.len(), 7);
+    assert!(checked
+        .model
+        .monotonicity
+        .iter()
+        .all(|m| m.verdict == rubric::check::monotone::Verdict::Proved));
 }

@@ -77,14 +77,31 @@ pub(super) fn check(model: &Model<'_>, params: &[Decimal]) -> (Vec<Monotonicity>
     }
     let mut analyzer = Analyzer::new(model, params);
     analyzer.base_lets();
+    let wanted: Vec<usize> = directional.iter().map(|(i, _, _)| *i).collect();
+    let (let_deps, rule_deps) = analyzer.dependencies(&wanted);
+    // For each directional indicator, the derived values (in dependency order) and the rules that
+    // read it: each rule is analysed once per directional indicator it reads.
+    let mut lets_of: Vec<Vec<usize>> = vec![Vec::new(); model.indicators.len()];
+    for &l in &model.let_order {
+        for &i in let_deps.get(l).into_iter().flatten() {
+            if let Some(list) = lets_of.get_mut(i) {
+                list.push(l);
+            }
+        }
+    }
+    let mut rules_of: Vec<Vec<usize>> = vec![Vec::new(); model.indicators.len()];
+    for (r, deps) in rule_deps.iter().enumerate() {
+        for &i in deps {
+            if let Some(list) = rules_of.get_mut(i) {
+                list.push(r);
+            }
+        }
+    }
     let mut search = Search::new(model);
     for (indicator, better, direction_span) in directional {
-        analyzer.focus_on(indicator);
+        analyzer.focus_on(indicator, lets_of.get(indicator).map_or(&[], Vec::as_slice));
         let mut suspects: Vec<(usize, Dir)> = Vec::new();
-        for rule in 0..model.rules.len() {
-            if !analyzer.rule_reads_focus(rule) {
-                continue;
-            }
+        for &rule in rules_of.get(indicator).into_iter().flatten() {
             let dir = analyzer.rule(rule).dir;
             if !dir.fits(better) {
                 suspects.push((rule, dir));

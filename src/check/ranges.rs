@@ -457,28 +457,81 @@ impl<'m, 'a> Analyzer<'m, 'a> {
     }
 
     /// Switches to focus mode on `indicator`: later rule analyses also work out directions. No
-    /// warnings are reported in focus mode. Derived values that depend on the indicator are
-    /// analysed again, in dependency order.
-    pub fn focus_on(&mut self, indicator: usize) {
+    /// warnings are reported in focus mode. `lets` are the derived values that depend on the
+    /// indicator, in dependency order (see [`Analyzer::dependencies`]); they are analysed again.
+    pub fn focus_on(&mut self, indicator: usize, lets: &[usize]) {
         self.focus = Some(indicator);
         self.quiet = true;
         self.focus_lets.clear();
+        for &index in lets {
+            let Some(decl) = self.model.lets.get(index).map(|l| l.decl) else {
+                continue;
+            };
+            let value = self.eval(&decl.value, &Env::default());
+            self.focus_lets.insert(index, value);
+        }
+    }
+
+    /// For each derived value and each rule, the indicators among `wanted` it reads, directly or
+    /// through derived values. One pass over the policy (plus the size of the sets).
+    pub fn dependencies(&self, wanted: &[usize]) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+        let mut lets: Vec<Vec<usize>> = vec![Vec::new(); self.model.lets.len()];
+        let resolve = |refs: &[Resolved], lets: &[Vec<usize>]| {
+            let mut out: Vec<usize> = Vec::new();
+            for r in refs {
+                match r {
+                    Resolved::Indicator(i) if wanted.contains(i) => out.push(*i),
+                    Resolved::Let(l) => out.extend(lets.get(*l).into_iter().flatten().copied()),
+                    _ => {}
+                }
+            }
+            out.sort_unstable();
+            out.dedup();
+            out
+        };
         for &index in &self.model.let_order {
             let Some(decl) = self.model.lets.get(index).map(|l| l.decl) else {
                 continue;
             };
             let mut refs = Vec::new();
             self.refs(&decl.value, &mut refs);
-            let depends = refs.iter().any(|r| match r {
-                Resolved::Indicator(i) => *i == indicator,
-                Resolved::Let(l) => self.focus_lets.contains_key(l),
-                _ => false,
-            });
-            if depends {
-                let value = self.eval(&decl.value, &Env::default());
-                self.focus_lets.insert(index, value);
+            let deps = resolve(&refs, &lets);
+            if let Some(slot) = lets.get_mut(index) {
+                *slot = deps;
             }
         }
+        let rules = (0..self.model.rules.len())
+            .map(|index| resolve(&self.rule_refs(index), &lets))
+            .collect();
+        (lets, rules)
+    }
+
+    /// Everything rule `index` names: its subject, condition, points, `per` and caps.
+    fn rule_refs(&self, index: usize) -> Vec<Resolved> {
+        let mut refs = Vec::new();
+        let Some(info) = self.model.rules.get(index) else {
+            return refs;
+        };
+        if let Some(subject) = info.subject {
+            refs.push(subject);
+        }
+        for item in &info.decl.items {
+            match &item.node {
+                RuleItem::When(e) => self.refs(e, &mut refs),
+                RuleItem::Effect(effect) => {
+                    self.refs(&effect.amount, &mut refs);
+                    if let Some(per) = &effect.per {
+                        self.refs(per, &mut refs);
+                    }
+                    for cap in &effect.caps {
+                        self.refs(&cap.node.value, &mut refs);
+                    }
+                }
+                RuleItem::Bin(bin) => self.refs(&bin.amount, &mut refs),
+                _ => {}
+            }
+        }
+        refs
     }
 
     /// The indicators, params and derived values named in `expr`.
@@ -511,41 +564,6 @@ impl<'m, 'a> Analyzer<'m, 'a> {
             }
             _ => {}
         }
-    }
-
-    /// Whether rule `index` reads the focused indicator, directly or through derived values.
-    pub fn rule_reads_focus(&self, index: usize) -> bool {
-        let Some(focus) = self.focus else {
-            return false;
-        };
-        let Some(info) = self.model.rules.get(index) else {
-            return false;
-        };
-        let mut refs = Vec::new();
-        if let Some(subject) = info.subject {
-            refs.push(subject);
-        }
-        for item in &info.decl.items {
-            match &item.node {
-                RuleItem::When(e) => self.refs(e, &mut refs),
-                RuleItem::Effect(effect) => {
-                    self.refs(&effect.amount, &mut refs);
-                    if let Some(per) = &effect.per {
-                        self.refs(per, &mut refs);
-                    }
-                    for cap in &effect.caps {
-                        self.refs(&cap.node.value, &mut refs);
-                    }
-                }
-                RuleItem::Bin(bin) => self.refs(&bin.amount, &mut refs),
-                _ => {}
-            }
-        }
-        refs.iter().any(|r| match r {
-            Resolved::Indicator(i) => *i == focus,
-            Resolved::Let(l) => self.focus_lets.contains_key(l),
-            _ => false,
-        })
     }
 
     fn param(&self, index: usize) -> Decimal {
