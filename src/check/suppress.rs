@@ -15,6 +15,7 @@ use crate::span::{Node, Span};
 use crate::syntax::ast::{
     Allow, ConsequenceItem, HeaderItem, IndicatorOption, Item, PolicyFile, RuleItem, TestItem,
 };
+use std::collections::HashMap;
 
 /// A diagnostic that a suppression silenced.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -155,29 +156,64 @@ pub(super) fn validate(suppressions: &[Suppression]) -> Vec<CheckError> {
 
 /// Moves every warning that a suppression covers out of `problems`. A warning is covered by a
 /// suppression of its code in a declaration that contains its primary location (the innermost
-/// one, for a rule in a group).
+/// one, for a rule in a group). Suppressions are indexed by code and position, so this costs
+/// about one binary search per warning.
 pub(super) fn apply(
     problems: Vec<CheckError>,
     suppressions: &mut [Suppression],
 ) -> (Vec<CheckError>, Vec<Suppressed>) {
+    // For each code, the usable suppressions ordered by where their declaration starts.
+    let mut by_code: HashMap<String, Vec<usize>> = HashMap::new();
+    for (index, s) in suppressions.iter().enumerate() {
+        if !s.reason.trim().is_empty() {
+            by_code
+                .entry(s.code.to_ascii_uppercase())
+                .or_default()
+                .push(index);
+        }
+    }
+    for list in by_code.values_mut() {
+        list.sort_by_key(|i| {
+            suppressions
+                .get(*i)
+                .map(|s| (s.site_span.file, s.site_span.start))
+        });
+    }
     let mut kept = Vec::with_capacity(problems.len());
     let mut suppressed = Vec::new();
     for problem in problems {
-        if problem.code.severity() != Severity::Warning || problem.code == Code::UnusedSuppression {
-            kept.push(problem);
-            continue;
-        }
-        let code = problem.code.as_str();
-        let covering = suppressions
-            .iter_mut()
-            .filter(|s| s.code.eq_ignore_ascii_case(code) && !s.reason.trim().is_empty())
-            .filter(|s| {
-                s.site_span.file == problem.span.file
-                    && s.site_span.start <= problem.span.start
-                    && problem.span.end <= s.site_span.end
-            })
-            .min_by_key(|s| s.site_span.end - s.site_span.start);
-        match covering {
+        let candidates = match by_code.get(problem.code.as_str()) {
+            Some(list)
+                if problem.code.severity() == Severity::Warning
+                    && problem.code != Code::UnusedSuppression =>
+            {
+                list
+            }
+            _ => {
+                kept.push(problem);
+                continue;
+            }
+        };
+        let at = (problem.span.file, problem.span.start);
+        let before = candidates.partition_point(|i| {
+            suppressions
+                .get(*i)
+                .is_some_and(|s| (s.site_span.file, s.site_span.start) <= at)
+        });
+        // The closest declaration starting before the warning that contains it: walking back
+        // passes at most the suppressed siblings inside the same group.
+        let covering = candidates
+            .get(..before)
+            .unwrap_or(&[])
+            .iter()
+            .rev()
+            .copied()
+            .find(|i| {
+                suppressions.get(*i).is_some_and(|s| {
+                    s.site_span.file == problem.span.file && problem.span.end <= s.site_span.end
+                })
+            });
+        match covering.and_then(|i| suppressions.get_mut(i)) {
             Some(s) => {
                 s.suppressed += 1;
                 suppressed.push(Suppressed {
