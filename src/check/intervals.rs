@@ -105,25 +105,29 @@ impl Interval {
 
     /// The same set of grid points, as a closed interval whose ends are on the grid.
     fn snap(&self, step: Decimal) -> Interval {
-        let lo = self.lo.map(|e| {
-            let mut v = (e.value / step).ceil() * step;
+        // On overflow (values near the largest decimal) an end is kept as it is: still inclusive
+        // of every grid point inside, so the result stays an over-approximation.
+        let on_grid = |e: End, up: bool| -> Decimal {
+            let q = e.value.checked_div(step);
+            let q = q.map(|q| if up { q.ceil() } else { q.floor() });
+            let mut v = q.and_then(|q| q.checked_mul(step)).unwrap_or(e.value);
             if v == e.value && !e.inclusive {
-                v += step;
+                let next = if up {
+                    v.checked_add(step)
+                } else {
+                    v.checked_sub(step)
+                };
+                v = next.unwrap_or(v);
             }
-            End {
-                value: v,
-                inclusive: true,
-            }
+            v
+        };
+        let lo = self.lo.map(|e| End {
+            value: on_grid(e, true),
+            inclusive: true,
         });
-        let hi = self.hi.map(|e| {
-            let mut v = (e.value / step).floor() * step;
-            if v == e.value && !e.inclusive {
-                v -= step;
-            }
-            End {
-                value: v,
-                inclusive: true,
-            }
+        let hi = self.hi.map(|e| End {
+            value: on_grid(e, false),
+            inclusive: true,
         });
         Interval { lo, hi }
     }

@@ -195,7 +195,7 @@ fn undecided_error(
     .with_note(how);
     if tried > 0 {
         error = error.with_note(format!(
-            "no counterexample was found among {tried} records tried, differing only in `{name}`"
+            "no counterexample was found among {tried} records scored, differing only in `{name}`"
         ));
     }
     error.with_help(
@@ -303,7 +303,7 @@ struct Search {
     policy: Option<crate::ir::Policy>,
     lowered: bool,
     budget: usize,
-    /// Records evaluated for the last indicator searched.
+    /// Records scored for the last indicator searched (rejected records not counted).
     tried: usize,
 }
 
@@ -336,12 +336,13 @@ impl Search {
                     return None;
                 }
                 self.budget -= 1;
-                self.tried += 1;
                 let mut record = base.clone();
                 if let Some(slot) = record.get_mut(indicator) {
                     *slot = Some(value.clone());
                 }
+                // A record the evaluator rejects (overflow, division by zero) proves nothing.
                 if let Ok(decision) = evaluator.evaluate(&record) {
+                    self.tried += 1;
                     scored.push((value.clone(), decision));
                 }
             }
@@ -367,7 +368,12 @@ impl Search {
                     .map(|r| (r, points(lo, r), points(hi, r)))
                     .filter(|(_, a, b)| if better { b < a } else { b > a })
                     .collect();
-                culprits.sort_by_key(|(r, a, b)| (std::cmp::Reverse((*b - *a).abs()), *r));
+                culprits.sort_by_key(|(r, a, b)| {
+                    (
+                        std::cmp::Reverse(b.checked_sub(*a).unwrap_or(Decimal::MAX).abs()),
+                        *r,
+                    )
+                });
                 let mut record = base.clone();
                 if let Some(slot) = record.get_mut(indicator) {
                     *slot = Some(lo_value.clone());
@@ -445,14 +451,31 @@ fn candidates(
     for c in numbers {
         if whole {
             let f = c.floor();
-            values.extend([f - Decimal::ONE, f, c.ceil(), c.ceil() + Decimal::ONE]);
+            let ceil = c.ceil();
+            values.extend(
+                [
+                    f.checked_sub(Decimal::ONE),
+                    Some(f),
+                    Some(ceil),
+                    ceil.checked_add(Decimal::ONE),
+                ]
+                .into_iter()
+                .flatten(),
+            );
         } else {
             let eps = Decimal::new(1, (c.scale() + 1).min(20));
-            values.extend([c - eps, c, c + eps]);
+            values.extend(
+                [c.checked_sub(eps), Some(c), c.checked_add(eps)]
+                    .into_iter()
+                    .flatten(),
+            );
         }
     }
     let top = values.iter().copied().max().unwrap_or_default();
-    values.push(top + top.abs() + Decimal::ONE);
+    values.extend(
+        top.checked_add(top.abs())
+            .and_then(|t| t.checked_add(Decimal::ONE)),
+    );
     values.retain(|v| input.min.is_none_or(|m| *v >= m) && input.max.is_none_or(|m| *v <= m));
     values.sort();
     values.dedup();
@@ -557,7 +580,9 @@ fn bases(model: &Model<'_>, policy: &crate::ir::Policy) -> Vec<Vec<Option<crate:
                 let lo = input
                     .min
                     .unwrap_or_else(|| input.max.map_or(Decimal::ZERO, |m| m.min(Decimal::ZERO)));
-                let hi = input.max.unwrap_or(lo + Decimal::ONE_HUNDRED);
+                let hi = input
+                    .max
+                    .unwrap_or_else(|| lo.checked_add(Decimal::ONE_HUNDRED).unwrap_or(lo));
                 Value::Number(if high { hi } else { lo })
             }
         }
