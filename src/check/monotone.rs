@@ -97,7 +97,7 @@ pub(super) fn check(model: &Model<'_>, params: &[Decimal]) -> (Vec<Monotonicity>
             }
         }
     }
-    let mut search = Search::new(model);
+    let mut search = Search::new();
     for (indicator, better, direction_span) in directional {
         analyzer.focus_on(indicator, lets_of.get(indicator).map_or(&[], Vec::as_slice));
         let mut suspects: Vec<(usize, Dir)> = Vec::new();
@@ -308,7 +308,7 @@ struct Search {
 }
 
 impl Search {
-    fn new(_model: &Model<'_>) -> Self {
+    fn new() -> Self {
         Search {
             policy: None,
             lowered: false,
@@ -329,7 +329,7 @@ impl Search {
         if candidates.len() < 2 {
             return None;
         }
-        for base in bases(model, policy) {
+        for base in bases(policy) {
             let mut scored: Vec<(crate::ir::Value, crate::eval::Decision)> = Vec::new();
             for value in &candidates {
                 if self.budget == 0 {
@@ -565,7 +565,7 @@ fn constants(model: &Model<'_>, out: &mut Vec<Decimal>) {
 
 /// Records to vary one indicator in: everything at its lowest, everything at its highest, and the
 /// records of the policy's own tests.
-fn bases(model: &Model<'_>, policy: &crate::ir::Policy) -> Vec<Vec<Option<crate::ir::Value>>> {
+fn bases(policy: &crate::ir::Policy) -> Vec<Vec<Option<crate::ir::Value>>> {
     use crate::ir::{InputKind, Missing, Value};
     let end = |input: &crate::ir::Input, high: bool| -> Value {
         match &input.kind {
@@ -611,6 +611,5 @@ fn bases(model: &Model<'_>, policy: &crate::ir::Policy) -> Vec<Vec<Option<crate:
         }
         out.push(record);
     }
-    let _ = model;
     out
 }

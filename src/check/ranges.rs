@@ -80,7 +80,6 @@ pub fn analyse(model: &Model<'_>, params: &[Decimal]) -> (Analysis, Vec<CheckErr
         });
     }
     let before = total.map_monotone(|v| round(v, header.decimals, header.rounding));
-    let scale = Interval::closed(header.min, header.max);
     let after = before
         .max_with(&Interval::point(header.min))
         .min_with(&Interval::point(header.max));
@@ -99,7 +98,7 @@ pub fn analyse(model: &Model<'_>, params: &[Decimal]) -> (Analysis, Vec<CheckErr
         after,
         tiers_reachable,
     };
-    a.scale_and_tiers(&analysis, &scale);
+    a.scale_and_tiers(&analysis);
     a.consequences();
     (analysis, a.problems)
 }
@@ -863,7 +862,7 @@ impl<'m, 'a> Analyzer<'m, 'a> {
                     ),
                     _ => {
                         if bi.contains(Decimal::ZERO) && !matches!(a.val, Val::Any) {
-                            self.division_by_zero(lhs, rhs, span, &bi);
+                            self.division_by_zero(rhs, span, &bi);
                         }
                         let strict = |iv: &Interval| {
                             if iv.contains(Decimal::ZERO) {
@@ -994,7 +993,7 @@ impl<'m, 'a> Analyzer<'m, 'a> {
         r
     }
 
-    fn division_by_zero(&mut self, lhs: &Expr, rhs: &Expr, span: Span, divisor: &Interval) {
+    fn division_by_zero(&mut self, rhs: &Expr, span: Span, divisor: &Interval) {
         let always = divisor.as_point() == Some(Decimal::ZERO);
         let message = if always {
             "this division always divides by zero".to_string()
@@ -1006,7 +1005,6 @@ impl<'m, 'a> Analyzer<'m, 'a> {
         } else {
             format!("this can be 0 (it can be {divisor})")
         };
-        let _ = lhs;
         self.warn(
             CheckError::new(Code::DivisionByZero, rhs.span, message, label)
                 .with_secondary(span, "the division")
@@ -1802,7 +1800,7 @@ impl<'m, 'a> Analyzer<'m, 'a> {
         error.with_note(note)
     }
 
-    fn scale_and_tiers(&mut self, analysis: &Analysis, scale: &Interval) {
+    fn scale_and_tiers(&mut self, analysis: &Analysis) {
         let header = &self.model.header;
         let (min, max) = (header.min, header.max);
         let below = analysis.before.lo.is_none_or(|e| e.value < min);
@@ -1884,7 +1882,6 @@ impl<'m, 'a> Analyzer<'m, 'a> {
                 .with_help("a score outside the scale is clamped to it; if that is intended, say so in the header with `allow W1000 because \"…\"`, otherwise cap the rules (`at most …`) or widen the scale");
             self.warn(error);
         }
-        let _ = scale;
         let reach = analysis.after;
         for (i, reachable) in analysis.tiers_reachable.iter().enumerate() {
             if *reachable {
