@@ -471,6 +471,30 @@ fn candidates(
             );
         }
     }
+    // Evenly spaced values across the range, and growing ones above an open end, for
+    // comparisons with values computed from the indicator (`x / 10 > 3.5`).
+    let lo = input.min.unwrap_or(Decimal::ZERO);
+    match input.max {
+        Some(hi) => {
+            let parts = Decimal::from(24);
+            if let Some(span) = hi.checked_sub(lo) {
+                for k in 1..24 {
+                    let v = span
+                        .checked_mul(Decimal::from(k))
+                        .map(|x| lo + x / parts)
+                        .map(|v| if whole { v.round() } else { v });
+                    values.extend(v);
+                }
+            }
+        }
+        None => {
+            let mut step = Decimal::ONE;
+            for _ in 0..24 {
+                values.extend(lo.checked_add(step));
+                step = step.checked_mul(Decimal::TWO).unwrap_or(step);
+            }
+        }
+    }
     let top = values.iter().copied().max().unwrap_or_default();
     values.extend(
         top.checked_add(top.abs())
