@@ -5,6 +5,7 @@ mod check;
 mod eval;
 mod explain;
 mod load;
+mod test;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -27,6 +28,8 @@ enum Command {
     Check(check::Args),
     /// Score records (JSONL or CSV) and explain every decision.
     Eval(eval::Args),
+    /// Run the tests written in policies.
+    Test(test::Args),
     /// Explain a diagnostic code in detail, with an example.
     Explain(explain::Args),
 }
@@ -54,6 +57,7 @@ pub fn run() -> ExitCode {
     let outcome = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Test(args) => test::run(args),
         Command::Explain(args) => explain::run(args),
     };
     match outcome {
