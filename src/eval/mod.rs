@@ -19,7 +19,7 @@ mod policy_tests;
 mod stream;
 
 pub use decision::{
-    csv_row, identity_json, json_string, json_value, write_json, Decision, Fired, Reason,
+    csv_row, identity_json, json_string, write_decimal, Decision, Fired, JsonTemplate, Reason,
     RecordRef, CSV_HEADER,
 };
 pub use error::{EvalError, EvalErrorKind, Problem, RecordError, Site};
