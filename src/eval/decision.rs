@@ -334,14 +334,14 @@ pub fn csv_row(policy: &Policy, at: RecordRef<'_>, decision: &Decision) -> [Stri
                 policy
                     .rules
                     .get(f.rule)
-                    .map(|r| format!("{}={}", r.name, f.points))
+                    .map(|r| format!("{}={}", r.name, decimal_text(f.points)))
             })
             .collect(),
     );
     [
         at.record.to_string(),
         at.id.unwrap_or("").to_string(),
-        decision.score.to_string(),
+        decimal_text(decision.score),
         tier.to_string(),
         decision.clamped().to_string(),
         consequences,
@@ -463,7 +463,11 @@ mod tests {
         for d in cases {
             let mut out = Vec::new();
             write_decimal(&mut out, d);
-            let expected = if d.is_zero() { d.abs().to_string() } else { d.to_string() };
+            let expected = if d.is_zero() {
+                d.abs().to_string()
+            } else {
+                d.to_string()
+            };
             assert_eq!(String::from_utf8(out).unwrap(), expected, "{d:?}");
         }
     }
