@@ -340,6 +340,30 @@ pub enum Expectation {
 /// Digits kept after the decimal point by `/`, so that every backend agrees on a division.
 pub const DIVISION_DECIMALS: u32 = 10;
 
+impl Policy {
+    pub fn input_index(&self, name: &str) -> Option<usize> {
+        self.inputs.iter().position(|i| i.name == name)
+    }
+
+    pub fn rule_index(&self, name: &str) -> Option<usize> {
+        self.rules.iter().position(|r| r.name == name)
+    }
+}
+
+impl ConsequenceKindExt for ConsequenceKind {
+    fn word(self) -> &'static str {
+        match self {
+            ConsequenceKind::Sanction => "sanction",
+            ConsequenceKind::Benefit => "benefit",
+        }
+    }
+}
+
+/// The word for a consequence's kind, as written in decisions.
+pub trait ConsequenceKindExt {
+    fn word(self) -> &'static str;
+}
+
 #[cfg(test)]
 mod tests {
     use super::compare;
@@ -379,28 +403,4 @@ mod tests {
             }
         }
     }
-}
-
-impl Policy {
-    pub fn input_index(&self, name: &str) -> Option<usize> {
-        self.inputs.iter().position(|i| i.name == name)
-    }
-
-    pub fn rule_index(&self, name: &str) -> Option<usize> {
-        self.rules.iter().position(|r| r.name == name)
-    }
-}
-
-impl ConsequenceKindExt for ConsequenceKind {
-    fn word(self) -> &'static str {
-        match self {
-            ConsequenceKind::Sanction => "sanction",
-            ConsequenceKind::Benefit => "benefit",
-        }
-    }
-}
-
-/// The word for a consequence's kind, as written in decisions.
-pub trait ConsequenceKindExt {
-    fn word(self) -> &'static str;
 }
