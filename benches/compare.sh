@@ -23,9 +23,9 @@ SEED=${SEED:-7}
 POLICY=examples/lending.rubric
 OUT=target/bench
 
-# ---- Data generation: the ONE line to change when `rubric gen` is merged. ------------------------
-# It must write $1 valid lending records as JSON lines to stdout, the same bytes for the same seed.
-generate() { python3 benches/gen_lending.py --records "$1" --seed "$SEED"; }
+# ---- Data generation: `rubric gen` writes $1 lending records as JSON lines, the same bytes for the
+# same seed (built below, before this is called).
+generate() { target/release/rubric gen "$POLICY" --records "$1" --seed "$SEED" --quiet; }
 # ---------------------------------------------------------------------------------------------------
 
 label() { # 1000000 -> 1m, 100000 -> 100k
@@ -46,8 +46,8 @@ RUBRIC=target/release/rubric
 BASELINE=benches/baseline/target/release/lending-baseline
 
 mkdir -p "$OUT"
-DATA=$OUT/lending-$(label "$RECORDS").jsonl
-SMALL_DATA=$OUT/lending-$(label "$SMALL").jsonl
+DATA=$OUT/lending-gen-$(label "$RECORDS")-seed$SEED.jsonl
+SMALL_DATA=$OUT/lending-gen-$(label "$SMALL")-seed$SEED.jsonl
 if [[ ! -s $DATA ]]; then
     echo "== generating $RECORDS records into $DATA"
     generate "$RECORDS" >"$DATA.tmp"

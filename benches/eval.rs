@@ -33,101 +33,11 @@ fn lending() -> Policy {
         .expect("examples/lending.rubric compiles")
 }
 
-/// A small deterministic generator (SplitMix64), so that every run scores the same records.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n`.
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-/// `count` valid lending records as JSON lines, with the spread of `benches/gen_lending.py`:
-/// every bin used, some employment statuses and utilisations missing, decimals with and without
-/// fractions.
+/// `count` lending records as JSON lines, as `rubric gen` writes them (deterministic: seed 7).
 fn records(count: usize) -> Vec<u8> {
-    const EMPLOYMENT: [&str; 6] = [
-        "permanent",
-        "contract",
-        "self_employed",
-        "retired",
-        "student",
-        "unemployed",
-    ];
-    let mut rng = Rng(7);
-    let mut out = String::with_capacity(count * 240);
-    for n in 1..=count {
-        let age = 18 + rng.below(25) + rng.below(25) + rng.below(5) / 4 * rng.below(33);
-        let income = 6000 + rng.below(34_000) + rng.below(40_000);
-        let income = match rng.below(10) {
-            0..=5 => income.to_string(),
-            6..=8 => format!("{income}.{:02}", rng.below(100)),
-            _ => format!("{income}.00"),
-        };
-        let dti = if rng.below(100) < 3 {
-            700 + rng.below(4301)
-        } else {
-            rng.below(400) + rng.below(300)
-        };
-        let months = (rng.below(48) + rng.below(2) * rng.below(240)).min(1200);
-        let employment = match rng.below(100) {
-            0..=92 => format!(
-                r#""employment_status":"{}","#,
-                EMPLOYMENT[(rng.below(6)) as usize]
-            ),
-            93..=95 => r#""employment_status":null,"#.to_string(),
-            _ => String::new(),
-        };
-        let delinquencies = match rng.below(100) {
-            0..=69 => 0,
-            70..=84 => 1,
-            85..=91 => 2,
-            _ => 3 + rng.below(7),
-        };
-        let utilisation = if rng.below(10) == 0 {
-            String::new()
-        } else {
-            let u = (rng.below(600) + rng.below(500)).min(1000);
-            format!(r#""credit_utilisation":{}.{},"#, u / 10, u % 10)
-        };
-        let accounts = rng.below(7) + rng.below(7);
-        let bankrupt = rng.below(100) < 4;
-        let loan = if rng.below(100) < 15 {
-            300 + rng.below(701)
-        } else {
-            5 + rng.below(295)
-        } * 100;
-        out.push_str(&format!(
-            concat!(
-                r#"{{"id":"app-{:07}","age":{},"annual_income":{},"debt_to_income":{}.{},"#,
-                r#""months_at_address":{},{}"delinquencies_24m":{},{}"open_accounts":{},"#,
-                r#""has_bankruptcy":{},"loan_amount":{}}}"#,
-                "\n"
-            ),
-            n,
-            age,
-            income,
-            dti / 10,
-            dti % 10,
-            months,
-            employment,
-            delinquencies,
-            utilisation,
-            accounts,
-            bankrupt,
-            loan
-        ));
-    }
-    out.into_bytes()
+    let mut out = Vec::with_capacity(count * 240);
+    rubric::gen::generate(&lending(), count as u64, 7, &mut out).expect("records are generated");
+    out
 }
 
 fn options() -> Options {

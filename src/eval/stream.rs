@@ -147,12 +147,15 @@ impl Batch<'_> {
             let outcome = self.reader.json(trimmed, at, &mut record);
             self.decide(outcome, at, &record, &mut sink, on_error)?;
             self.record = record;
-            if self.summary.read.is_multiple_of(8192) {
-                progress(self.summary.read, bytes);
-                if let Sink::Json { buffer, out } = &mut sink {
+            // Hand full chunks to the writer so memory stays flat (and small) however long the run.
+            if let Sink::Json { buffer, out } = &mut sink {
+                if buffer.len() >= 1 << 16 {
                     out.write_all(buffer)?;
                     buffer.clear();
                 }
+            }
+            if self.summary.read.is_multiple_of(8192) {
+                progress(self.summary.read, bytes);
             }
         }
         progress(self.summary.read, bytes);
