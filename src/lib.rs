@@ -12,6 +12,7 @@
 pub mod check;
 pub mod diagnostics;
 pub mod eval;
+pub mod gen;
 pub mod ir;
 pub mod source;
 pub mod span;

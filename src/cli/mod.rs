@@ -4,7 +4,9 @@
 mod check;
 mod eval;
 mod explain;
+mod gen;
 mod load;
+mod test;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -14,7 +16,7 @@ use std::process::ExitCode;
     name = "rubric",
     version,
     about = "Check, evaluate and document scoring policies written in the Rubric language.",
-    after_help = "Examples:\n  rubric check examples/civic_trust.rubric\n  rubric check --format json --deny-warnings policies/*.rubric\n  rubric explain E0102\n\nExit codes: 0 success, 1 problems found, 2 the command could not run."
+    after_help = "Examples:\n  rubric check examples/civic_trust.rubric\n  rubric check --format json --deny-warnings policies/*.rubric\n  rubric explain E0102\n  rubric gen examples/lending.rubric --records 1000 | rubric eval examples/lending.rubric\n\nExit codes: 0 success, 1 problems found, 2 the command could not run."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -27,8 +29,12 @@ enum Command {
     Check(check::Args),
     /// Score records (JSONL or CSV) and explain every decision.
     Eval(eval::Args),
+    /// Run the tests written in policies.
+    Test(test::Args),
     /// Explain a diagnostic code in detail, with an example.
     Explain(explain::Args),
+    /// Generate synthetic records (JSONL or CSV) that cover every tier and consequence.
+    Gen(gen::Args),
 }
 
 /// The outcome of a subcommand, mapped to the process exit code.
@@ -54,7 +60,9 @@ pub fn run() -> ExitCode {
     let outcome = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Test(args) => test::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Gen(args) => gen::run(args),
     };
     match outcome {
         Outcome::Success => ExitCode::SUCCESS,

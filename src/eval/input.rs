@@ -63,7 +63,10 @@ impl<'p> RecordReader<'p> {
                 format!("the line is not valid UTF-8 (byte {})", e.valid_up_to() + 1),
             )
         })?;
-        let mut seen = vec![false; self.policy.inputs.len()];
+        // `named`: the field's key appeared (a second one is an error); `given`: it has a value
+        // (`null` is the same as absent, so the missing-value rule applies).
+        let mut named = vec![false; self.policy.inputs.len()];
+        let mut given = vec![false; self.policy.inputs.len()];
         let mut failure: Option<(Option<String>, FieldError)> = None;
         let scanned = jsonl::scan(text, |key, raw| {
             if key == self.id_field {
@@ -77,7 +80,7 @@ impl<'p> RecordReader<'p> {
             let Some(index) = self.input_index(key) else {
                 return Ok(());
             };
-            if seen
+            if named
                 .get_mut(index)
                 .is_some_and(|s| std::mem::replace(s, true))
             {
@@ -91,15 +94,14 @@ impl<'p> RecordReader<'p> {
             };
             match from_json(input, raw) {
                 Ok(Some(value)) => {
-                    if let Some(slot) = record.values.get_mut(index) {
+                    if let (Some(slot), Some(g)) =
+                        (record.values.get_mut(index), given.get_mut(index))
+                    {
                         *slot = Some(value);
+                        *g = true;
                     }
                 }
-                Ok(None) => {
-                    if let Some(s) = seen.get_mut(index) {
-                        *s = false; // `null` is the same as absent
-                    }
-                }
+                Ok(None) => {}
                 Err(e) => failure = Some((Some(key.to_string()), e)),
             }
             Ok(())
@@ -117,7 +119,7 @@ impl<'p> RecordReader<'p> {
         if let Some((field, (problem, message))) = failure {
             return Err(self.error(at, record.id.clone(), field, problem, message));
         }
-        self.fill_missing(&seen, at, record)
+        self.fill_missing(&given, at, record)
     }
 
     /// Validates one CSV row. `header` maps each column to an input (or the id field).
@@ -502,6 +504,9 @@ mod tests {
             (r#"{"n":1,"e":"c"}"#, Problem::UnknownMember, Some("e")),
             (r#"{"n":1,"d":1e40}"#, Problem::Overflow, Some("d")),
             (r#"{"n":1,"n":2}"#, Problem::MalformedRecord, None),
+            // Regression: a `null` first once hid the duplicate that followed it.
+            (r#"{"n":null,"n":2}"#, Problem::MalformedRecord, None),
+            (r#"{"n":2,"n":null}"#, Problem::MalformedRecord, None),
             (r#"{"n":1,"b":{"x":1}}"#, Problem::WrongType, Some("b")),
         ];
         for (line, problem, field) in cases {

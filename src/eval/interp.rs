@@ -17,7 +17,8 @@ type V = Option<Value>;
 struct Outcome<'d> {
     score: Decimal,
     tier: Option<usize>,
-    fired: &'d [bool],
+    /// Fired rules, in source order.
+    fired: &'d [Fired],
 }
 
 /// Evaluates records against one policy. Cheap to create; holds no per-record state.
@@ -37,12 +38,32 @@ impl<'p> Evaluator<'p> {
     /// Decides one record. `inputs` holds each input's value by index, after the missing-value
     /// rules were applied (`None`: unknown).
     pub fn evaluate(&self, inputs: &[V]) -> Result<Decision, EvalError> {
+        let mut decision = Decision::default();
+        self.evaluate_into(inputs, &mut decision)?;
+        Ok(decision)
+    }
+
+    /// [`Evaluator::evaluate`] into an existing decision, reusing its buffers: a batch allocates
+    /// nothing per record for the decision itself.
+    pub fn evaluate_into(&self, inputs: &[V], decision: &mut Decision) -> Result<(), EvalError> {
         let policy = self.policy;
-        let mut lets: Vec<V> = Vec::with_capacity(policy.lets.len());
+        let Decision {
+            fired,
+            unknown,
+            reasons,
+            consequences,
+            lets,
+            ..
+        } = decision;
+        fired.clear();
+        unknown.clear();
+        reasons.clear();
+        consequences.clear();
+        lets.clear();
         for (index, l) in policy.lets.iter().enumerate() {
             let value = Frame {
                 inputs,
-                lets: &lets,
+                lets,
                 outcome: None,
             }
             .eval(&l.value)
@@ -51,13 +72,9 @@ impl<'p> Evaluator<'p> {
         }
         let frame = Frame {
             inputs,
-            lets: &lets,
+            lets,
             outcome: None,
         };
-
-        let mut fired_flags = vec![false; policy.rules.len()];
-        let mut fired = Vec::new();
-        let mut unknown = Vec::new();
         let mut total = policy.scale.start;
         for (index, rule) in policy.rules.iter().enumerate() {
             match frame
@@ -68,9 +85,6 @@ impl<'p> Evaluator<'p> {
                     total = total
                         .checked_add(points)
                         .ok_or_else(|| EvalError::in_rule(EvalErrorKind::Overflow, index))?;
-                    if let Some(flag) = fired_flags.get_mut(index) {
-                        *flag = true;
-                    }
                     fired.push(Fired {
                         rule: index,
                         points,
@@ -85,17 +99,12 @@ impl<'p> Evaluator<'p> {
         let score = unclamped.clamp(policy.scale.min, policy.scale.max);
         let tier = policy.tiers.iter().position(|t| t.range.contains(score));
 
-        let outcome = Outcome {
-            score,
-            tier,
-            fired: &fired_flags,
-        };
+        let outcome = Outcome { score, tier, fired };
         let frame = Frame {
             inputs,
-            lets: &lets,
+            lets,
             outcome: Some(&outcome),
         };
-        let mut consequences = Vec::new();
         for (index, consequence) in policy.consequences.iter().enumerate() {
             let applies = frame
                 .eval(&consequence.condition)
@@ -104,24 +113,17 @@ impl<'p> Evaluator<'p> {
                 consequences.push(index);
             }
         }
-        let reasons = reasons(policy, &fired);
-        Ok(Decision {
-            score,
-            unclamped,
-            tier,
-            fired,
-            unknown,
-            reasons,
-            consequences,
-            lets,
-        })
+        collect_reasons(policy, fired, reasons);
+        decision.score = score;
+        decision.unclamped = unclamped;
+        decision.tier = tier;
+        Ok(())
     }
 }
 
 /// Adverse contributions, worst first (ties in source order): a rule with a baseline by how far
 /// below it the rule scored, any other rule by the points it took away.
-fn reasons(policy: &Policy, fired: &[Fired]) -> Vec<Reason> {
-    let mut reasons = Vec::new();
+fn collect_reasons(policy: &Policy, fired: &[Fired], reasons: &mut Vec<Reason>) {
     let mut next_fired = fired.iter().peekable();
     for (index, rule) in policy.rules.iter().enumerate() {
         let points = match next_fired.peek() {
@@ -138,7 +140,6 @@ fn reasons(policy: &Policy, fired: &[Fired]) -> Vec<Reason> {
     }
     // A stable sort keeps source order among equals.
     reasons.sort_by_key(|r| std::cmp::Reverse(r.below));
-    reasons
 }
 
 pub(super) fn strategy(mode: RoundingMode) -> RoundingStrategy {
@@ -276,7 +277,7 @@ impl Frame<'_> {
                 .map(|t| Value::Tier(u32::try_from(t).unwrap_or(u32::MAX))),
             Expr::Applies(rule) => self
                 .outcome
-                .map(|o| Value::Bool(o.fired.get(*rule).copied().unwrap_or(false))),
+                .map(|o| Value::Bool(o.fired.binary_search_by_key(rule, |f| f.rule).is_ok())),
             Expr::Neg(x) => self.number(x)?.map(|n| Value::Number(-n)),
             Expr::Not(x) => match self.eval(x)? {
                 Some(Value::Bool(b)) => Some(Value::Bool(!b)),
@@ -292,11 +293,12 @@ impl Frame<'_> {
                 let (Some(a), Some(b)) = (self.number(a)?, self.number(b)?) else {
                     return Ok(None);
                 };
+                let order = compare(a, b);
                 Some(Value::Bool(match op {
-                    Compare::Lt => a < b,
-                    Compare::Le => a <= b,
-                    Compare::Gt => a > b,
-                    Compare::Ge => a >= b,
+                    Compare::Lt => order.is_lt(),
+                    Compare::Le => order.is_le(),
+                    Compare::Gt => order.is_gt(),
+                    Compare::Ge => order.is_ge(),
                 }))
             }
             Expr::Equal { negated, lhs, rhs } => match (self.eval(lhs)?, self.eval(rhs)?) {

@@ -2,7 +2,7 @@
 //! Memory does not grow with the number of records, and every record read is accounted for:
 //! `read = decided + rejected`, always.
 
-use super::decision::{csv_row, identity_json, write_json, RecordRef, CSV_HEADER};
+use super::decision::{csv_row, Decision, JsonTemplate, RecordRef, CSV_HEADER};
 use super::error::{EvalError, EvalErrorKind, Problem, RecordError, Site};
 use super::input::{Position, Record, RecordReader};
 use super::interp::Evaluator;
@@ -54,7 +54,8 @@ pub fn run(
         policy,
         evaluator: Evaluator::new(policy),
         reader: RecordReader::new(policy, options.id_field.clone()),
-        identity: identity_json(policy),
+        template: JsonTemplate::new(policy),
+        decision: Decision::default(),
         summary: Summary::default(),
         record: Record::default(),
     };
@@ -105,7 +106,9 @@ struct Batch<'p> {
     policy: &'p Policy,
     evaluator: Evaluator<'p>,
     reader: RecordReader<'p>,
-    identity: String,
+    template: JsonTemplate<'p>,
+    /// Reused for every record.
+    decision: Decision,
     summary: Summary,
     record: Record,
 }
@@ -144,12 +147,15 @@ impl Batch<'_> {
             let outcome = self.reader.json(trimmed, at, &mut record);
             self.decide(outcome, at, &record, &mut sink, on_error)?;
             self.record = record;
-            if self.summary.read.is_multiple_of(8192) {
-                progress(self.summary.read, bytes);
-                if let Sink::Json { buffer, out } = &mut sink {
+            // Hand full chunks to the writer so memory stays flat (and small) however long the run.
+            if let Sink::Json { buffer, out } = &mut sink {
+                if buffer.len() >= 1 << 16 {
                     out.write_all(buffer)?;
                     buffer.clear();
                 }
+            }
+            if self.summary.read.is_multiple_of(8192) {
+                progress(self.summary.read, bytes);
             }
         }
         progress(self.summary.read, bytes);
@@ -233,13 +239,28 @@ impl Batch<'_> {
         sink: &mut Sink<'_>,
         on_error: &mut dyn FnMut(&RecordError) -> io::Result<()>,
     ) -> io::Result<()> {
+        let mut decision = std::mem::take(&mut self.decision);
         let result = validated.and_then(|()| {
             self.evaluator
-                .evaluate(&record.values)
+                .evaluate_into(&record.values, &mut decision)
                 .map_err(|e| self.eval_error(e, at, record.id.clone()))
         });
+        let written = self.write(result, at, record, &decision, sink, on_error);
+        self.decision = decision;
+        written
+    }
+
+    fn write(
+        &mut self,
+        result: Result<(), RecordError>,
+        at: Position,
+        record: &Record,
+        decision: &Decision,
+        sink: &mut Sink<'_>,
+        on_error: &mut dyn FnMut(&RecordError) -> io::Result<()>,
+    ) -> io::Result<()> {
         match result {
-            Ok(decision) => {
+            Ok(()) => {
                 self.summary.decided += 1;
                 let tier = decision
                     .tier
@@ -256,17 +277,10 @@ impl Batch<'_> {
                     id: record.id.as_deref(),
                 };
                 match sink {
-                    Sink::Json { buffer, .. } => write_json(
-                        buffer,
-                        self.policy,
-                        &self.identity,
-                        at,
-                        &decision,
-                        &record.values,
-                    ),
-                    Sink::Csv(writer) => {
-                        writer.write_record(csv_row(self.policy, at, &decision))?
+                    Sink::Json { buffer, .. } => {
+                        self.template.write(buffer, at, decision, &record.values)
                     }
+                    Sink::Csv(writer) => writer.write_record(csv_row(self.policy, at, decision))?,
                 }
             }
             Err(error) => {
