@@ -995,10 +995,15 @@ impl<'m, 'a> Analyzer<'m, 'a> {
 
     fn division_by_zero(&mut self, rhs: &Expr, span: Span, divisor: &Interval) {
         let always = divisor.as_point() == Some(Decimal::ZERO);
+        // Name the divisor when it is a name.
+        let what = match &rhs.node {
+            ExprKind::Name(name) => format!("`{name}`"),
+            _ => "the divisor".to_string(),
+        };
         let message = if always {
-            "this division always divides by zero".to_string()
+            format!("this division always divides by zero: {what} is always 0")
         } else {
-            "this division can divide by zero".to_string()
+            format!("this division can divide by zero: {what} can be 0")
         };
         let label = if always {
             "this is always 0".to_string()
@@ -1742,9 +1747,14 @@ impl<'m, 'a> Analyzer<'m, 'a> {
             "no record makes this yes",
         );
         error = self.with_ranges(error, condition);
-        self.warn(error.with_help(
-            "check the numbers and the indicators' declared ranges; if the rule is obsolete, remove it",
-        ));
+        let kind = if site.starts_with("rule") {
+            "rule"
+        } else {
+            "consequence"
+        };
+        self.warn(error.with_help(format!(
+            "check the numbers and the indicators' declared ranges; if the {kind} is obsolete, remove it"
+        )));
     }
 
     fn always_true(&mut self, condition: &Expr, rule: &str) {
