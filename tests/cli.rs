@@ -8,21 +8,11 @@
     clippy::indexing_slicing
 )]
 
+mod support;
+
+use support::*;
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn rubric(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rubric"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the rubric binary runs")
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().unwrap_or(-1)
-}
 
 fn files_in(dir: &str) -> Vec<String> {
     let mut files: Vec<String> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))

@@ -8,25 +8,12 @@
     clippy::indexing_slicing
 )]
 
+mod support;
+
+use support::*;
+
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-
-fn rubric(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rubric"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the rubric binary runs")
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().unwrap_or(-1)
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use std::process::{Command, Stdio};
 
 fn temp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("rubric-gen-test-{}", std::process::id()));

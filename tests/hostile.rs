@@ -8,16 +8,16 @@
     clippy::indexing_slicing
 )]
 
+mod support;
+
 use std::collections::BTreeSet;
-use std::process::Command;
 
 #[test]
 fn every_kind_of_bad_record_is_rejected_and_counted() {
     let dir = std::env::temp_dir().join(format!("rubric-hostile-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let errors = dir.join("errors.jsonl");
-    let out = Command::new(env!("CARGO_BIN_EXE_rubric"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = support::command()
         .args([
             "eval",
             "tests/eval/hostile.rubric",
@@ -61,8 +61,7 @@ fn every_kind_of_bad_record_is_rejected_and_counted() {
         "{summary}"
     );
 
-    let allowed = Command::new(env!("CARGO_BIN_EXE_rubric"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let allowed = support::command()
         .args([
             "eval",
             "--allow-rejects",
@@ -80,8 +79,7 @@ fn every_kind_of_bad_record_is_rejected_and_counted() {
 
 #[test]
 fn the_examples_own_tests_pass() {
-    let out = Command::new(env!("CARGO_BIN_EXE_rubric"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = support::command()
         .args([
             "test",
             "examples/civic_trust.rubric",
@@ -104,7 +102,7 @@ fn a_failing_policy_test_shows_expected_and_actual_and_exits_1() {
     let file = dir.join("failing.rubric");
     std::fs::write(&file, policy).unwrap();
     let run = |format: &str| {
-        Command::new(env!("CARGO_BIN_EXE_rubric"))
+        support::command()
             .args(["test", "--format", format])
             .arg(&file)
             .output()

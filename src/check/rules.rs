@@ -538,18 +538,12 @@ impl<'a> Checker<'a> {
                 .resolutions
                 .insert(name.span, Resolved::Member { indicator, member });
             match first_seen.get(member).copied().flatten() {
-                Some(first) => self.report(
-                    CheckError::new(
-                        Code::BinsOverlap,
-                        name.span,
-                        format!(
-                            "bins of scorecard `{}` overlap: `{}` is listed twice",
-                            decl.name.node, name.node
-                        ),
-                        "listed again",
-                    )
-                    .with_secondary(first, "first listed here"),
-                ),
+                Some(first) => self.report(listed_twice(
+                    decl,
+                    &format!("`{}`", name.node),
+                    name.span,
+                    first,
+                )),
                 None => {
                     if let Some(slot) = first_seen.get_mut(member) {
                         *slot = Some(name.span);
@@ -565,18 +559,9 @@ impl<'a> Checker<'a> {
             .collect();
         if !has_otherwise && !uncovered.is_empty() {
             self.report(
-                CheckError::new(
-                    Code::BinsNotExhaustive,
-                    subject.span,
-                    format!(
-                        "bins of scorecard `{}` do not cover {}",
-                        decl.name.node,
-                        crate::text::join_and(&uncovered)
-                    ),
-                    "some values of this fall in no bin",
-                )
-                .with_secondary(decl_span, "the values are declared here")
-                .with_help("add bins for those values, or an `otherwise => …` bin"),
+                not_covered(decl, subject, &uncovered)
+                    .with_secondary(decl_span, "the values are declared here")
+                    .with_help("add bins for those values, or an `otherwise => …` bin"),
             );
         }
     }
@@ -601,19 +586,12 @@ impl<'a> Checker<'a> {
             };
             let slot = usize::from(b.node);
             match seen.get(slot).copied().flatten() {
-                Some(first) => self.report(
-                    CheckError::new(
-                        Code::BinsOverlap,
-                        value.span,
-                        format!(
-                            "bins of scorecard `{}` overlap: `{}` is listed twice",
-                            decl.name.node,
-                            if b.node { "yes" } else { "no" }
-                        ),
-                        "listed again",
-                    )
-                    .with_secondary(first, "first listed here"),
-                ),
+                Some(first) => self.report(listed_twice(
+                    decl,
+                    if b.node { "`yes`" } else { "`no`" },
+                    value.span,
+                    first,
+                )),
                 None => {
                     if let Some(s) = seen.get_mut(slot) {
                         *s = Some(value.span);
@@ -628,17 +606,8 @@ impl<'a> Checker<'a> {
             .collect();
         if !has_otherwise && !uncovered.is_empty() {
             self.report(
-                CheckError::new(
-                    Code::BinsNotExhaustive,
-                    subject.span,
-                    format!(
-                        "bins of scorecard `{}` do not cover {}",
-                        decl.name.node,
-                        crate::text::join_and(&uncovered)
-                    ),
-                    "some values of this fall in no bin",
-                )
-                .with_help("add a bin for each of `yes` and `no`"),
+                not_covered(decl, subject, &uncovered)
+                    .with_help("add a bin for each of `yes` and `no`"),
             );
         }
     }
@@ -663,18 +632,12 @@ impl<'a> Checker<'a> {
             };
             if let Some(first) = seen.get(t.node.as_str()) {
                 let first = *first;
-                self.report(
-                    CheckError::new(
-                        Code::BinsOverlap,
-                        value.span,
-                        format!(
-                            "bins of scorecard `{}` overlap: \"{}\" is listed twice",
-                            decl.name.node, t.node
-                        ),
-                        "listed again",
-                    )
-                    .with_secondary(first, "first listed here"),
-                );
+                self.report(listed_twice(
+                    decl,
+                    &format!("\"{}\"", t.node),
+                    value.span,
+                    first,
+                ));
             } else {
                 seen.insert(t.node.as_str(), value.span);
             }
@@ -709,4 +672,32 @@ fn value_text(value: &crate::span::Node<ast::Interval>) -> String {
         ast::Interval::AtOrAbove(a) => format!("at {} and above", bound(a)),
         ast::Interval::Exactly(_) => "this value".to_string(),
     }
+}
+
+/// Two bins of one scorecard list the same value.
+fn listed_twice(decl: &ast::Rule, value: &str, span: Span, first: Span) -> CheckError {
+    CheckError::new(
+        Code::BinsOverlap,
+        span,
+        format!(
+            "bins of scorecard `{}` overlap: {value} is listed twice",
+            decl.name.node
+        ),
+        "listed again",
+    )
+    .with_secondary(first, "first listed here")
+}
+
+/// A scorecard over named values (enum members, `yes`/`no`) leaves some without a bin.
+fn not_covered(decl: &ast::Rule, subject: &ast::Ident, uncovered: &[String]) -> CheckError {
+    CheckError::new(
+        Code::BinsNotExhaustive,
+        subject.span,
+        format!(
+            "bins of scorecard `{}` do not cover {}",
+            decl.name.node,
+            crate::text::join_and(uncovered)
+        ),
+        "some values of this fall in no bin",
+    )
 }

@@ -171,6 +171,15 @@ fn is_keyword(rule: Rule) -> bool {
     )
 }
 
+/// The start of a titled declaration (rule, group, tier, consequence), and the rest of its children.
+struct Head<'i> {
+    span: Span,
+    c: Children<'i>,
+    docs: Docs,
+    name: Ident,
+    title: Option<Text>,
+}
+
 /// Walks one file's parse tree.
 pub(super) struct Builder {
     pub file: FileId,
@@ -204,6 +213,25 @@ impl Builder {
             Rule::tier_decl => Item::Tier(self.tier(pair)?),
             Rule::consequence_decl => Item::Consequence(self.consequence(pair)?),
             _ => Item::Test(self.test(pair)?),
+        })
+    }
+
+    /// What a titled declaration starts with: its span, doc comments, name and optional title.
+    fn head<'i>(&self, pair: Pair<'i, Rule>) -> Result<Head<'i>> {
+        let span = self.span(&pair);
+        let mut c = Children::of(pair);
+        let docs = Self::docs(&mut c);
+        let name = self.ident(c.next());
+        let title = c
+            .next_if(Rule::string)
+            .map(|s| self.string(s))
+            .transpose()?;
+        Ok(Head {
+            span,
+            c,
+            docs,
+            name,
+            title,
         })
     }
 
@@ -398,14 +426,13 @@ impl Builder {
     // Rules and groups
 
     fn rule(&self, pair: Pair<'_, Rule>) -> Result<Node<crate::syntax::ast::Rule>> {
-        let span = self.span(&pair);
-        let mut c = Children::of(pair);
-        let docs = Self::docs(&mut c);
-        let name = self.ident(c.next());
-        let title = c
-            .next_if(Rule::string)
-            .map(|s| self.string(s))
-            .transpose()?;
+        let Head {
+            span,
+            mut c,
+            docs,
+            name,
+            title,
+        } = self.head(pair)?;
         let by = c
             .next_if(Rule::by_clause)
             .map(|b| self.ident(Children::of(b).next()));
@@ -553,14 +580,13 @@ impl Builder {
     }
 
     fn group(&self, pair: Pair<'_, Rule>) -> Result<Node<Group>> {
-        let span = self.span(&pair);
-        let mut c = Children::of(pair);
-        let docs = Self::docs(&mut c);
-        let name = self.ident(c.next());
-        let title = c
-            .next_if(Rule::string)
-            .map(|s| self.string(s))
-            .transpose()?;
+        let Head {
+            span,
+            mut c,
+            docs,
+            name,
+            title,
+        } = self.head(pair)?;
         let weight = c.next_if(Rule::expr).map(|e| self.expr(e)).transpose()?;
         let mut rules = Vec::new();
         let mut allows = Vec::new();
@@ -588,14 +614,13 @@ impl Builder {
     // Tiers and consequences
 
     fn tier(&self, pair: Pair<'_, Rule>) -> Result<Node<Tier>> {
-        let span = self.span(&pair);
-        let mut c = Children::of(pair);
-        let docs = Self::docs(&mut c);
-        let name = self.ident(c.next());
-        let title = c
-            .next_if(Rule::string)
-            .map(|s| self.string(s))
-            .transpose()?;
+        let Head {
+            span,
+            mut c,
+            docs,
+            name,
+            title,
+        } = self.head(pair)?;
         let bounds = self.interval(c.next())?;
         let allows = self.allows(c.rest())?;
         Ok(Node::new(
@@ -611,14 +636,13 @@ impl Builder {
     }
 
     fn consequence(&self, pair: Pair<'_, Rule>) -> Result<Node<Consequence>> {
-        let span = self.span(&pair);
-        let mut c = Children::of(pair);
-        let docs = Self::docs(&mut c);
-        let name = self.ident(c.next());
-        let title = c
-            .next_if(Rule::string)
-            .map(|s| self.string(s))
-            .transpose()?;
+        let Head {
+            span,
+            mut c,
+            docs,
+            name,
+            title,
+        } = self.head(pair)?;
         let mut items = Vec::new();
         for item in c.rest() {
             let item_span = self.span(&item);
