@@ -638,7 +638,7 @@ impl Builder {
     fn consequence(&self, pair: Pair<'_, Rule>) -> Result<Node<Consequence>> {
         let Head {
             span,
-            mut c,
+            c,
             docs,
             name,
             title,
