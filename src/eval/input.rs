@@ -412,6 +412,7 @@ mod tests {
             |name: &str, kind: InputKind, min: Option<i64>, max: Option<i64>, missing: Missing| {
                 Input {
                     name: name.into(),
+                    docs: Vec::new(),
                     kind,
                     min: min.map(Decimal::from),
                     max: max.map(Decimal::from),
@@ -428,6 +429,7 @@ mod tests {
                 content_hash: String::new(),
                 overrides: Vec::new(),
             },
+            docs: Vec::new(),
             scale: Scale {
                 min: Decimal::ZERO,
                 max: Decimal::ONE,

@@ -18,6 +18,8 @@ use rust_decimal::Decimal;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Policy {
     pub identity: Identity,
+    /// The header's doc comment, one entry per `///` line.
+    pub docs: Vec<String>,
     pub scale: Scale,
     pub inputs: Vec<Input>,
     /// Derived values in evaluation order: each uses only inputs and earlier derived values.
@@ -55,6 +57,7 @@ pub struct Scale {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Param {
     pub name: String,
+    pub docs: Vec<String>,
     pub value: Decimal,
     pub unit: Option<String>,
 }
@@ -63,6 +66,7 @@ pub struct Param {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Input {
     pub name: String,
+    pub docs: Vec<String>,
     pub kind: InputKind,
     /// Declared inclusive range (a count without one has `min = 0`).
     pub min: Option<Decimal>,
@@ -106,6 +110,7 @@ pub enum Value {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Let {
     pub name: String,
+    pub docs: Vec<String>,
     pub value: Expr,
     /// For a derived value that is a member of an enum: the input declaring the members.
     pub enum_of: Option<usize>,
@@ -115,6 +120,7 @@ pub struct Let {
 pub struct Rule {
     pub name: String,
     pub title: Option<String>,
+    pub docs: Vec<String>,
     pub group: Option<Group>,
     pub condition: Option<Expr>,
     pub effect: Effect,
@@ -214,6 +220,7 @@ impl Range {
 pub struct Tier {
     pub name: String,
     pub title: Option<String>,
+    pub docs: Vec<String>,
     pub range: Range,
 }
 
@@ -221,6 +228,7 @@ pub struct Tier {
 pub struct Consequence {
     pub name: String,
     pub title: Option<String>,
+    pub docs: Vec<String>,
     pub kind: ConsequenceKind,
     pub condition: Expr,
     pub lasts: Lasts,
