@@ -13,6 +13,7 @@ pub mod check;
 pub mod diagnostics;
 pub mod eval;
 pub mod ir;
+pub mod runtime;
 pub mod source;
 pub mod span;
 pub mod syntax;

@@ -317,7 +317,7 @@ pub enum Expectation {
 }
 
 /// Digits kept after the decimal point by `/`, so that every backend agrees on a division.
-pub const DIVISION_DECIMALS: u32 = 10;
+pub const DIVISION_DECIMALS: u32 = crate::runtime::arith::DIVISION_DECIMALS;
 
 impl Policy {
     pub fn input_index(&self, name: &str) -> Option<usize> {
