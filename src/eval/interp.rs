@@ -7,21 +7,13 @@
 use super::decision::Decision;
 use crate::ir::*;
 use crate::runtime::arith as rt;
-use crate::runtime::decision::collect_reasons;
-use crate::runtime::{EvalError, EvalErrorKind, Fired};
+use crate::runtime::decision::{collect_reasons, tally};
+use crate::runtime::{EvalError, EvalErrorKind, Outcome, RuleOutcome};
 use crate::syntax::ast::RoundingMode;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// A known value, or `None` for unknown.
 type V = Option<Value>;
-
-/// What consequence conditions may read besides the record.
-struct Outcome<'d> {
-    score: Decimal,
-    tier: Option<usize>,
-    /// Fired rules, in source order.
-    fired: &'d [Fired],
-}
 
 /// Evaluates records against one policy. Cheap to create; holds no per-record state.
 pub struct Evaluator<'p> {
@@ -84,23 +76,13 @@ impl<'p> Evaluator<'p> {
         };
         let mut total = policy.scale.start;
         for (index, rule) in policy.rules.iter().enumerate() {
-            match frame
-                .rule(rule, &policy.scale)
-                .map_err(|kind| EvalError::in_rule(kind, index))?
-            {
-                RuleOutcome::Fired { points, arm } => {
-                    total = total
-                        .checked_add(points)
-                        .ok_or_else(|| EvalError::in_rule(EvalErrorKind::Overflow, index))?;
-                    fired.push(Fired {
-                        rule: index,
-                        points,
-                        arm,
-                    });
-                }
-                RuleOutcome::NotFired => {}
-                RuleOutcome::Unknown => unknown.push(index),
-            }
+            tally(
+                &mut total,
+                fired,
+                unknown,
+                index,
+                frame.rule(rule, &policy.scale),
+            )?;
         }
         let unclamped = round(total, &policy.scale);
         let score = unclamped.clamp(policy.scale.min, policy.scale.max);
@@ -141,12 +123,6 @@ pub fn strategy(mode: RoundingMode) -> RoundingStrategy {
 
 fn round(value: Decimal, scale: &Scale) -> Decimal {
     rt::round(value, scale.decimals, strategy(scale.rounding))
-}
-
-enum RuleOutcome {
-    Fired { points: Decimal, arm: Option<usize> },
-    NotFired,
-    Unknown,
 }
 
 /// The values visible to an expression.
@@ -262,9 +238,7 @@ impl Frame<'_> {
                 .outcome
                 .and_then(|o| o.tier)
                 .map(|t| Value::Tier(u32::try_from(t).unwrap_or(u32::MAX))),
-            Expr::Applies(rule) => self
-                .outcome
-                .map(|o| Value::Bool(o.fired.binary_search_by_key(rule, |f| f.rule).is_ok())),
+            Expr::Applies(rule) => self.outcome.map(|o| Value::Bool(o.applies(*rule))),
             Expr::Neg(x) => self.number(x)?.map(|n| Value::Number(-n)),
             Expr::Not(x) => match self.eval(x)? {
                 Some(Value::Bool(b)) => Some(Value::Bool(!b)),

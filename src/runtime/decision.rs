@@ -5,6 +5,7 @@
 //! only on the policy (names, reasons, consequence details, already escaped) comes from a
 //! [`Template`] as ready-made bytes, and numbers are written straight from their digits.
 
+use super::error::{EvalError, EvalErrorKind};
 use super::output::{decimal_text, json_string, write_decimal};
 use rust_decimal::Decimal;
 
@@ -63,6 +64,57 @@ impl<L> Decision<L> {
         self.unknown.clear();
         self.reasons.clear();
         self.consequences.clear();
+    }
+}
+
+/// What one rule did for a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleOutcome {
+    /// The rule applied, with its points (signed, capped, weighted and rounded) and, for a
+    /// scorecard, the arm that matched.
+    Fired { points: Decimal, arm: Option<usize> },
+    /// Its condition is no, or no scorecard arm matched.
+    NotFired,
+    /// A value it needs is unknown.
+    Unknown,
+}
+
+/// Adds rule `rule`'s outcome to the running `total` and to the decision's lists. Rules must be
+/// tallied in source order.
+pub fn tally(
+    total: &mut Decimal,
+    fired: &mut Vec<Fired>,
+    unknown: &mut Vec<usize>,
+    rule: usize,
+    outcome: Result<RuleOutcome, EvalErrorKind>,
+) -> Result<(), EvalError> {
+    match outcome.map_err(|kind| EvalError::in_rule(kind, rule))? {
+        RuleOutcome::Fired { points, arm } => {
+            *total = total
+                .checked_add(points)
+                .ok_or_else(|| EvalError::in_rule(EvalErrorKind::Overflow, rule))?;
+            fired.push(Fired { rule, points, arm });
+        }
+        RuleOutcome::NotFired => {}
+        RuleOutcome::Unknown => unknown.push(rule),
+    }
+    Ok(())
+}
+
+/// What consequence conditions may read besides the record: the final score, its tier, and the
+/// rules that fired.
+#[derive(Clone, Copy, Debug)]
+pub struct Outcome<'d> {
+    pub score: Decimal,
+    pub tier: Option<usize>,
+    /// Fired rules, in source order.
+    pub fired: &'d [Fired],
+}
+
+impl Outcome<'_> {
+    /// Whether rule `rule` fired.
+    pub fn applies(&self, rule: usize) -> bool {
+        self.fired.binary_search_by_key(&rule, |f| f.rule).is_ok()
     }
 }
 

@@ -30,7 +30,7 @@ pub mod output;
 pub mod record;
 pub mod stream;
 
-pub use decision::{Decision, Fired, Names, Reason, RecordRef, Template};
+pub use decision::{Decision, Fired, Names, Outcome, Reason, RecordRef, RuleOutcome, Template};
 pub use error::{EvalError, EvalErrorKind, FieldError, Position, Problem, RecordError, Site};
 pub use fields::{Bounds, Kind};
 pub use jsonl::Raw;

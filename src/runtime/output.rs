@@ -53,6 +53,22 @@ pub fn write_bool(out: &mut Vec<u8>, value: bool) {
     out.extend_from_slice(if value { b"true" } else { b"false" });
 }
 
+/// A value that may be unknown: the value, or `null`.
+pub fn write_maybe<T>(out: &mut Vec<u8>, value: Option<T>, write: fn(&mut Vec<u8>, T)) {
+    match value {
+        Some(value) => write(out, value),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// [`json_string`] for a string that may be unknown.
+pub fn write_maybe_str(out: &mut Vec<u8>, value: Option<&str>) {
+    match value {
+        Some(value) => json_string(out, value),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,6 +31,29 @@ pub trait Fields {
     fn missing(&self, record: &mut Self::Record, index: usize) -> bool;
 }
 
+/// Stores a value read for an indicator that has one whenever the record is valid; `false` (and
+/// nothing stored) for `null`. For [`Fields::json`].
+pub fn put<T>(slot: &mut T, value: Option<T>) -> bool {
+    match value {
+        Some(value) => {
+            *slot = value;
+            true
+        }
+        None => false,
+    }
+}
+
+/// [`put`] for an indicator whose value may be unknown.
+pub fn put_some<T>(slot: &mut Option<T>, value: Option<T>) -> bool {
+    match value {
+        Some(value) => {
+            *slot = Some(value);
+            true
+        }
+        None => false,
+    }
+}
+
 /// Which indicator each CSV column feeds.
 #[derive(Clone, Debug)]
 pub struct CsvColumns {
