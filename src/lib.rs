@@ -10,6 +10,7 @@
 //! See `ARCHITECTURE.md` for the whole picture.
 
 pub mod check;
+pub mod codegen;
 pub mod diagnostics;
 pub mod eval;
 pub mod ir;

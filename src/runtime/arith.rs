@@ -29,6 +29,18 @@ pub fn div(a: Decimal, b: Decimal) -> Result<Decimal, EvalErrorKind> {
     Ok(q.round_dp_with_strategy(DIVISION_DECIMALS, RoundingStrategy::MidpointAwayFromZero))
 }
 
+/// `op` on two numbers that may be unknown: unknown if either is, else `op`'s result.
+pub fn maybe(
+    a: Option<Decimal>,
+    b: Option<Decimal>,
+    op: fn(Decimal, Decimal) -> Result<Decimal, EvalErrorKind>,
+) -> Result<Option<Decimal>, EvalErrorKind> {
+    match (a, b) {
+        (Some(a), Some(b)) => op(a, b).map(Some),
+        _ => Ok(None),
+    }
+}
+
 /// `clamp(x, lo, hi)`; with `lo` above `hi` the result is `lo`, as SQL's
 /// `GREATEST(lo, LEAST(x, hi))`.
 pub fn clamp(x: Decimal, lo: Decimal, hi: Decimal) -> Decimal {

@@ -137,6 +137,17 @@ pub fn number(text: &str, kind: Kind, bounds: Bounds) -> Result<Decimal, FieldEr
             ),
         )
     })?;
+    check_as(value, text, kind, bounds)?;
+    Ok(value)
+}
+
+/// Checks a number that was not read from a record (a library caller's) against the kind and
+/// range of its indicator, with the messages reading a record gives.
+pub fn check(value: Decimal, kind: Kind, bounds: Bounds) -> Result<(), FieldError> {
+    check_as(value, &value.to_string(), kind, bounds)
+}
+
+fn check_as(value: Decimal, text: &str, kind: Kind, bounds: Bounds) -> Result<(), FieldError> {
     if kind == Kind::Whole && !value.fract().is_zero() {
         return Err((
             Problem::WrongType,
@@ -155,7 +166,7 @@ pub fn number(text: &str, kind: Kind, bounds: Bounds) -> Result<Decimal, FieldEr
             format!("{text} is above the maximum {max}"),
         ));
     }
-    Ok(value)
+    Ok(())
 }
 
 /// The index of `text` among `members`.
