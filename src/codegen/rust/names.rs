@@ -286,7 +286,7 @@ mod tests {
         let mut ns = Namespace::new(&[]);
         assert_eq!(
             ns.assign(&["self", "Self"], "", camel),
-            ["Self_2", "Self_3"]
+            ["Self_3", "Self_2"]
         );
     }
 
