@@ -106,6 +106,8 @@ pub struct Scope<'p> {
     pub used_lets: Cell<bool>,
     pub used_outcome: Cell<bool>,
     labels: Cell<usize>,
+    /// The enums (by input) whose members the expressions name.
+    pub enums: &'p RefCell<std::collections::BTreeSet<usize>>,
     /// Rule names, for comments.
     rule_names: RefCell<Vec<String>>,
 }
@@ -130,10 +132,15 @@ pub fn dec(value: Decimal) -> String {
 }
 
 impl<'p> Scope<'p> {
-    pub fn new(policy: &'p Policy, idents: &'p Idents) -> Self {
+    pub fn new(
+        policy: &'p Policy,
+        idents: &'p Idents,
+        enums: &'p RefCell<std::collections::BTreeSet<usize>>,
+    ) -> Self {
         Scope {
             policy,
             idents,
+            enums,
             lets: Vec::new(),
             outcome: false,
             used_input: Cell::new(false),
@@ -279,6 +286,7 @@ impl<'p> Scope<'p> {
 
     /// `Type::Variant` of member `member` of input `input`'s enum.
     pub fn variant(&self, input: usize, member: usize) -> R<String> {
+        self.enums.borrow_mut().insert(input);
         let ty = self
             .idents
             .enum_types
@@ -557,6 +565,17 @@ impl<'p> Scope<'p> {
         let members: Vec<Code> = set.iter().map(|m| self.expr(m, hint)).collect::<R<_>>()?;
         let bang = if negated { "!" } else { "" };
         if members.iter().all(|m| m.constant.is_some()) {
+            // A member listed twice would be an unreachable pattern.
+            let mut members = members.clone();
+            let mut seen: Vec<Value> = Vec::new();
+            members.retain(|m| match &m.constant {
+                Some(c) if seen.contains(c) => false,
+                Some(c) => {
+                    seen.push(c.clone());
+                    true
+                }
+                None => true,
+            });
             let test = |v: &str| -> String {
                 if value.ty == Ty::Number {
                     let list: Vec<&str> = members.iter().map(|m| m.text.as_str()).collect();
@@ -665,7 +684,7 @@ impl<'p> Scope<'p> {
             } else {
                 body.push_str(&format!(
                     "let Some({name}) = {} else {{ break {label} None; }};\n",
-                    a.text
+                    super::rules::let_else(a)
                 ));
             }
             names.push(name);

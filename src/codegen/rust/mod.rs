@@ -135,6 +135,8 @@ pub struct Gen<'p> {
     let_fns: Vec<String>,
     consequence_fns: Vec<String>,
     options: &'p Options,
+    /// The enums whose members generated expressions name (for imports).
+    pub used_enums: std::cell::RefCell<std::collections::BTreeSet<usize>>,
 }
 
 /// Type names the generated crate defines or imports; an enum must not take one.
@@ -269,11 +271,12 @@ impl<'p> Gen<'p> {
             let_fns,
             consequence_fns,
             options,
+            used_enums: Default::default(),
         }
     }
 
     pub fn scope(&self) -> Scope<'_> {
-        Scope::new(self.policy, &self.idents)
+        Scope::new(self.policy, &self.idents, &self.used_enums)
     }
 
     pub fn input_field(&self, index: usize) -> String {

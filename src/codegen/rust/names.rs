@@ -110,13 +110,14 @@ pub fn snake(name: &str) -> String {
     }
 }
 
-/// `UpperCamelCase`; a word starting with a digit gets an underscore before it.
+/// `UpperCamelCase`; a word starting with a digit after one ending with a digit gets an
+/// underscore before it (`a_1_2` is `A1_2`).
 pub fn camel(name: &str) -> String {
     let mut out = String::new();
     for word in words(name) {
         let mut chars = word.chars();
         if let Some(first) = chars.next() {
-            if first.is_ascii_digit() && !out.is_empty() {
+            if first.is_ascii_digit() && out.ends_with(|c: char| c.is_ascii_digit()) {
                 out.push('_');
             }
             out.push(first.to_ascii_uppercase());
@@ -157,8 +158,17 @@ impl Namespace {
         let unchanged = |i: usize| names.get(i).is_some_and(|n| convert(n) == *n);
         let converted: Vec<String> = names
             .iter()
-            .map(|n| format!("{prefix}{}", convert(n)))
+            .map(|n| {
+                let name = convert(n);
+                if prefix.is_empty() {
+                    name
+                } else {
+                    format!("{prefix}{}", name.trim_start_matches('_'))
+                }
+            })
             .collect();
+        // Rust's case lints allow an underscore only where it touches no letter.
+        let camel_case = convert("a") == "A";
         let order = (0..names.len())
             .filter(|&i| unchanged(i))
             .chain((0..names.len()).filter(|&i| !unchanged(i)));
@@ -167,7 +177,11 @@ impl Namespace {
             let mut candidate = base.clone();
             let mut n = 2;
             while self.taken.contains(&candidate) {
-                candidate = format!("{base}_{n}");
+                candidate = if camel_case && !base.ends_with(|c: char| c.is_ascii_digit()) {
+                    format!("{base}{n}")
+                } else {
+                    format!("{base}_{n}")
+                };
                 n += 1;
             }
             self.taken.insert(candidate.clone());
@@ -218,21 +232,41 @@ pub fn bytes_lit(bytes: &[u8]) -> String {
 }
 
 /// Doc-comment lines (`/// …`, or `//! …` for `inner`) for a text, one per line of the text.
-/// Control characters become spaces, so nothing in the text can end the comment early.
+/// Control characters become spaces, so nothing in the text can end the comment early, and code
+/// blocks in the text are marked as plain text (so that no tool compiles or lints them), and
+/// closed if the text leaves one open.
 pub fn doc(lines: &[String], inner: bool, indent: &str) -> String {
     let marker = if inner { "//!" } else { "///" };
     let mut out = String::new();
+    let mut in_block = false;
     for line in lines.iter().flat_map(|l| l.split('\n')) {
         let clean: String = line
             .chars()
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect();
-        let clean = clean.trim_end();
+        let mut clean = clean.trim_end().to_string();
+        let trimmed = clean.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            let fence: String = trimmed
+                .chars()
+                .take_while(|c| *c == '`' || *c == '~')
+                .collect();
+            let lead = clean.len() - trimmed.len();
+            clean = if in_block {
+                format!("{}{fence}", " ".repeat(lead))
+            } else {
+                format!("{}{fence}text", " ".repeat(lead))
+            };
+            in_block = !in_block;
+        }
         if clean.is_empty() {
             out.push_str(&format!("{indent}{marker}\n"));
         } else {
             out.push_str(&format!("{indent}{marker} {clean}\n"));
         }
+    }
+    if in_block {
+        out.push_str(&format!("{indent}{marker} ```\n"));
     }
     out
 }
@@ -261,7 +295,8 @@ mod tests {
         assert_eq!(camel("self_employed"), "SelfEmployed");
         assert_eq!(camel("AAA"), "Aaa");
         assert_eq!(camel("_"), "X");
-        assert_eq!(camel("x_2"), "X_2");
+        assert_eq!(camel("x_2"), "X2");
+        assert_eq!(camel("a_1_2"), "A1_2");
     }
 
     #[test]
@@ -284,10 +319,7 @@ mod tests {
             ]
         );
         let mut ns = Namespace::new(&[]);
-        assert_eq!(
-            ns.assign(&["self", "Self"], "", camel),
-            ["Self_3", "Self_2"]
-        );
+        assert_eq!(ns.assign(&["self", "Self"], "", camel), ["Self3", "Self2"]);
     }
 
     #[test]

@@ -18,12 +18,15 @@ fn json(s: &str) -> Vec<u8> {
 }
 
 fn byte_table(out: &mut String, doc: &str, name: &str, items: &[Vec<u8>]) {
-    let items: Vec<String> = items.iter().map(|i| bytes_lit(i)).collect();
+    let items: String = items
+        .iter()
+        .map(|i| format!("\n    {},", bytes_lit(i)))
+        .collect();
+    let end = if items.is_empty() { "" } else { "\n" };
     writeln!(
         out,
-        "/// {doc}\nconst {name}: [&[u8]; {}] = [{}];",
-        items.len(),
-        items.join(", ")
+        "/// {doc}\nconst {name}: [&[u8]; {}] = [{items}{end}];",
+        items.matches("\n").count(),
     )
     .ok();
 }
@@ -53,6 +56,8 @@ impl Gen<'_> {
         // The values each rule reports.
         let mut helpers = BTreeSet::new();
         let mut arms = String::new();
+        let mut single: Option<(usize, String)> = None;
+        let mut arm_count = 0;
         let mut uses_input = false;
         let mut uses_lets = false;
         for (index, rule) in policy.rules.iter().enumerate() {
@@ -128,6 +133,8 @@ impl Gen<'_> {
                 writeln!(body, "{write}").ok();
             }
             writeln!(arms, "{index} => {{\n// {}\n{body}}}", rule.name).ok();
+            arm_count += 1;
+            single = Some((index, format!("// {}\n{body}", rule.name)));
         }
         let mut uses: Vec<&str> = helpers.into_iter().collect();
         uses.sort();
@@ -235,6 +242,10 @@ impl Gen<'_> {
              fn consequence(&self, consequence: usize) -> &[u8] {\n        bytes(&CONSEQUENCE_JSON, consequence)\n    }\n\n",
         );
         let param = |used: bool, n: &str| if used { n.to_string() } else { format!("_{n}") };
+        let body = match (&single, arm_count) {
+            (Some((index, body)), 1) => format!("if rule == {index} {{\n{body}}}"),
+            _ => format!("match rule {{\n{arms}_ => {{}}\n}}"),
+        };
         if arms.is_empty() {
             out.push_str(
                 "    fn values(&self, _out: &mut Vec<u8>, _rule: usize, _input: &Input, _lets: &Lets) {}\n}\n",
@@ -242,7 +253,7 @@ impl Gen<'_> {
         } else {
             writeln!(
                 out,
-                "    /// The inputs and derived values each rule reads, as `\"name\":value`.\n    fn values(&self, out: &mut Vec<u8>, rule: usize, {}: &Input, {}: &Lets) {{\n        match rule {{\n{arms}_ => {{}}\n}}\n    }}\n}}",
+                "    /// The inputs and derived values each rule reads, as `\"name\":value`.\n    fn values(&self, out: &mut Vec<u8>, rule: usize, {}: &Input, {}: &Lets) {{\n        {body}\n    }}\n}}",
                 param(uses_input, "input"),
                 param(uses_lets, "lets")
             )

@@ -19,6 +19,26 @@ pub fn dec_const(value: Decimal) -> String {
     )
 }
 
+/// A pattern matching these (sorted) indices, with runs as ranges: `0..=2 | 5`.
+fn index_pattern(indices: &[usize]) -> String {
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while let Some(&start) = indices.get(i) {
+        let mut end = start;
+        while indices.get(i + 1) == Some(&(end + 1)) {
+            end += 1;
+            i += 1;
+        }
+        parts.push(if end == start {
+            start.to_string()
+        } else {
+            format!("{start}..={end}")
+        });
+        i += 1;
+    }
+    parts.join(" | ")
+}
+
 /// The Rust type of an input's value (`Option<…>` when it may be unknown).
 pub fn field_type(g: &Gen<'_>, index: usize, input: &Input) -> String {
     let base = match &input.kind {
@@ -432,17 +452,15 @@ pub fn input_rs(g: &Gen<'_>) -> Result<String, CodegenError> {
 
     // missing
     out.push_str("    fn missing(&self, record: &mut Input, index: usize) -> bool {\n");
-    let required: Vec<String> = policy
+    let required: Vec<usize> = policy
         .inputs
         .iter()
         .enumerate()
         .filter(|(_, i)| matches!(i.missing, Missing::Required))
-        .map(|(index, _)| index.to_string())
+        .map(|(index, _)| index)
         .collect();
+    let required = index_pattern(&required);
     let mut arms = String::new();
-    if !required.is_empty() {
-        writeln!(arms, "            {} => false,", required.join(" | ")).ok();
-    }
     for (index, input) in policy.inputs.iter().enumerate() {
         let field = g.input_field(index);
         match &input.missing {
@@ -455,14 +473,27 @@ pub fn input_rs(g: &Gen<'_>) -> Result<String, CodegenError> {
             }
         }
     }
-    if arms.is_empty() {
-        out.push_str("        let _ = (record, index);\n        true\n    }\n}\n");
-    } else {
-        writeln!(
-            out,
-            "        match index {{\n{arms}            _ => true,\n        }}\n    }}\n}}"
-        )
-        .ok();
+    match (arms.is_empty(), required.is_empty()) {
+        (true, true) => out.push_str("        let _ = (record, index);\n        true\n    }\n}\n"),
+        (true, false) => {
+            out = out.replace(
+                "fn missing(&self, record: &mut Input, index: usize)",
+                "fn missing(&self, _record: &mut Input, index: usize)",
+            );
+            writeln!(out, "        !matches!(index, {required})\n    }}\n}}").ok();
+        }
+        (false, _) => {
+            let required = if required.is_empty() {
+                String::new()
+            } else {
+                format!("            {required} => false,\n")
+            };
+            writeln!(
+                out,
+                "        match index {{\n{required}{arms}            _ => true,\n        }}\n    }}\n}}"
+            )
+            .ok();
+        }
     }
     Ok(out)
 }

@@ -65,6 +65,15 @@ fn in_range(range: &Range, subject: &str) -> String {
     }
 }
 
+/// An expression before the `else` of a `let … else`, which may not end in `}`.
+pub fn let_else(code: &Code) -> String {
+    if code.text.ends_with('}') {
+        format!("({})", code.text)
+    } else {
+        code.text.clone()
+    }
+}
+
 /// How a range reads in a comment.
 fn range_words(range: &Range) -> String {
     match (range.lo, range.hi) {
@@ -135,6 +144,7 @@ impl Gen<'_> {
 
     pub fn rules_rs(&self) -> R<String> {
         let policy = self.policy;
+        self.used_enums.borrow_mut().clear();
         let lets = self.let_types()?;
         let mut scope = self.scope();
         scope.lets = lets.clone();
@@ -155,24 +165,28 @@ impl Gen<'_> {
              clippy::manual_range_contains, clippy::collapsible_else_if, \
              clippy::absurd_extreme_comparisons, clippy::match_like_matches_macro, \
              clippy::needless_bool, clippy::unnecessary_lazy_evaluations, \
-             clippy::redundant_closure, clippy::impossible_comparisons, clippy::redundant_comparisons)]\n\n",
+             clippy::redundant_closure, clippy::if_same_then_else, clippy::ifs_same_cond, clippy::impossible_comparisons, clippy::redundant_comparisons)]\n\n",
         );
-        let enums: Vec<&str> = self
-            .idents
-            .enum_types
-            .iter()
-            .filter(|t| !t.is_empty())
-            .map(String::as_str)
-            .collect();
-        let mut crate_uses = vec!["Decision", "Input"];
-        crate_uses.extend(enums.iter().copied());
-        crate_uses.sort();
-        writeln!(out, "use crate::{{{}}};", crate_uses.join(", ")).ok();
-        out.push_str(
-            "use crate::runtime::arith;\nuse crate::runtime::decision::{collect_reasons, tally};\n\
-             use crate::runtime::{EvalError, EvalErrorKind, Outcome, RuleOutcome};\n\
-             use rust_decimal::{Decimal, RoundingStrategy};\n",
-        );
+        // The `use` of the crate's types goes here once the rest says which enums it names.
+        let imports_at = out.len();
+        out.push_str("use crate::runtime::arith;\n");
+        if policy.rules.is_empty() {
+            out.push_str("use crate::runtime::decision::collect_reasons;\n");
+        } else {
+            out.push_str("use crate::runtime::decision::{collect_reasons, tally};\n");
+        }
+        let mut runtime = vec!["EvalError"];
+        if !(policy.rules.is_empty() && policy.lets.is_empty() && policy.consequences.is_empty()) {
+            runtime.push("EvalErrorKind");
+        }
+        if !policy.consequences.is_empty() {
+            runtime.push("Outcome");
+        }
+        if !policy.rules.is_empty() {
+            runtime.push("RuleOutcome");
+        }
+        writeln!(out, "use crate::runtime::{{{}}};", runtime.join(", ")).ok();
+        out.push_str("use rust_decimal::{Decimal, RoundingStrategy};\n");
 
         // Lets.
         out.push_str(
@@ -311,7 +325,7 @@ impl Gen<'_> {
 
         // Consequences.
         let mut consequence_scope = self.scope();
-        consequence_scope.lets = lets;
+        consequence_scope.lets = lets.clone();
         consequence_scope.outcome = true;
         for (index, c) in policy.consequences.iter().enumerate() {
             consequence_scope.reset();
@@ -343,6 +357,22 @@ impl Gen<'_> {
             )
             .ok();
         }
+        let mut enums = self.used_enums.borrow().clone();
+        enums.extend(lets.iter().filter_map(|(ty, _)| match ty {
+            Ty::Enum(input) => Some(*input),
+            _ => None,
+        }));
+        let mut crate_uses = vec!["Decision".to_string(), "Input".to_string()];
+        crate_uses.extend(
+            enums
+                .iter()
+                .filter_map(|i| self.idents.enum_types.get(*i).cloned()),
+        );
+        crate_uses.sort();
+        out.insert_str(
+            imports_at,
+            &format!("use crate::{{{}}};\n", crate_uses.join(", ")),
+        );
         Ok(out)
     }
 
@@ -530,10 +560,6 @@ impl Gen<'_> {
     /// when they depend on an unknown value).
     fn points(&self, scope: &Scope<'_>, p: &Points) -> R<String> {
         let amount = scope.expr(&p.amount, Some(Ty::Number))?;
-        let sign = |text: &str| match p.sign {
-            Sign::Add => text.to_string(),
-            Sign::Deduct => format!("-{text}"),
-        };
         if p.per.is_none() && p.at_most.is_none() && p.at_least.is_none() {
             if let Some(Value::Number(n)) = &amount.constant {
                 let signed = match p.sign {
@@ -543,39 +569,53 @@ impl Gen<'_> {
                 return Ok(dec(signed));
             }
             if amount.known {
-                return Ok(sign(&amount.operand()));
+                return Ok(match p.sign {
+                    Sign::Add => amount.text.clone(),
+                    Sign::Deduct => format!("-{}", amount.operand()),
+                });
             }
         }
         let mut block = String::from("{\n");
-        let bind = |block: &mut String, name: &str, code: &Code| {
+        // The amount so far: a name bound in the block, or the last step's expression.
+        let mut current = "amount".to_string();
+        let bind = |block: &mut String, current: &mut String, name: &str, code: &Code| {
+            if current != "amount" {
+                writeln!(block, "        let amount = {current};").ok();
+                *current = "amount".to_string();
+            }
             if code.known {
                 writeln!(block, "        let {name} = {};", code.text).ok();
             } else {
                 writeln!(
                     block,
                     "        let Some({name}) = {} else {{\n            return Ok(RuleOutcome::Unknown);\n        }};",
-                    code.text
+                    let_else(code)
                 )
                 .ok();
             }
         };
-        bind(&mut block, "amount", &amount);
+        bind(&mut block, &mut current, "amount", &amount);
         if let Some(per) = &p.per {
             let per = scope.expr(per, Some(Ty::Number))?;
-            bind(&mut block, "per", &per);
-            block.push_str("        let amount = arith::mul(amount, per)?;\n");
+            bind(&mut block, &mut current, "per", &per);
+            current = "arith::mul(amount, per)?".to_string();
         }
         if let Some(cap) = &p.at_most {
             let cap = scope.expr(cap, Some(Ty::Number))?;
-            bind(&mut block, "at_most", &cap);
-            block.push_str("        let amount = amount.min(at_most);\n");
+            bind(&mut block, &mut current, "at_most", &cap);
+            current = "amount.min(at_most)".to_string();
         }
         if let Some(floor) = &p.at_least {
             let floor = scope.expr(floor, Some(Ty::Number))?;
-            bind(&mut block, "at_least", &floor);
-            block.push_str("        let amount = amount.max(at_least);\n");
+            bind(&mut block, &mut current, "at_least", &floor);
+            current = "amount.max(at_least)".to_string();
         }
-        writeln!(block, "        {}\n    }}", sign("amount")).ok();
+        let tail = match p.sign {
+            Sign::Add => current,
+            Sign::Deduct if current == "amount" => "-amount".to_string(),
+            Sign::Deduct => format!("-({current})"),
+        };
+        writeln!(block, "        {tail}\n    }}").ok();
         Ok(block)
     }
 
