@@ -102,12 +102,16 @@ fn proptest_count() -> usize {
         .unwrap_or(16)
 }
 
-/// The random policies, drawn deterministically, with their value trees (for shrinking).
-fn random_cases() -> Vec<(Case, String)> {
-    let mut runner = TestRunner::new_with_rng(
+fn runner() -> TestRunner {
+    TestRunner::new_with_rng(
         Config::default(),
         TestRng::from_seed(RngAlgorithm::ChaCha, &[42; 32]),
-    );
+    )
+}
+
+/// The random policies, drawn deterministically.
+fn random_cases() -> Vec<(Case, String)> {
+    let mut runner = runner();
     let dir = scratch().join("codegen-policies");
     std::fs::create_dir_all(&dir).unwrap();
     (0..proptest_count())
@@ -475,11 +479,91 @@ fn random_policies() {
                 .downcast_ref::<String>()
                 .cloned()
                 .unwrap_or_else(|| "(no message)".into());
+            let index: usize = case.krate.trim_start_matches("random-").parse().unwrap();
+            let (smallest, smallest_message) =
+                shrink(index, workspace).unwrap_or_else(|| (text.clone(), message.clone()));
             panic!(
-                "random policy {} (in {}) differs:\n{text}\n\n{message}",
+                "random policy {} (in {}) differs from rubric eval.\n\
+                 Smallest failing policy found by shrinking:\n{smallest}\n\n{smallest_message}\n\n\
+                 Original policy:\n{text}",
                 case.krate,
                 case.policy.display()
             );
+        }
+    }
+}
+
+/// Whether a policy's generated evaluator differs from `rubric eval` (built alone, in the shared
+/// target directory): the failure message, if it does.
+fn fails(text: &str, seed: u64, workspace: &Workspace) -> Option<String> {
+    let dir = scratch().join("codegen-shrink");
+    let policy = dir.join("policy.rubric");
+    write_if_changed(&policy, text.as_bytes());
+    let case = Case {
+        krate: "shrink".into(),
+        policy,
+        inputs: Vec::new(),
+        seed,
+    };
+    let krate = generate(&case);
+    for file in &krate.files {
+        write_if_changed(
+            &dir.join("crate").join(&file.path),
+            file.contents.as_bytes(),
+        );
+    }
+    let output = cargo()
+        .args(["build", "--quiet", "--offline"])
+        .current_dir(dir.join("crate"))
+        .env("CARGO_TARGET_DIR", &workspace.target)
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .unwrap();
+    if !output.status.success() {
+        return Some(format!(
+            "does not build:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let work = dir.join("runs");
+    std::fs::create_dir_all(&work).unwrap();
+    let binary = workspace.binary("shrink");
+    std::panic::catch_unwind(|| {
+        for input in inputs(&case, &work) {
+            compare(&case, &binary, &input, &work);
+        }
+    })
+    .err()
+    .map(|e| e.downcast_ref::<String>().cloned().unwrap_or_default())
+}
+
+/// Shrinks the `index`-th random policy with proptest's value tree, rebuilding at each step
+/// (at most 40): the smallest policy that still fails, and how.
+fn shrink(index: usize, workspace: &Workspace) -> Option<(String, String)> {
+    let mut runner = runner();
+    let mut tree = None;
+    for _ in 0..=index {
+        tree = Some(policies::recipe().new_tree(&mut runner).unwrap());
+    }
+    let mut tree = tree?;
+    let seed = 1000 + index as u64;
+    let mut best = None;
+    let mut steps = 0;
+    if !tree.simplify() {
+        return None;
+    }
+    loop {
+        steps += 1;
+        let text = policies::render(&tree.current());
+        let next = match fails(&text, seed, workspace) {
+            Some(message) => {
+                best = Some((text, message));
+                tree.simplify()
+            }
+            None => tree.complicate(),
+        };
+        if !next || steps >= 40 {
+            return best;
         }
     }
 }
@@ -538,9 +622,62 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// `rubric build --compile` builds the crate and prints the executable's path last; the release
+/// executable decides as `rubric eval` does.
+fn build_and_compile() {
+    let out = scratch().join("codegen-cli").join("lending");
+    let output = Command::new(env!("CARGO_BIN_EXE_rubric"))
+        .args(["build", "--target", "rust", "--compile", "-o"])
+        .arg(&out)
+        .arg(root().join("examples/lending.rubric"))
+        .env("CARGO_TARGET_DIR", scratch().join("codegen-release-target"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let executable = PathBuf::from(stdout.lines().last().unwrap());
+    assert!(
+        executable.is_file(),
+        "not an executable: {}",
+        executable.display()
+    );
+    let case = Case {
+        krate: "lending".into(),
+        policy: root().join("examples/lending.rubric"),
+        inputs: Vec::new(),
+        seed: 99,
+    };
+    let work = scratch().join("codegen-cli").join("runs");
+    std::fs::create_dir_all(&work).unwrap();
+    for input in inputs(&case, &work) {
+        compare(&case, &executable, &input, &work);
+    }
+    // Unusable arguments: exit 2, as `rubric eval`.
+    for args in [
+        &["--set", "x=1"][..],
+        &["--output-format", "xml"],
+        &["a", "b"],
+    ] {
+        let status = Command::new(&executable)
+            .args(args)
+            .output()
+            .unwrap()
+            .status;
+        assert_eq!(status.code(), Some(2), "{args:?}");
+    }
+}
+
 fn main() {
     let args = Arguments::from_args();
     let mut trials = Vec::new();
+    trials.push(Trial::test("cli::build_and_compile", || {
+        build_and_compile();
+        Ok(())
+    }));
     for path in files("examples") {
         let name = stem(&path);
         trials.push(Trial::test(format!("snapshot::{name}"), move || {
