@@ -49,6 +49,10 @@ pub fn clamp(x: Decimal, lo: Decimal, hi: Decimal) -> Decimal {
 
 /// Rounds points or a score to the policy's decimals.
 pub fn round(value: Decimal, decimals: u32, strategy: RoundingStrategy) -> Decimal {
+    if value.scale() <= decimals {
+        // Nothing to round (and `round_dp_with_strategy` would return it unchanged).
+        return value;
+    }
     value.round_dp_with_strategy(decimals, strategy)
 }
 

@@ -14,7 +14,12 @@ pub fn write_decimal(out: &mut Vec<u8>, value: Decimal) {
         out.push(b'-');
     }
     let mut buffer = itoa::Buffer::new();
-    let digits = buffer.format(mantissa.unsigned_abs()).as_bytes();
+    let magnitude = mantissa.unsigned_abs();
+    // Formatting a u64 is much faster than a u128, and almost every number fits.
+    let digits = match u64::try_from(magnitude) {
+        Ok(small) => buffer.format(small).as_bytes(),
+        Err(_) => buffer.format(magnitude).as_bytes(),
+    };
     if scale == 0 {
         out.extend_from_slice(digits);
     } else if digits.len() > scale {

@@ -100,6 +100,9 @@ where
     let mut batch = Batch {
         engine,
         reader: Reader::new(options.id_field.clone()),
+        tier_counts: Vec::new(),
+        no_tier: 0,
+        consequence_counts: Vec::new(),
         decision: Decision::default(),
         summary: Summary::default(),
         record: Default::default(),
@@ -109,7 +112,17 @@ where
         Format::Jsonl => batch.jsonl(input, output, on_error, options.output, progress)?,
         Format::Csv => batch.csv(input, output, on_error, options.output, progress)?,
     }
-    Ok(batch.summary)
+    Ok(batch.summary())
+}
+
+/// Adds one to `counts[index]`, growing it as needed.
+fn count(counts: &mut Vec<u64>, index: usize) {
+    if counts.len() <= index {
+        counts.resize(index + 1, 0);
+    }
+    if let Some(n) = counts.get_mut(index) {
+        *n += 1;
+    }
 }
 
 /// Decisions are written through this: JSON lines straight into a buffer, or CSV rows through the
@@ -151,6 +164,11 @@ impl<'w> Sink<'w> {
 struct Batch<'e, E: Engine> {
     engine: &'e E,
     reader: Reader,
+    /// Decisions per tier index, outside every tier, and per consequence index, turned into the
+    /// summary's maps at the end.
+    tier_counts: Vec<u64>,
+    no_tier: u64,
+    consequence_counts: Vec<u64>,
     /// Reused for every record.
     decision: Decision<<E as Template>::Lets>,
     summary: Summary,
@@ -159,6 +177,31 @@ struct Batch<'e, E: Engine> {
 }
 
 impl<E: Engine> Batch<'_, E> {
+    fn summary(self) -> Summary {
+        let mut summary = self.summary;
+        let engine = self.engine;
+        for (index, n) in self.tier_counts.iter().enumerate() {
+            if *n > 0 {
+                *summary
+                    .tiers
+                    .entry(engine.tier_name(index).to_string())
+                    .or_insert(0) += n;
+            }
+        }
+        if self.no_tier > 0 {
+            *summary.tiers.entry(String::new()).or_insert(0) += self.no_tier;
+        }
+        for (index, n) in self.consequence_counts.iter().enumerate() {
+            if *n > 0 {
+                *summary
+                    .consequences
+                    .entry(engine.consequence_name(index).to_string())
+                    .or_insert(0) += n;
+            }
+        }
+        summary
+    }
+
     fn jsonl(
         &mut self,
         input: &mut dyn BufRead,
@@ -295,10 +338,12 @@ impl<E: Engine> Batch<'_, E> {
             Ok(()) => {
                 let decision = &self.decision;
                 self.summary.decided += 1;
-                let tier = decision.tier.map_or("", |t| engine.tier_name(t));
-                bump(&mut self.summary.tiers, tier);
+                match decision.tier {
+                    Some(t) => count(&mut self.tier_counts, t),
+                    None => self.no_tier += 1,
+                }
                 for c in &decision.consequences {
-                    bump(&mut self.summary.consequences, engine.consequence_name(*c));
+                    count(&mut self.consequence_counts, *c);
                 }
                 let at = RecordRef {
                     record: at.record,
@@ -322,15 +367,6 @@ impl<E: Engine> Batch<'_, E> {
             }
         }
         Ok(())
-    }
-}
-
-fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
-    match map.get_mut(key) {
-        Some(n) => *n += 1,
-        None => {
-            map.insert(key.to_string(), 1);
-        }
     }
 }
 
