@@ -6,6 +6,11 @@
 //! |---|---|---|
 //! | syntax | [`parse`] | [`syntax::ast::PolicyFile`] |
 //! | check  | [`check`] | [`check::Checked`] and diagnostics |
+//! | IR     | [`lower`] | [`ir::Policy`] |
+//! | interpreter | [`eval::run`] | decisions, per-record errors, a summary |
+//! | Rust backend | [`codegen::rust::generate`] | a standalone Cargo crate, in memory |
+//!
+//! [`runtime`] is what the interpreter and generated evaluators share, verbatim.
 //!
 //! See `ARCHITECTURE.md` for the whole picture.
 
