@@ -5,7 +5,6 @@
 
 use super::names::{doc, str_lit};
 use super::{CodegenError, File, Gen, GeneratedCrate};
-use crate::ir::{InputKind, Missing};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -371,7 +370,35 @@ fn lib_rs(g: &Gen<'_>) -> Result<String, CodegenError> {
          RecordError::computing(e.kind, e.site, name.copied().unwrap_or_default(), at, None)\n    })?;\n    \
          Ok(decision)\n}\n",
     );
-    let _ = (InputKind::Bool, Missing::Required);
+    if !policy.params.is_empty() {
+        out.push_str(
+            "\n/// The policy's params, with the values compiled into this evaluator (the rules use \
+             them as\n/// constants; generate again with `rubric build --set NAME=VALUE` to \
+             change one).\npub mod params {\n    use rust_decimal::Decimal;\n",
+        );
+        let names: Vec<&str> = policy.params.iter().map(|p| p.name.as_str()).collect();
+        let idents = super::names::Namespace::new(&[]).assign(&names, "", super::names::screaming);
+        for (param, ident) in policy.params.iter().zip(idents) {
+            let mut docs = vec![format!("`{}`", param.name)];
+            if !param.docs.is_empty() {
+                docs.push(String::new());
+                docs.extend(param.docs.iter().cloned());
+            }
+            if let Some(unit) = &param.unit {
+                docs.push(String::new());
+                docs.push(format!("Unit: {unit}."));
+            }
+            out.push('\n');
+            out.push_str(&doc(&docs, false, "    "));
+            writeln!(
+                out,
+                "    pub const {ident}: Decimal = {};",
+                super::records::dec_const(param.value)
+            )
+            .ok();
+        }
+        out.push_str("}\n");
+    }
     Ok(out)
 }
 

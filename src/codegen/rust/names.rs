@@ -130,6 +130,11 @@ pub fn camel(name: &str) -> String {
     out
 }
 
+/// `SCREAMING_SNAKE_CASE`.
+pub fn screaming(name: &str) -> String {
+    snake(name).to_ascii_uppercase()
+}
+
 /// Unique identifiers within one namespace.
 #[derive(Debug, Default)]
 pub struct Namespace {

@@ -311,11 +311,23 @@ impl Gen<'_> {
             out.push_str("    let _ = score;\n    None\n}\n");
         } else {
             for (index, tier) in policy.tiers.iter().enumerate() {
+                let title = tier
+                    .title
+                    .as_ref()
+                    .map_or(String::new(), |t| format!(" ({})", one_line(t)));
                 writeln!(
                     out,
-                    "    // {}: {}\n    if {} {{\n        return Some({index});\n    }}",
+                    "    // {}{title}: {}",
                     tier.name,
-                    range_words(&tier.range),
+                    range_words(&tier.range)
+                )
+                .ok();
+                for line in tier.docs.iter().flat_map(|d| d.split('\n')) {
+                    writeln!(out, "    // {}", one_line(line).trim_end()).ok();
+                }
+                writeln!(
+                    out,
+                    "    if {} {{\n        return Some({index});\n    }}",
                     in_range(&tier.range, "score")
                 )
                 .ok();
