@@ -18,6 +18,7 @@ pub mod check;
 pub mod codegen;
 pub mod diagnostics;
 pub mod eval;
+pub mod gen;
 pub mod ir;
 pub mod runtime;
 pub mod source;

@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod eval;
 mod explain;
+mod gen;
 mod load;
 mod test;
 
@@ -16,7 +17,7 @@ use std::process::ExitCode;
     name = "rubric",
     version,
     about = "Check, evaluate and document scoring policies written in the Rubric language.",
-    after_help = "Examples:\n  rubric check examples/civic_trust.rubric\n  rubric check --format json --deny-warnings policies/*.rubric\n  rubric explain E0102\n\nExit codes: 0 success, 1 problems found, 2 the command could not run."
+    after_help = "Examples:\n  rubric check examples/civic_trust.rubric\n  rubric check --format json --deny-warnings policies/*.rubric\n  rubric explain E0102\n  rubric gen examples/lending.rubric --records 1000 | rubric eval examples/lending.rubric\n\nExit codes: 0 success, 1 problems found, 2 the command could not run."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -35,6 +36,8 @@ enum Command {
     Build(build::Args),
     /// Explain a diagnostic code in detail, with an example.
     Explain(explain::Args),
+    /// Generate synthetic records (JSONL or CSV) that cover every tier and consequence.
+    Gen(gen::Args),
 }
 
 /// The outcome of a subcommand, mapped to the process exit code.
@@ -63,6 +66,7 @@ pub fn run() -> ExitCode {
         Command::Test(args) => test::run(args),
         Command::Build(args) => build::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Gen(args) => gen::run(args),
     };
     match outcome {
         Outcome::Success => ExitCode::SUCCESS,

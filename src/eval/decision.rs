@@ -11,7 +11,7 @@ use crate::runtime::output::{json_string, write_bool, write_decimal};
 pub type Decision = rt::Decision<Vec<Option<Value>>>;
 
 /// The parts of every JSON decision that depend only on the policy, escaped once.
-pub struct JsonTemplate {
+pub struct Fragments {
     /// `,"policy":{…},"score":`
     after_id: Vec<u8>,
     /// Per rule: `{"rule":"name","points":`
@@ -38,7 +38,7 @@ fn string(s: &str) -> Vec<u8> {
     out
 }
 
-impl JsonTemplate {
+impl Fragments {
     pub fn new(policy: &Policy) -> Self {
         let members_of = |input: Option<&crate::ir::Input>| match input.map(|i| &i.kind) {
             Some(InputKind::Enum(members)) => members.iter().map(|m| string(m)).collect(),
@@ -52,7 +52,7 @@ impl JsonTemplate {
             out.push(b':');
             out
         };
-        JsonTemplate {
+        Fragments {
             after_id,
             rule_open: policy
                 .rules
@@ -94,6 +94,27 @@ impl JsonTemplate {
                     .map_or(&b"\"\""[..], Vec::as_slice),
             ),
         }
+    }
+}
+
+/// Writes decisions of one policy as JSON lines (the interpreter's output form, on its own).
+pub struct JsonTemplate<'p>(Interpreter<'p>);
+
+impl<'p> JsonTemplate<'p> {
+    pub fn new(policy: &'p Policy) -> Self {
+        JsonTemplate(Interpreter::new(policy))
+    }
+
+    /// Writes one decision as a single JSON line. `inputs` are the record's values, for "the
+    /// values that made each rule fire".
+    pub fn write(
+        &self,
+        out: &mut Vec<u8>,
+        at: rt::RecordRef<'_>,
+        decision: &Decision,
+        inputs: &Vec<Option<Value>>,
+    ) {
+        rt::write_json(&self.0, out, at, decision, inputs);
     }
 }
 

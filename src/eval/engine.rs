@@ -1,7 +1,7 @@
 //! The interpreter as an [`Engine`]: what the shared batch driver needs to read, decide and write
 //! records of one policy, with everything that depends only on the policy prepared once.
 
-use super::decision::{Decision, JsonTemplate};
+use super::decision::{Decision, Fragments};
 use super::interp::Evaluator;
 use crate::ir::{Policy, Value};
 use crate::runtime::{Engine, EvalError};
@@ -10,7 +10,7 @@ use crate::runtime::{Engine, EvalError};
 pub struct Interpreter<'p> {
     pub(super) policy: &'p Policy,
     pub(super) evaluator: Evaluator<'p>,
-    pub(super) template: JsonTemplate,
+    pub(super) template: Fragments,
 }
 
 impl<'p> Interpreter<'p> {
@@ -18,7 +18,7 @@ impl<'p> Interpreter<'p> {
         Interpreter {
             policy,
             evaluator: Evaluator::new(policy),
-            template: JsonTemplate::new(policy),
+            template: Fragments::new(policy),
         }
     }
 

@@ -6,7 +6,7 @@
 use super::engine::Interpreter;
 use crate::ir::{Input, InputKind, Missing, Value};
 use crate::runtime::fields::{self, Bounds, Kind};
-use crate::runtime::{FieldError, Fields, Raw};
+use crate::runtime::{CsvColumns, FieldError, Fields, Position, Raw, Reader, RecordError};
 
 fn kind(input: &Input) -> Kind {
     match input.kind {
@@ -50,6 +50,64 @@ fn from_cell(input: &Input, cell: &str) -> Result<Value, FieldError> {
         InputKind::Enum(members) => Value::Member(fields::member(members, cell)?),
         InputKind::Text => Value::Text(cell.to_string()),
     })
+}
+
+/// A validated record: each input's value by index (`None` where the value is unknown).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Record {
+    pub values: Vec<Option<Value>>,
+    /// The record's identifier field, as text, if it had one.
+    pub id: Option<String>,
+}
+
+/// Reads records for one policy, one at a time (the batch driver reads through the runtime's
+/// `Reader` directly).
+pub struct RecordReader<'p> {
+    interpreter: Interpreter<'p>,
+    reader: std::cell::RefCell<Reader>,
+}
+
+impl<'p> RecordReader<'p> {
+    pub fn new(policy: &'p crate::ir::Policy, id_field: impl Into<String>) -> Self {
+        RecordReader {
+            interpreter: Interpreter::new(policy),
+            reader: std::cell::RefCell::new(Reader::new(id_field)),
+        }
+    }
+
+    /// Parses and validates one JSON line into `record` (whose buffers are reused).
+    pub fn json(&self, line: &[u8], at: Position, record: &mut Record) -> Result<(), RecordError> {
+        self.reader.borrow_mut().json(
+            &self.interpreter,
+            line,
+            at,
+            &mut record.values,
+            &mut record.id,
+        )
+    }
+
+    /// Validates one CSV row.
+    pub fn csv(
+        &self,
+        columns: &CsvColumns,
+        row: &csv::ByteRecord,
+        at: Position,
+        record: &mut Record,
+    ) -> Result<(), RecordError> {
+        self.reader.borrow_mut().csv(
+            &self.interpreter,
+            columns,
+            row,
+            at,
+            &mut record.values,
+            &mut record.id,
+        )
+    }
+
+    /// Matches a CSV header to the policy's inputs.
+    pub fn columns(&self, header: &csv::ByteRecord) -> Result<CsvColumns, String> {
+        self.reader.borrow().columns(&self.interpreter, header)
+    }
 }
 
 impl Fields for Interpreter<'_> {
@@ -127,14 +185,9 @@ impl Fields for Interpreter<'_> {
 mod tests {
     use super::*;
     use crate::ir::{Identity, Policy, Scale};
-    use crate::runtime::{Position, Problem, Reader, RecordError};
+    use crate::runtime::Problem;
     use crate::syntax::ast::RoundingMode;
     use rust_decimal::Decimal;
-
-    struct Record {
-        values: Vec<Option<Value>>,
-        id: Option<String>,
-    }
 
     fn policy() -> Policy {
         let input =
@@ -195,18 +248,10 @@ mod tests {
 
     fn read_bytes(line: &[u8]) -> Result<Record, RecordError> {
         let p = policy();
-        let interpreter = Interpreter::new(&p);
-        let mut values = Vec::new();
-        let mut id = None;
-        Reader::new("id")
-            .json(
-                &interpreter,
-                line,
-                Position { record: 1, line: 1 },
-                &mut values,
-                &mut id,
-            )
-            .map(|_| Record { values, id })
+        let mut record = Record::default();
+        RecordReader::new(&p, "id")
+            .json(line, Position { record: 1, line: 1 }, &mut record)
+            .map(|_| record)
     }
 
     fn read(line: &str) -> Result<Record, RecordError> {
@@ -241,6 +286,9 @@ mod tests {
             (r#"{"n":1,"e":"c"}"#, Problem::UnknownMember, Some("e")),
             (r#"{"n":1,"d":1e40}"#, Problem::Overflow, Some("d")),
             (r#"{"n":1,"n":2}"#, Problem::MalformedRecord, None),
+            // Regression: a `null` first once hid the duplicate that followed it.
+            (r#"{"n":null,"n":2}"#, Problem::MalformedRecord, None),
+            (r#"{"n":2,"n":null}"#, Problem::MalformedRecord, None),
             (r#"{"n":1,"b":{"x":1}}"#, Problem::WrongType, Some("b")),
         ];
         for (line, problem, field) in cases {

@@ -254,11 +254,12 @@ impl Frame<'_> {
                 let (Some(a), Some(b)) = (self.number(a)?, self.number(b)?) else {
                     return Ok(None);
                 };
+                let order = compare(a, b);
                 Some(Value::Bool(match op {
-                    Compare::Lt => a < b,
-                    Compare::Le => a <= b,
-                    Compare::Gt => a > b,
-                    Compare::Ge => a >= b,
+                    Compare::Lt => order.is_lt(),
+                    Compare::Le => order.is_le(),
+                    Compare::Gt => order.is_gt(),
+                    Compare::Ge => order.is_ge(),
                 }))
             }
             Expr::Equal { negated, lhs, rhs } => match (self.eval(lhs)?, self.eval(rhs)?) {

@@ -206,15 +206,23 @@ pub struct Bound {
 
 impl Range {
     pub fn contains(&self, v: Decimal) -> bool {
-        let above = self
-            .lo
-            .is_none_or(|b| v > b.value || (b.inclusive && v == b.value));
-        let below = self
-            .hi
-            .is_none_or(|b| v < b.value || (b.inclusive && v == b.value));
+        use std::cmp::Ordering::*;
+        let above = self.lo.is_none_or(|b| match compare(v, b.value) {
+            Greater => true,
+            Equal => b.inclusive,
+            Less => false,
+        });
+        let below = self.hi.is_none_or(|b| match compare(v, b.value) {
+            Less => true,
+            Equal => b.inclusive,
+            Greater => false,
+        });
         above && below
     }
 }
+
+/// Compares two decimals, as `Decimal::cmp` does but faster (shared with generated evaluators).
+pub use crate::runtime::arith::compare;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tier {
@@ -341,4 +349,45 @@ impl ConsequenceKindExt for ConsequenceKind {
 /// The word for a consequence's kind, as written in decisions.
 pub trait ConsequenceKindExt {
     fn word(self) -> &'static str;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compare;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    #[test]
+    fn compare_agrees_with_decimal_cmp() {
+        let values: Vec<Decimal> = [
+            "0",
+            "-0",
+            "1",
+            "-1",
+            "22.5",
+            "22.50",
+            "40",
+            "39.999",
+            "-0.001",
+            "1e-28",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "7.9228162514264337593543950335",
+            "0.0000000000000000000000000001",
+            "1000000000000000000000000000",
+            "123456789012.3456789",
+        ]
+        .iter()
+        .map(|s| {
+            Decimal::from_str(s)
+                .or_else(|_| Decimal::from_scientific(s))
+                .unwrap()
+        })
+        .collect();
+        for a in &values {
+            for b in &values {
+                assert_eq!(compare(*a, *b), a.cmp(b), "{a} vs {b}");
+            }
+        }
+    }
 }

@@ -4,6 +4,7 @@
 
 use super::error::EvalErrorKind;
 use rust_decimal::{Decimal, RoundingStrategy};
+use std::cmp::Ordering;
 
 /// Digits kept after the decimal point by `/`, so that every backend agrees on a division.
 pub const DIVISION_DECIMALS: u32 = 10;
@@ -27,6 +28,55 @@ pub fn div(a: Decimal, b: Decimal) -> Result<Decimal, EvalErrorKind> {
     }
     let q = a.checked_div(b).ok_or(EvalErrorKind::Overflow)?;
     Ok(q.round_dp_with_strategy(DIVISION_DECIMALS, RoundingStrategy::MidpointAwayFromZero))
+}
+
+/// Compares two decimals. Same result as `Decimal::cmp`, but much faster in the common case of
+/// small numbers with different scales (a record's `22.5` against a bound `40`): the smaller scale
+/// is raised in `i128`, falling back to `Decimal::cmp` only if that could overflow.
+pub fn compare(a: Decimal, b: Decimal) -> Ordering {
+    let (sa, sb) = (a.scale(), b.scale());
+    let (ma, mb) = (a.mantissa(), b.mantissa());
+    if sa == sb {
+        return ma.cmp(&mb);
+    }
+    let (low, high, flipped) = if sa < sb {
+        (ma, mb, false)
+    } else {
+        (mb, ma, true)
+    };
+    let raised = 10i128
+        .checked_pow(sa.abs_diff(sb))
+        .and_then(|factor| low.checked_mul(factor));
+    match raised {
+        Some(raised) if flipped => high.cmp(&raised),
+        Some(raised) => raised.cmp(&high),
+        None => a.cmp(&b),
+    }
+}
+
+/// `a < b`, with [`compare`].
+pub fn lt(a: Decimal, b: Decimal) -> bool {
+    compare(a, b) == Ordering::Less
+}
+
+/// `a <= b`, with [`compare`].
+pub fn le(a: Decimal, b: Decimal) -> bool {
+    compare(a, b) != Ordering::Greater
+}
+
+/// `a > b`, with [`compare`].
+pub fn gt(a: Decimal, b: Decimal) -> bool {
+    compare(a, b) == Ordering::Greater
+}
+
+/// `a >= b`, with [`compare`].
+pub fn ge(a: Decimal, b: Decimal) -> bool {
+    compare(a, b) != Ordering::Less
+}
+
+/// `a == b` (numerically: `1.0` equals `1`), with [`compare`].
+pub fn eq(a: Decimal, b: Decimal) -> bool {
+    compare(a, b) == Ordering::Equal
 }
 
 /// `op` on two numbers that may be unknown: unknown if either is, else `op`'s result.

@@ -66,8 +66,12 @@ pub struct CsvColumns {
 #[derive(Clone, Debug)]
 pub struct Reader {
     id_field: String,
-    /// Which indicators the current record has given, reused from record to record.
+    /// Which indicators the current record has given a value (not `null`), reused from record to
+    /// record.
     seen: Vec<bool>,
+    /// Which indicators' keys the current JSON record has named (a second one is an error, even
+    /// after a `null`).
+    named: Vec<bool>,
 }
 
 impl Reader {
@@ -75,6 +79,7 @@ impl Reader {
         Reader {
             id_field: id_field.into(),
             seen: Vec::new(),
+            named: Vec::new(),
         }
     }
 
@@ -83,6 +88,8 @@ impl Reader {
         *id = None;
         self.seen.clear();
         self.seen.resize(fields.count(), false);
+        self.named.clear();
+        self.named.resize(fields.count(), false);
     }
 
     /// Parses and validates one JSON line into `record`, and its id into `id`.
@@ -106,6 +113,7 @@ impl Reader {
         })?;
         let id_field = self.id_field.as_str();
         let seen = &mut self.seen;
+        let named = &mut self.named;
         let mut failure: Option<(String, FieldError)> = None;
         let scanned = jsonl::scan(text, |key, raw| {
             if key == id_field {
@@ -119,7 +127,7 @@ impl Reader {
             let Some(index) = fields.index(key) else {
                 return Ok(());
             };
-            if seen
+            if named
                 .get_mut(index)
                 .is_some_and(|s| std::mem::replace(s, true))
             {
@@ -129,12 +137,13 @@ impl Reader {
                 return Ok(());
             }
             match fields.json(record, index, raw) {
-                Ok(true) => {}
-                Ok(false) => {
+                Ok(true) => {
                     if let Some(s) = seen.get_mut(index) {
-                        *s = false; // `null` is the same as absent
+                        *s = true;
                     }
                 }
+                // `null` is the same as absent: the missing-value rule applies.
+                Ok(false) => {}
                 Err(e) => failure = Some((key.to_string(), e)),
             }
             Ok(())

@@ -235,12 +235,15 @@ impl<E: Engine> Batch<'_, E> {
                 self.reader
                     .json(self.engine, trimmed, at, &mut self.record, &mut self.id);
             self.decide(outcome, at, &mut sink, on_error)?;
-            if self.summary.read.is_multiple_of(8192) {
-                progress(self.summary.read, bytes);
-                if let Sink::Json { buffer, out } = &mut sink {
+            // Hand full chunks to the writer so memory stays flat (and small) however long the run.
+            if let Sink::Json { buffer, out } = &mut sink {
+                if buffer.len() >= 1 << 16 {
                     out.write_all(buffer)?;
                     buffer.clear();
                 }
+            }
+            if self.summary.read.is_multiple_of(8192) {
+                progress(self.summary.read, bytes);
             }
         }
         progress(self.summary.read, bytes);
