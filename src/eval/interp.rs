@@ -85,7 +85,7 @@ impl<'p> Evaluator<'p> {
             )?;
         }
         let unclamped = round(total, &policy.scale);
-        let score = unclamped.clamp(policy.scale.min, policy.scale.max);
+        let score = rt::min(rt::max(unclamped, policy.scale.min), policy.scale.max);
         let tier = policy.tiers.iter().position(|t| t.range.contains(score));
 
         let outcome = Outcome { score, tier, fired };
@@ -200,13 +200,13 @@ impl Frame<'_> {
             let Some(cap) = self.number(cap)? else {
                 return Ok(None);
             };
-            amount = amount.min(cap);
+            amount = rt::min(amount, cap);
         }
         if let Some(floor) = &p.at_least {
             let Some(floor) = self.number(floor)? else {
                 return Ok(None);
             };
-            amount = amount.max(floor);
+            amount = rt::max(amount, floor);
         }
         Ok(Some(match p.sign {
             Sign::Add => amount,
@@ -297,8 +297,8 @@ impl Frame<'_> {
             Expr::IsMissing { negated, what } => {
                 Some(Value::Bool(self.read(*what).is_none() != *negated))
             }
-            Expr::Min(args) => self.fold_numbers(args, Decimal::min)?,
-            Expr::Max(args) => self.fold_numbers(args, Decimal::max)?,
+            Expr::Min(args) => self.fold_numbers(args, rt::min)?,
+            Expr::Max(args) => self.fold_numbers(args, rt::max)?,
             Expr::Clamp(x, lo, hi) => {
                 let (Some(x), Some(lo), Some(hi)) =
                     (self.number(x)?, self.number(lo)?, self.number(hi)?)

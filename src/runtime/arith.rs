@@ -91,10 +91,29 @@ pub fn maybe(
     }
 }
 
+/// The smaller of two numbers; `a` when they are equal (as `Decimal::min`: `1.0` and `1` keep the
+/// first's digits).
+pub fn min(a: Decimal, b: Decimal) -> Decimal {
+    if gt(a, b) {
+        b
+    } else {
+        a
+    }
+}
+
+/// The larger of two numbers; `a` when they are equal (as `Decimal::max`).
+pub fn max(a: Decimal, b: Decimal) -> Decimal {
+    if lt(a, b) {
+        b
+    } else {
+        a
+    }
+}
+
 /// `clamp(x, lo, hi)`; with `lo` above `hi` the result is `lo`, as SQL's
 /// `GREATEST(lo, LEAST(x, hi))`.
 pub fn clamp(x: Decimal, lo: Decimal, hi: Decimal) -> Decimal {
-    x.min(hi).max(lo)
+    max(min(x, hi), lo)
 }
 
 /// Rounds points or a score to the policy's decimals.

@@ -5,6 +5,7 @@
 //! only on the policy (names, reasons, consequence details, already escaped) comes from a
 //! [`Template`] as ready-made bytes, and numbers are written straight from their digits.
 
+use super::arith::compare;
 use super::error::{EvalError, EvalErrorKind};
 use super::output::{decimal_text, json_string, write_decimal};
 use rust_decimal::Decimal;
@@ -132,12 +133,12 @@ pub fn collect_reasons(baselines: &[Option<Decimal>], fired: &[Fired], reasons: 
             Some(baseline) => baseline - points,
             None => -points,
         };
-        if below > Decimal::ZERO {
+        if compare(below, Decimal::ZERO) == std::cmp::Ordering::Greater {
             reasons.push(Reason { rule: index, below });
         }
     }
-    // A stable sort keeps source order among equals.
-    reasons.sort_by_key(|r| std::cmp::Reverse(r.below));
+    // Worst first; a stable sort keeps source order among equals.
+    reasons.sort_by(|a, b| compare(b.below, a.below));
 }
 
 /// What identifies a record in the output.

@@ -124,6 +124,10 @@ fn looks_numeric(text: &str) -> bool {
 
 /// An exact decimal from a number's text, checked against the kind (whole or not) and range.
 pub fn number(text: &str, kind: Kind, bounds: Bounds) -> Result<Decimal, FieldError> {
+    if let Some(value) = plain_number(text) {
+        check_as(value, text, kind, bounds)?;
+        return Ok(value);
+    }
     let parsed = if text.contains(['e', 'E']) {
         Decimal::from_scientific(text)
     } else {
@@ -139,6 +143,47 @@ pub fn number(text: &str, kind: Kind, bounds: Bounds) -> Result<Decimal, FieldEr
     })?;
     check_as(value, text, kind, bounds)?;
     Ok(value)
+}
+
+/// The common case, fast: `digits` or `digits.digits`, optionally negative, at most 18 digits, not
+/// a negative zero. The same value (digits and scale) as `Decimal::from_str_exact`.
+fn plain_number(text: &str) -> Option<Decimal> {
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    if body.is_empty() || body.len() > 19 {
+        return None;
+    }
+    let mut mantissa: i64 = 0;
+    let mut scale: u32 = 0;
+    let mut digits = 0;
+    let mut point = false;
+    for b in body.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + i64::from(b - b'0');
+                digits += 1;
+                if point {
+                    scale += 1;
+                }
+            }
+            b'.' if !point => point = true,
+            _ => return None,
+        }
+    }
+    if digits == 0 || digits > 18 || (point && scale == 0) {
+        return None;
+    }
+    if (body.starts_with('0') && body.len() > 1 && !body.starts_with("0."))
+        || (negative && mantissa == 0)
+    {
+        return None;
+    }
+    Some(Decimal::new(
+        if negative { -mantissa } else { mantissa },
+        scale,
+    ))
 }
 
 /// Checks a number that was not read from a record (a library caller's) against the kind and
@@ -204,4 +249,54 @@ pub fn quote(text: &str) -> String {
     let mut out = Vec::with_capacity(text.len() + 2);
     json_string(&mut out, text);
     String::from_utf8(out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fast_number_path_agrees_with_from_str_exact() {
+        for text in [
+            "0",
+            "1",
+            "-1",
+            "0.5",
+            "-0.5",
+            "12.50",
+            "123456789012345678",
+            "-123456789012345678",
+            "1234567890123456789",
+            "0.000001",
+            "100",
+            "-0",
+            "-0.0",
+            "00",
+            "1.",
+            ".5",
+            "1.2.3",
+            "-",
+            "",
+            "7.250",
+            "999999999999999999",
+            "0.0",
+        ] {
+            let exact = Decimal::from_str_exact(text).ok();
+            match plain_number(text) {
+                Some(fast) => {
+                    let exact = exact.unwrap();
+                    assert_eq!(
+                        (fast.mantissa(), fast.scale()),
+                        (exact.mantissa(), exact.scale()),
+                        "{text}"
+                    );
+                }
+                // Anything else takes the general path.
+                None => assert!(
+                    !matches!(text, "0" | "1" | "12.50" | "-0.5"),
+                    "{text} should take the fast path"
+                ),
+            }
+        }
+    }
 }

@@ -511,23 +511,45 @@ impl<'p> Scope<'p> {
         })
     }
 
-    /// A comparison or (in)equality of two operands of the same type.
+    /// A comparison or (in)equality of two operands of the same type. Numbers are compared with
+    /// the runtime's `arith::lt` … `arith::eq` (the interpreter's fast comparison).
     fn binary_bool(&self, a: &Code, b: &Code, symbol: &str) -> Code {
         let fallible = a.fallible || b.fallible;
+        let numeric = a.ty == Ty::Number;
+        let apply = |x: &str, y: &str| -> String {
+            if !numeric {
+                return format!("{x} {symbol} {y}");
+            }
+            match symbol {
+                "<" => format!("arith::lt({x}, {y})"),
+                "<=" => format!("arith::le({x}, {y})"),
+                ">" => format!("arith::gt({x}, {y})"),
+                ">=" => format!("arith::ge({x}, {y})"),
+                "==" => format!("arith::eq({x}, {y})"),
+                _ => format!("!arith::eq({x}, {y})"),
+            }
+        };
         if a.known && b.known {
-            return Code::new(
-                format!("{} {symbol} {}", a.operand(), b.operand()),
-                Ty::Bool,
-                true,
-            )
-            .fallible(fallible);
+            let (x, y) = if numeric {
+                (a.text.clone(), b.text.clone())
+            } else {
+                (a.operand(), b.operand())
+            };
+            let mut code = Code::new(apply(&x, &y), Ty::Bool, true).fallible(fallible);
+            code.atomic = numeric && symbol != "!=";
+            return code;
         }
         let text = if b.constant.is_some() {
-            format!("{}.map(|a| a {symbol} {})", a.operand(), b.operand())
+            format!("{}.map(|a| {})", a.operand(), apply("a", &b.operand()))
         } else if a.constant.is_some() {
-            format!("{}.map(|b| {} {symbol} b)", b.operand(), a.operand())
+            format!("{}.map(|b| {})", b.operand(), apply(&a.operand(), "b"))
         } else {
-            format!("{}.zip({}).map(|(a, b)| a {symbol} b)", a.opt(), b.opt())
+            format!(
+                "{}.zip({}).map(|(a, b)| {})",
+                a.opt(),
+                b.opt(),
+                apply("a", "b")
+            )
         };
         Code::new(text, Ty::Bool, false).fallible(fallible).atomic()
     }
@@ -666,9 +688,9 @@ impl<'p> Scope<'p> {
             return Err(internal("min or max of nothing"));
         };
         if args.iter().all(|a| a.known) {
-            let mut text = first.operand();
+            let mut text = first.text.clone();
             for a in rest {
-                text = format!("{text}.{method}({})", a.text);
+                text = format!("arith::{method}({text}, {})", a.text);
             }
             return Ok(Code::new(text, Ty::Number, true)
                 .fallible(fallible)
@@ -691,7 +713,7 @@ impl<'p> Scope<'p> {
         }
         let mut result = names.first().cloned().unwrap_or_default();
         for name in names.iter().skip(1) {
-            result = format!("{result}.{method}({name})");
+            result = format!("arith::{method}({result}, {name})");
         }
         Ok(Code::new(
             format!("{label}: {{ {body}Some({result}) }}"),

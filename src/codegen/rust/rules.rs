@@ -7,7 +7,7 @@ use super::names::{doc, one_line};
 use super::records::dec_const;
 use super::{CodegenError, Gen};
 use crate::eval::strategy;
-use crate::ir::{Arm, Bound, Effect, Pattern, Points, Range, Ref, Rule, Sign, Value};
+use crate::ir::{Arm, Effect, Pattern, Points, Range, Ref, Rule, Sign, Value};
 use rust_decimal::RoundingStrategy;
 use std::fmt::Write as _;
 
@@ -27,34 +27,21 @@ fn strategy_path(s: RoundingStrategy) -> &'static str {
     }
 }
 
-/// `subject` is in `range`, as a Rust condition (ranges written as Rust ranges where they can be).
+/// `subject` is in `range`, as a Rust condition (with the runtime's fast comparisons).
 fn in_range(range: &Range, subject: &str) -> String {
     match (range.lo, range.hi) {
         (Some(lo), Some(hi)) if lo.value == hi.value && lo.inclusive && hi.inclusive => {
-            format!("{subject} == {}", dec(lo.value))
-        }
-        (
-            Some(Bound {
-                value: lo,
-                inclusive: true,
-            }),
-            Some(Bound {
-                value: hi,
-                inclusive,
-            }),
-        ) => {
-            let dots = if inclusive { "..=" } else { ".." };
-            format!("({}{dots}{}).contains(&{subject})", dec(lo), dec(hi))
+            format!("arith::eq({subject}, {})", dec(lo.value))
         }
         (lo, hi) => {
             let mut parts = Vec::new();
             if let Some(lo) = lo {
-                let op = if lo.inclusive { ">=" } else { ">" };
-                parts.push(format!("{subject} {op} {}", dec(lo.value)));
+                let op = if lo.inclusive { "ge" } else { "gt" };
+                parts.push(format!("arith::{op}({subject}, {})", dec(lo.value)));
             }
             if let Some(hi) = hi {
-                let op = if hi.inclusive { "<=" } else { "<" };
-                parts.push(format!("{subject} {op} {}", dec(hi.value)));
+                let op = if hi.inclusive { "le" } else { "lt" };
+                parts.push(format!("arith::{op}({subject}, {})", dec(hi.value)));
             }
             if parts.is_empty() {
                 "true".to_string()
@@ -162,7 +149,7 @@ impl Gen<'_> {
              fail.\n#![allow(clippy::nonminimal_bool, clippy::overly_complex_bool_expr, \
              clippy::eq_op, clippy::bool_comparison, clippy::short_circuit_statement, \
              clippy::neg_multiply, clippy::identity_op, clippy::double_comparisons, \
-             clippy::manual_range_contains, clippy::collapsible_else_if, \
+             clippy::collapsible_else_if, \
              clippy::absurd_extreme_comparisons, clippy::match_like_matches_macro, \
              clippy::needless_bool, clippy::unnecessary_lazy_evaluations, \
              clippy::redundant_closure, clippy::if_same_then_else, clippy::ifs_same_cond, clippy::impossible_comparisons, clippy::redundant_comparisons)]\n\n",
@@ -419,7 +406,7 @@ impl Gen<'_> {
             }
         }
         out.push_str(
-            "    let unclamped = round(total);\n    let score = unclamped.max(MIN).min(MAX);\n    let tier = tier_of(score);\n",
+            "    let unclamped = round(total);\n    let score = arith::min(arith::max(unclamped, MIN), MAX);\n    let tier = tier_of(score);\n",
         );
         if !policy.consequences.is_empty() {
             out.push_str(
@@ -615,12 +602,12 @@ impl Gen<'_> {
         if let Some(cap) = &p.at_most {
             let cap = scope.expr(cap, Some(Ty::Number))?;
             bind(&mut block, &mut current, "at_most", &cap);
-            current = "amount.min(at_most)".to_string();
+            current = "arith::min(amount, at_most)".to_string();
         }
         if let Some(floor) = &p.at_least {
             let floor = scope.expr(floor, Some(Ty::Number))?;
             bind(&mut block, &mut current, "at_least", &floor);
-            current = "amount.max(at_least)".to_string();
+            current = "arith::max(amount, at_least)".to_string();
         }
         let tail = match p.sign {
             Sign::Add => current,
