@@ -6,14 +6,21 @@
 //! |---|---|---|
 //! | syntax | [`parse`] | [`syntax::ast::PolicyFile`] |
 //! | check  | [`check`] | [`check::Checked`] and diagnostics |
+//! | IR     | [`lower`] | [`ir::Policy`] |
+//! | interpreter | [`eval::run`] | decisions, per-record errors, a summary |
+//! | Rust backend | [`codegen::rust::generate`] | a standalone Cargo crate, in memory |
+//!
+//! [`runtime`] is what the interpreter and generated evaluators share, verbatim.
 //!
 //! See `ARCHITECTURE.md` for the whole picture.
 
 pub mod check;
+pub mod codegen;
 pub mod diagnostics;
 pub mod eval;
 pub mod gen;
 pub mod ir;
+pub mod runtime;
 pub mod source;
 pub mod span;
 pub mod syntax;

@@ -275,3 +275,90 @@ fn suppressed_warnings_do_not_count_but_are_listed() {
     assert_eq!(report["warnings"], 0);
     assert_eq!(report["suppressed"][0]["code"], "W1000");
 }
+
+#[test]
+fn build_writes_a_crate_and_fails_with_exit_2() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-build");
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = dir.join("lending");
+    let ok = rubric(&[
+        "build",
+        "examples/lending.rubric",
+        "--target",
+        "rust",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&ok), 0, "{}", String::from_utf8_lossy(&ok.stderr));
+    for file in [
+        "Cargo.toml",
+        "Cargo.lock",
+        "src/lib.rs",
+        "src/main.rs",
+        "src/runtime/mod.rs",
+    ] {
+        assert!(out.join(file).is_file(), "{file} missing");
+    }
+    // --set compiles a param in: it shows in the identity of every decision.
+    let what_if = dir.join("what-if");
+    let set = rubric(&[
+        "build",
+        "examples/lending.rubric",
+        "--target",
+        "rust",
+        "--set",
+        "large_loan_penalty=60",
+        "-o",
+        what_if.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&set), 0);
+    let output = std::fs::read_to_string(what_if.join("src/output.rs")).unwrap();
+    assert!(output.contains("overrides"), "{output}");
+    // A policy with errors, an unknown target, a bad --set, an unwritable directory.
+    std::fs::write(dir.join("file"), "").unwrap();
+    let blocked = dir.join("file").join("crate");
+    for args in [
+        vec![
+            "build",
+            "examples/broken/02_unknown_names.rubric",
+            "--target",
+            "rust",
+            "-o",
+            "x",
+        ],
+        vec![
+            "build",
+            "examples/lending.rubric",
+            "--target",
+            "cobol",
+            "-o",
+            "x",
+        ],
+        vec![
+            "build",
+            "examples/lending.rubric",
+            "--target",
+            "rust",
+            "--set",
+            "nope=1",
+            "-o",
+            "x",
+        ],
+        vec![
+            "build",
+            "examples/lending.rubric",
+            "--target",
+            "rust",
+            "-o",
+            blocked.to_str().unwrap(),
+        ],
+    ] {
+        let failed = rubric(&args);
+        assert_eq!(
+            code(&failed),
+            2,
+            "{args:?}: {}",
+            String::from_utf8_lossy(&failed.stderr)
+        );
+    }
+}

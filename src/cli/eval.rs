@@ -1,9 +1,9 @@
 //! `rubric eval POLICY [INPUT]`: score records, streaming decisions out and rejected records aside.
 
 use super::Outcome;
-use rubric::eval::{self, Format, Options, RecordError, Summary};
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Write};
+use rubric::eval::{Format, Interpreter, Options, Summary};
+use rubric::runtime::cli;
+use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
@@ -54,14 +54,11 @@ enum FormatArg {
 }
 
 fn format_of(explicit: Option<FormatArg>, path: Option<&Path>) -> Format {
-    match explicit {
-        Some(FormatArg::Csv) => Format::Csv,
-        Some(FormatArg::Jsonl) => Format::Jsonl,
-        None => match path.and_then(|p| p.extension()).and_then(|e| e.to_str()) {
-            Some(ext) if ext.eq_ignore_ascii_case("csv") => Format::Csv,
-            _ => Format::Jsonl,
-        },
-    }
+    let explicit = explicit.map(|f| match f {
+        FormatArg::Jsonl => Format::Jsonl,
+        FormatArg::Csv => Format::Csv,
+    });
+    cli::format_of(explicit, path)
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -77,7 +74,7 @@ pub fn run(args: Args) -> Outcome {
     match batch(&args, &policy, input_path, &options) {
         Ok(summary) => {
             if !args.quiet {
-                eprintln!("{}", describe(&summary));
+                eprintln!("{}", summary.describe());
             }
             if summary.rejected > 0 && !args.allow_rejects {
                 Outcome::Problems
@@ -98,45 +95,9 @@ fn batch(
     input_path: Option<&Path>,
     options: &Options,
 ) -> Result<Summary, String> {
-    let (mut input, total_bytes): (Box<dyn BufRead>, Option<u64>) = match input_path {
-        Some(path) => {
-            let file =
-                File::open(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-            let size = file.metadata().ok().map(|m| m.len());
-            (Box::new(BufReader::with_capacity(1 << 16, file)), size)
-        }
-        None => (
-            Box::new(BufReader::with_capacity(1 << 16, io::stdin().lock())),
-            None,
-        ),
-    };
-    let mut output: Box<dyn Write> = match &args.output {
-        Some(path) => {
-            let file = File::create(path)
-                .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
-            Box::new(BufWriter::with_capacity(1 << 16, file))
-        }
-        None => Box::new(BufWriter::with_capacity(1 << 16, io::stdout().lock())),
-    };
-    let mut error_file = match &args.errors {
-        Some(path) => {
-            Some(BufWriter::new(File::create(path).map_err(|e| {
-                format!("cannot write `{}`: {e}", path.display())
-            })?))
-        }
+    let total_bytes = match input_path {
+        Some(path) => std::fs::metadata(path).ok().map(|m| m.len()),
         None => None,
-    };
-    let mut on_error = |e: &RecordError| -> io::Result<()> {
-        match &mut error_file {
-            Some(file) => {
-                serde_json::to_writer(&mut *file, e).map_err(io::Error::other)?;
-                file.write_all(b"\n")
-            }
-            None => {
-                eprintln!("rejected {e}");
-                Ok(())
-            }
-        }
     };
     let bar = progress_bar(total_bytes);
     let mut progress = |records: u64, bytes: u64| {
@@ -149,26 +110,16 @@ fn batch(
             bar.set_message(format!("{records} records"));
         }
     };
-    let summary = eval::run(
-        policy,
-        &mut input,
-        &mut output,
-        &mut on_error,
-        options,
-        &mut progress,
-    )
-    .map_err(|e| format!("while evaluating: {e}"))?;
+    let files = cli::Files {
+        input: input_path,
+        output: args.output.as_deref(),
+        errors: args.errors.as_deref(),
+    };
+    let summary = cli::run_files(&Interpreter::new(policy), files, options, &mut progress);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    output
-        .flush()
-        .map_err(|e| format!("cannot write decisions: {e}"))?;
-    if let Some(mut file) = error_file {
-        file.flush()
-            .map_err(|e| format!("cannot write errors: {e}"))?;
-    }
-    Ok(summary)
+    summary
 }
 
 /// A progress bar on stderr, only when it is a terminal.
@@ -184,36 +135,4 @@ fn progress_bar(total_bytes: Option<u64>) -> Option<indicatif::ProgressBar> {
         None => indicatif::ProgressBar::new_spinner(),
     };
     Some(bar)
-}
-
-fn describe(summary: &Summary) -> String {
-    let mut text = format!(
-        "{} records read: {} decided, {} rejected",
-        summary.read, summary.decided, summary.rejected
-    );
-    if !summary.rejected_by_problem.is_empty() {
-        let parts: Vec<String> = summary
-            .rejected_by_problem
-            .iter()
-            .map(|(p, n)| format!("{} {n}", p.as_str()))
-            .collect();
-        text.push_str(&format!(" ({})", parts.join(", ")));
-    }
-    if !summary.tiers.is_empty() {
-        let parts: Vec<String> = summary
-            .tiers
-            .iter()
-            .map(|(t, n)| format!("{} {n}", if t.is_empty() { "(no tier)" } else { t }))
-            .collect();
-        text.push_str(&format!("\ntiers: {}", parts.join(", ")));
-    }
-    if !summary.consequences.is_empty() {
-        let parts: Vec<String> = summary
-            .consequences
-            .iter()
-            .map(|(c, n)| format!("{c} {n}"))
-            .collect();
-        text.push_str(&format!("\nconsequences: {}", parts.join(", ")));
-    }
-    text
 }

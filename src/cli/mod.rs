@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch. Exit codes are part of the contract with deployment tooling:
 //! 0 success, 1 the policy (or data) has problems, 2 the command could not run (usage, I/O).
 
+mod build;
 mod check;
 mod eval;
 mod explain;
@@ -31,6 +32,8 @@ enum Command {
     Eval(eval::Args),
     /// Run the tests written in policies.
     Test(test::Args),
+    /// Generate an evaluator that runs without Rubric (`--target rust`: a Cargo crate).
+    Build(build::Args),
     /// Explain a diagnostic code in detail, with an example.
     Explain(explain::Args),
     /// Generate synthetic records (JSONL or CSV) that cover every tier and consequence.
@@ -61,6 +64,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Test(args) => test::run(args),
+        Command::Build(args) => build::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Gen(args) => gen::run(args),
     };

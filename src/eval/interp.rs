@@ -4,31 +4,30 @@
 //! comparisons; `and`, `or` and `not` follow Kleene's three-valued logic (`yes or unknown` is yes).
 //! A rule whose condition or points are unknown does not fire and is listed as such.
 
-use super::decision::{Decision, Fired, Reason};
-use super::error::{EvalError, EvalErrorKind};
+use super::decision::Decision;
 use crate::ir::*;
+use crate::runtime::arith as rt;
+use crate::runtime::decision::{collect_reasons, tally};
+use crate::runtime::{EvalError, EvalErrorKind, Outcome, RuleOutcome};
 use crate::syntax::ast::RoundingMode;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// A known value, or `None` for unknown.
 type V = Option<Value>;
 
-/// What consequence conditions may read besides the record.
-struct Outcome<'d> {
-    score: Decimal,
-    tier: Option<usize>,
-    /// Fired rules, in source order.
-    fired: &'d [Fired],
-}
-
 /// Evaluates records against one policy. Cheap to create; holds no per-record state.
 pub struct Evaluator<'p> {
     policy: &'p Policy,
+    /// Each rule's baseline, for ranking reasons.
+    baselines: Vec<Option<Decimal>>,
 }
 
 impl<'p> Evaluator<'p> {
     pub fn new(policy: &'p Policy) -> Self {
-        Evaluator { policy }
+        Evaluator {
+            policy,
+            baselines: policy.rules.iter().map(|r| r.baseline).collect(),
+        }
     }
 
     pub fn policy(&self) -> &'p Policy {
@@ -77,26 +76,16 @@ impl<'p> Evaluator<'p> {
         };
         let mut total = policy.scale.start;
         for (index, rule) in policy.rules.iter().enumerate() {
-            match frame
-                .rule(rule, &policy.scale)
-                .map_err(|kind| EvalError::in_rule(kind, index))?
-            {
-                RuleOutcome::Fired { points, arm } => {
-                    total = total
-                        .checked_add(points)
-                        .ok_or_else(|| EvalError::in_rule(EvalErrorKind::Overflow, index))?;
-                    fired.push(Fired {
-                        rule: index,
-                        points,
-                        arm,
-                    });
-                }
-                RuleOutcome::NotFired => {}
-                RuleOutcome::Unknown => unknown.push(index),
-            }
+            tally(
+                &mut total,
+                fired,
+                unknown,
+                index,
+                frame.rule(rule, &policy.scale),
+            )?;
         }
         let unclamped = round(total, &policy.scale);
-        let score = unclamped.clamp(policy.scale.min, policy.scale.max);
+        let score = rt::min(rt::max(unclamped, policy.scale.min), policy.scale.max);
         let tier = policy.tiers.iter().position(|t| t.range.contains(score));
 
         let outcome = Outcome { score, tier, fired };
@@ -113,7 +102,7 @@ impl<'p> Evaluator<'p> {
                 consequences.push(index);
             }
         }
-        collect_reasons(policy, fired, reasons);
+        collect_reasons(&self.baselines, fired, reasons);
         decision.score = score;
         decision.unclamped = unclamped;
         decision.tier = tier;
@@ -121,28 +110,8 @@ impl<'p> Evaluator<'p> {
     }
 }
 
-/// Adverse contributions, worst first (ties in source order): a rule with a baseline by how far
-/// below it the rule scored, any other rule by the points it took away.
-fn collect_reasons(policy: &Policy, fired: &[Fired], reasons: &mut Vec<Reason>) {
-    let mut next_fired = fired.iter().peekable();
-    for (index, rule) in policy.rules.iter().enumerate() {
-        let points = match next_fired.peek() {
-            Some(f) if f.rule == index => next_fired.next().map_or(Decimal::ZERO, |f| f.points),
-            _ => Decimal::ZERO,
-        };
-        let below = match rule.baseline {
-            Some(baseline) => baseline - points,
-            None => -points,
-        };
-        if below > Decimal::ZERO {
-            reasons.push(Reason { rule: index, below });
-        }
-    }
-    // A stable sort keeps source order among equals.
-    reasons.sort_by_key(|r| std::cmp::Reverse(r.below));
-}
-
-pub(super) fn strategy(mode: RoundingMode) -> RoundingStrategy {
+/// The rounding strategy of a policy's rounding mode.
+pub fn strategy(mode: RoundingMode) -> RoundingStrategy {
     match mode {
         RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
         RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
@@ -153,13 +122,7 @@ pub(super) fn strategy(mode: RoundingMode) -> RoundingStrategy {
 }
 
 fn round(value: Decimal, scale: &Scale) -> Decimal {
-    value.round_dp_with_strategy(scale.decimals, strategy(scale.rounding))
-}
-
-enum RuleOutcome {
-    Fired { points: Decimal, arm: Option<usize> },
-    NotFired,
-    Unknown,
+    rt::round(value, scale.decimals, strategy(scale.rounding))
 }
 
 /// The values visible to an expression.
@@ -237,13 +200,13 @@ impl Frame<'_> {
             let Some(cap) = self.number(cap)? else {
                 return Ok(None);
             };
-            amount = amount.min(cap);
+            amount = rt::min(amount, cap);
         }
         if let Some(floor) = &p.at_least {
             let Some(floor) = self.number(floor)? else {
                 return Ok(None);
             };
-            amount = amount.max(floor);
+            amount = rt::max(amount, floor);
         }
         Ok(Some(match p.sign {
             Sign::Add => amount,
@@ -275,9 +238,7 @@ impl Frame<'_> {
                 .outcome
                 .and_then(|o| o.tier)
                 .map(|t| Value::Tier(u32::try_from(t).unwrap_or(u32::MAX))),
-            Expr::Applies(rule) => self
-                .outcome
-                .map(|o| Value::Bool(o.fired.binary_search_by_key(rule, |f| f.rule).is_ok())),
+            Expr::Applies(rule) => self.outcome.map(|o| Value::Bool(o.applies(*rule))),
             Expr::Neg(x) => self.number(x)?.map(|n| Value::Number(-n)),
             Expr::Not(x) => match self.eval(x)? {
                 Some(Value::Bool(b)) => Some(Value::Bool(!b)),
@@ -305,8 +266,8 @@ impl Frame<'_> {
                 (Some(a), Some(b)) => Some(Value::Bool((a == b) != *negated)),
                 _ => None,
             },
-            Expr::And(a, b) => kleene_and(self.truth(a)?, self.truth(b)?).map(Value::Bool),
-            Expr::Or(a, b) => kleene_or(self.truth(a)?, self.truth(b)?).map(Value::Bool),
+            Expr::And(a, b) => rt::and(self.truth(a)?, self.truth(b)?).map(Value::Bool),
+            Expr::Or(a, b) => rt::or(self.truth(a)?, self.truth(b)?).map(Value::Bool),
             Expr::In {
                 negated,
                 value,
@@ -336,16 +297,15 @@ impl Frame<'_> {
             Expr::IsMissing { negated, what } => {
                 Some(Value::Bool(self.read(*what).is_none() != *negated))
             }
-            Expr::Min(args) => self.fold_numbers(args, Decimal::min)?,
-            Expr::Max(args) => self.fold_numbers(args, Decimal::max)?,
+            Expr::Min(args) => self.fold_numbers(args, rt::min)?,
+            Expr::Max(args) => self.fold_numbers(args, rt::max)?,
             Expr::Clamp(x, lo, hi) => {
                 let (Some(x), Some(lo), Some(hi)) =
                     (self.number(x)?, self.number(lo)?, self.number(hi)?)
                 else {
                     return Ok(None);
                 };
-                // `clamp` with lo above hi gives lo, matching SQL GREATEST(lo, LEAST(x, hi)).
-                Some(Value::Number(x.min(hi).max(lo)))
+                Some(Value::Number(rt::clamp(x, lo, hi)))
             }
             Expr::If {
                 branches,
@@ -382,35 +342,13 @@ impl Frame<'_> {
     }
 }
 
-fn kleene_and(a: Option<bool>, b: Option<bool>) -> Option<bool> {
-    match (a, b) {
-        (Some(false), _) | (_, Some(false)) => Some(false),
-        (Some(true), Some(true)) => Some(true),
-        _ => None,
-    }
-}
-
-fn kleene_or(a: Option<bool>, b: Option<bool>) -> Option<bool> {
-    match (a, b) {
-        (Some(true), _) | (_, Some(true)) => Some(true),
-        (Some(false), Some(false)) => Some(false),
-        _ => None,
-    }
-}
-
 /// Exact arithmetic; `/` is rounded to [`DIVISION_DECIMALS`] places, ties away from zero.
 pub fn arith(op: Arith, a: Decimal, b: Decimal) -> Result<Decimal, EvalErrorKind> {
     match op {
-        Arith::Add => a.checked_add(b).ok_or(EvalErrorKind::Overflow),
-        Arith::Sub => a.checked_sub(b).ok_or(EvalErrorKind::Overflow),
-        Arith::Mul => a.checked_mul(b).ok_or(EvalErrorKind::Overflow),
-        Arith::Div => {
-            if b.is_zero() {
-                return Err(EvalErrorKind::DivisionByZero);
-            }
-            let q = a.checked_div(b).ok_or(EvalErrorKind::Overflow)?;
-            Ok(q.round_dp_with_strategy(DIVISION_DECIMALS, RoundingStrategy::MidpointAwayFromZero))
-        }
+        Arith::Add => rt::add(a, b),
+        Arith::Sub => rt::sub(a, b),
+        Arith::Mul => rt::mul(a, b),
+        Arith::Div => rt::div(a, b),
     }
 }
 

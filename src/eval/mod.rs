@@ -1,29 +1,35 @@
 //! Stage 4a, the interpreter backend: evaluates records against an [`ir::Policy`](crate::ir::Policy)
 //! in exact decimal arithmetic, explains every decision, and streams batches.
 //!
+//! What every evaluator must do identically (reading and validating records, arithmetic helpers,
+//! the output forms, the batch driver) is the shared [`runtime`](crate::runtime); this module is
+//! the interpreter's policy-specific part.
+//!
 //! | file | job |
 //! |---|---|
 //! | `interp.rs` | one validated record → one [`Decision`] |
-//! | `input.rs` | a JSON line or CSV row → a validated [`Record`] (or a [`RecordError`]) |
-//! | `jsonl.rs` | the flat-object JSON scanner behind `input.rs` |
-//! | `decision.rs` | decisions as JSON lines and CSV rows |
+//! | `engine.rs` | the interpreter as a runtime [`Engine`](crate::runtime::Engine) |
+//! | `input.rs` | the indicators' types, ranges and missing-value rules, for reading records |
+//! | `decision.rs` | the policy's names and JSON fragments, for writing decisions |
 //! | `stream.rs` | batches: records in, decisions and errors out, a [`Summary`] |
 //! | `policy_tests.rs` | the policy's own `test` blocks |
 
 mod decision;
-mod error;
+mod engine;
 mod input;
 mod interp;
-mod jsonl;
 mod policy_tests;
 mod stream;
 
-pub use decision::{
-    csv_row, identity_json, json_string, write_decimal, Decision, Fired, JsonTemplate, Reason,
-    RecordRef, CSV_HEADER,
+pub use crate::runtime::output::{json_string, write_decimal};
+pub use crate::runtime::stream::{Format, Options, Progress, Summary};
+pub use crate::runtime::CsvColumns;
+pub use crate::runtime::{
+    EvalError, EvalErrorKind, Fired, Position, Problem, Reason, RecordError, RecordRef, Site,
 };
-pub use error::{EvalError, EvalErrorKind, Problem, RecordError, Site};
-pub use input::{CsvColumns, Position, Record, RecordReader};
-pub use interp::{arith, Evaluator};
+pub use decision::{consequence_json, identity_json, reason_open, Decision, JsonTemplate};
+pub use engine::Interpreter;
+pub use input::{Record, RecordReader};
+pub use interp::{arith, strategy, Evaluator};
 pub use policy_tests::{literal, run_test, run_tests, signed, Coverage, Failure, TestReport};
-pub use stream::{run, Format, Options, Progress, Summary};
+pub use stream::run;

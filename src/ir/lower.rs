@@ -134,6 +134,7 @@ impl<'m, 'a> Lowering<'m, 'a> {
                 .ok_or_else(|| internal("derived value out of range"))?;
             lets.push(Let {
                 name: info.decl.name.node.clone(),
+                docs: info.decl.docs.clone(),
                 value: self.expr(&info.decl.value)?,
                 enum_of: match info.ty {
                     check::Type::Enum(input) => Some(input),
@@ -157,6 +158,7 @@ impl<'m, 'a> Lowering<'m, 'a> {
             tiers.push(Tier {
                 name: info.decl.name.node.clone(),
                 title: info.decl.title.as_ref().map(|t| t.node.clone()),
+                docs: info.decl.docs.clone(),
                 range: self.band(&info.decl.bounds.node)?,
             });
         }
@@ -175,12 +177,14 @@ impl<'m, 'a> Lowering<'m, 'a> {
             .zip(&self.params)
             .map(|(p, value)| Param {
                 name: p.decl.name.node.clone(),
+                docs: p.decl.docs.clone(),
                 value: *value,
                 unit: p.decl.unit.as_ref().map(|u| u.node.clone()),
             })
             .collect();
         Ok(Policy {
             identity,
+            docs: header.docs.clone(),
             scale,
             inputs,
             lets,
@@ -281,6 +285,7 @@ impl<'m, 'a> Lowering<'m, 'a> {
         Ok(Rule {
             name: decl.name.node.clone(),
             title: decl.title.as_ref().map(|t| t.node.clone()),
+            docs: decl.docs.clone(),
             group,
             condition,
             effect,
@@ -390,6 +395,7 @@ impl<'m, 'a> Lowering<'m, 'a> {
         Ok(Consequence {
             name: decl.name.node.clone(),
             title: decl.title.as_ref().map(|t| t.node.clone()),
+            docs: decl.docs.clone(),
             kind: kind.ok_or_else(|| missing("kind"))?,
             condition: condition.ok_or_else(|| missing("condition"))?,
             lasts: lasts.ok_or_else(|| missing("duration"))?,
@@ -632,6 +638,7 @@ fn input(info: &check::IndicatorInfo<'_>) -> Input {
     };
     Input {
         name: info.decl.name.node.clone(),
+        docs: info.decl.docs.clone(),
         kind,
         min: info.min,
         max: info.max,

@@ -18,6 +18,8 @@ use rust_decimal::Decimal;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Policy {
     pub identity: Identity,
+    /// The header's doc comment, one entry per `///` line.
+    pub docs: Vec<String>,
     pub scale: Scale,
     pub inputs: Vec<Input>,
     /// Derived values in evaluation order: each uses only inputs and earlier derived values.
@@ -65,6 +67,7 @@ pub struct Scale {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Param {
     pub name: String,
+    pub docs: Vec<String>,
     pub value: Decimal,
     pub unit: Option<String>,
 }
@@ -73,6 +76,7 @@ pub struct Param {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Input {
     pub name: String,
+    pub docs: Vec<String>,
     pub kind: InputKind,
     /// Declared inclusive range (a count without one has `min = 0`).
     pub min: Option<Decimal>,
@@ -116,6 +120,7 @@ pub enum Value {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Let {
     pub name: String,
+    pub docs: Vec<String>,
     pub value: Expr,
     /// For a derived value that is a member of an enum: the input declaring the members.
     pub enum_of: Option<usize>,
@@ -125,6 +130,7 @@ pub struct Let {
 pub struct Rule {
     pub name: String,
     pub title: Option<String>,
+    pub docs: Vec<String>,
     pub group: Option<Group>,
     pub condition: Option<Expr>,
     pub effect: Effect,
@@ -230,34 +236,14 @@ impl Range {
     }
 }
 
-/// Compares two decimals. Same result as `Decimal::cmp`, but much faster in the common case of
-/// small numbers with different scales (a record's `22.5` against a bound `40`): the smaller scale
-/// is raised in `i128`, falling back to `Decimal::cmp` only if that could overflow.
-pub fn compare(a: Decimal, b: Decimal) -> std::cmp::Ordering {
-    let (sa, sb) = (a.scale(), b.scale());
-    let (ma, mb) = (a.mantissa(), b.mantissa());
-    if sa == sb {
-        return ma.cmp(&mb);
-    }
-    let (low, high, flipped) = if sa < sb {
-        (ma, mb, false)
-    } else {
-        (mb, ma, true)
-    };
-    let raised = 10i128
-        .checked_pow(sa.abs_diff(sb))
-        .and_then(|factor| low.checked_mul(factor));
-    match raised {
-        Some(raised) if flipped => high.cmp(&raised),
-        Some(raised) => raised.cmp(&high),
-        None => a.cmp(&b),
-    }
-}
+/// Compares two decimals, as `Decimal::cmp` does but faster (shared with generated evaluators).
+pub use crate::runtime::arith::compare;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tier {
     pub name: String,
     pub title: Option<String>,
+    pub docs: Vec<String>,
     pub range: Range,
 }
 
@@ -265,6 +251,7 @@ pub struct Tier {
 pub struct Consequence {
     pub name: String,
     pub title: Option<String>,
+    pub docs: Vec<String>,
     pub kind: ConsequenceKind,
     pub condition: Expr,
     pub lasts: Lasts,
@@ -353,7 +340,7 @@ pub enum Expectation {
 }
 
 /// Digits kept after the decimal point by `/`, so that every backend agrees on a division.
-pub const DIVISION_DECIMALS: u32 = 10;
+pub const DIVISION_DECIMALS: u32 = crate::runtime::arith::DIVISION_DECIMALS;
 
 impl Policy {
     pub fn input_index(&self, name: &str) -> Option<usize> {

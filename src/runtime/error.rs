@@ -1,5 +1,8 @@
 //! Per-record errors. A bad record never stops a batch: it becomes one of these, naming the record,
 //! the field (or the rule being computed) and the reason.
+//!
+//! `EvalError` says where in the policy a computation failed (by index); `RecordError` is what a
+//! batch reports, with the record's position and the names resolved.
 
 use serde::Serialize;
 
@@ -8,7 +11,7 @@ use serde::Serialize;
 pub enum EvalErrorKind {
     Overflow,
     DivisionByZero,
-    /// The IR did not have the shape the interpreter expects: a bug, reported instead of a panic.
+    /// The policy did not have the shape the evaluator expects: a bug, reported instead of a panic.
     Internal(&'static str),
 }
 
@@ -110,3 +113,65 @@ impl std::fmt::Display for RecordError {
 }
 
 impl std::error::Error for RecordError {}
+
+/// Where a record sits in its input, for error messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    /// 1-based position of the record (data rows for CSV, non-blank lines for JSONL).
+    pub record: u64,
+    /// 1-based line of the input the record starts on.
+    pub line: u64,
+}
+
+/// A field-level problem before it is tied to a record: its category and message.
+pub type FieldError = (Problem, String);
+
+impl RecordError {
+    /// A rejected record at `at`.
+    pub fn new(
+        at: Position,
+        id: Option<String>,
+        field: Option<String>,
+        error: Problem,
+        message: String,
+    ) -> Self {
+        RecordError {
+            record: at.record,
+            line: at.line,
+            id,
+            field,
+            error,
+            message,
+        }
+    }
+
+    /// A failed computation, reported against the derived value, rule or consequence `name`.
+    pub fn computing(
+        kind: EvalErrorKind,
+        site: Site,
+        name: &str,
+        at: Position,
+        id: Option<String>,
+    ) -> Self {
+        let what = match site {
+            Site::Let(_) => "derived value",
+            Site::Rule(_) => "rule",
+            Site::Consequence(_) => "consequence",
+        };
+        let (error, message) = match kind {
+            EvalErrorKind::Overflow => (
+                Problem::Overflow,
+                format!("computing {what} `{name}` overflowed the exact decimal range"),
+            ),
+            EvalErrorKind::DivisionByZero => (
+                Problem::DivisionByZero,
+                format!("computing {what} `{name}` divided by zero"),
+            ),
+            EvalErrorKind::Internal(why) => (
+                Problem::Internal,
+                format!("internal error computing {what} `{name}`: {why}"),
+            ),
+        };
+        RecordError::new(at, id, Some(name.to_string()), error, message)
+    }
+}

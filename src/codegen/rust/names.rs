@@ -1,0 +1,339 @@
+//! Names and literals for Rust source. Policy names are ASCII identifiers, but they may be Rust
+//! keywords (`type`, `match`, `self`) or clash once converted to Rust's case conventions
+//! (`late_tax` and `LateTax` are both `late_tax` in snake case). Every name is converted, then made
+//! unique within its namespace deterministically: names already in the target case keep it, the
+//! others get the first free suffix (`_2`, `_3`, …). Every text from the policy reaches the source
+//! only through [`str_lit`], [`bytes_lit`] or [`doc`].
+
+use std::collections::HashSet;
+
+/// Strict and reserved keywords of Rust 2021, and the weak ones that matter in item position.
+const KEYWORDS: &[&str] = &[
+    "as",
+    "async",
+    "await",
+    "box",
+    "break",
+    "const",
+    "continue",
+    "crate",
+    "do",
+    "dyn",
+    "else",
+    "enum",
+    "extern",
+    "false",
+    "final",
+    "fn",
+    "for",
+    "gen",
+    "if",
+    "impl",
+    "in",
+    "let",
+    "loop",
+    "macro",
+    "match",
+    "mod",
+    "move",
+    "mut",
+    "override",
+    "priv",
+    "pub",
+    "ref",
+    "return",
+    "self",
+    "Self",
+    "static",
+    "struct",
+    "super",
+    "trait",
+    "true",
+    "try",
+    "type",
+    "typeof",
+    "union",
+    "unsafe",
+    "unsized",
+    "use",
+    "virtual",
+    "where",
+    "while",
+    "yield",
+    "macro_rules",
+    "abstract",
+    "become",
+    "raw",
+    "safe",
+];
+
+/// Whether `word` is a Rust keyword.
+pub fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
+/// Splits an identifier into lower-case words at underscores and case changes:
+/// `lateTaxPayments` → `late tax payments`, `HTTPCode` → `http code`, `AAA` → `aaa`.
+fn words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for part in name.split('_').filter(|p| !p.is_empty()) {
+        let chars: Vec<char> = part.chars().collect();
+        let mut word = String::new();
+        for (i, &c) in chars.iter().enumerate() {
+            let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
+            let next = chars.get(i + 1).copied();
+            let boundary = c.is_ascii_uppercase()
+                && prev.is_some_and(|p| {
+                    p.is_ascii_lowercase()
+                        || p.is_ascii_digit()
+                        || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
+                });
+            if boundary && !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            word.push(c.to_ascii_lowercase());
+        }
+        if !word.is_empty() {
+            words.push(word);
+        }
+    }
+    words
+}
+
+/// `snake_case`, keeping one leading underscore (a name like `_draft` stays `_draft`).
+pub fn snake(name: &str) -> String {
+    let body = words(name).join("_");
+    let lead = if name.starts_with('_') { "_" } else { "" };
+    match (lead, body.is_empty()) {
+        (_, true) => "_x".to_string(),
+        _ => format!("{lead}{body}"),
+    }
+}
+
+/// `UpperCamelCase`; a word starting with a digit after one ending with a digit gets an
+/// underscore before it (`a_1_2` is `A1_2`).
+pub fn camel(name: &str) -> String {
+    let mut out = String::new();
+    for word in words(name) {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            if first.is_ascii_digit() && out.ends_with(|c: char| c.is_ascii_digit()) {
+                out.push('_');
+            }
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars);
+        }
+    }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'X');
+    }
+    out
+}
+
+/// `SCREAMING_SNAKE_CASE`.
+pub fn screaming(name: &str) -> String {
+    snake(name).to_ascii_uppercase()
+}
+
+/// Unique identifiers within one namespace.
+#[derive(Debug, Default)]
+pub struct Namespace {
+    taken: HashSet<String>,
+}
+
+impl Namespace {
+    /// A namespace in which `reserved` (and Rust's keywords) are already taken.
+    pub fn new(reserved: &[&str]) -> Self {
+        let mut taken: HashSet<String> = KEYWORDS.iter().map(|k| k.to_string()).collect();
+        taken.extend(reserved.iter().map(|r| r.to_string()));
+        Namespace { taken }
+    }
+
+    /// Assigns an identifier to each name, converted by `convert` (with `prefix` before it), in a
+    /// way that does not depend on the order in which clashing names are declared beyond this
+    /// rule: names whose conversion leaves them unchanged are served first, in order, then the
+    /// rest, in order; a taken identifier gets the first free suffix `_2`, `_3`, ….
+    pub fn assign(
+        &mut self,
+        names: &[&str],
+        prefix: &str,
+        convert: fn(&str) -> String,
+    ) -> Vec<String> {
+        let mut out = vec![String::new(); names.len()];
+        let unchanged = |i: usize| names.get(i).is_some_and(|n| convert(n) == *n);
+        let converted: Vec<String> = names
+            .iter()
+            .map(|n| {
+                let name = convert(n);
+                if prefix.is_empty() {
+                    name
+                } else {
+                    format!("{prefix}{}", name.trim_start_matches('_'))
+                }
+            })
+            .collect();
+        // Rust's case lints allow an underscore only where it touches no letter.
+        let camel_case = convert("a") == "A";
+        let order = (0..names.len())
+            .filter(|&i| unchanged(i))
+            .chain((0..names.len()).filter(|&i| !unchanged(i)));
+        for i in order {
+            let base = converted.get(i).cloned().unwrap_or_default();
+            let mut candidate = base.clone();
+            let mut n = 2;
+            while self.taken.contains(&candidate) {
+                candidate = if camel_case && !base.ends_with(|c: char| c.is_ascii_digit()) {
+                    format!("{base}{n}")
+                } else {
+                    format!("{base}_{n}")
+                };
+                n += 1;
+            }
+            self.taken.insert(candidate.clone());
+            if let Some(slot) = out.get_mut(i) {
+                *slot = candidate;
+            }
+        }
+        out
+    }
+}
+
+/// A Rust string literal holding exactly `text`.
+pub fn str_lit(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A Rust byte-string literal holding exactly `bytes` (printable ASCII as itself).
+pub fn bytes_lit(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + 3);
+    out.push_str("b\"");
+    for &b in bytes {
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Doc-comment lines (`/// …`, or `//! …` for `inner`) for a text, one per line of the text.
+/// Control characters become spaces, so nothing in the text can end the comment early, and code
+/// blocks in the text are marked as plain text (so that no tool compiles or lints them), and
+/// closed if the text leaves one open.
+pub fn doc(lines: &[String], inner: bool, indent: &str) -> String {
+    let marker = if inner { "//!" } else { "///" };
+    let mut out = String::new();
+    let mut in_block = false;
+    for line in lines.iter().flat_map(|l| l.split('\n')) {
+        let clean: String = line
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        let mut clean = clean.trim_end().to_string();
+        let trimmed = clean.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            let fence: String = trimmed
+                .chars()
+                .take_while(|c| *c == '`' || *c == '~')
+                .collect();
+            let lead = clean.len() - trimmed.len();
+            clean = if in_block {
+                format!("{}{fence}", " ".repeat(lead))
+            } else {
+                format!("{}{fence}text", " ".repeat(lead))
+            };
+            in_block = !in_block;
+        }
+        if clean.is_empty() {
+            out.push_str(&format!("{indent}{marker}\n"));
+        } else {
+            out.push_str(&format!("{indent}{marker} {clean}\n"));
+        }
+    }
+    if in_block {
+        out.push_str(&format!("{indent}{marker} ```\n"));
+    }
+    out
+}
+
+/// A text on one line, for a comment: control characters become spaces.
+pub fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_conversions() {
+        assert_eq!(snake("lateTaxPayments"), "late_tax_payments");
+        assert_eq!(snake("LateTax"), "late_tax");
+        assert_eq!(snake("late_tax"), "late_tax");
+        assert_eq!(snake("HTTPCode"), "http_code");
+        assert_eq!(snake("_draft"), "_draft");
+        assert_eq!(snake("_"), "_x");
+        assert_eq!(snake("AAA"), "aaa");
+        assert_eq!(snake("b2b"), "b2b");
+        assert_eq!(camel("self_employed"), "SelfEmployed");
+        assert_eq!(camel("AAA"), "Aaa");
+        assert_eq!(camel("_"), "X");
+        assert_eq!(camel("x_2"), "X2");
+        assert_eq!(camel("a_1_2"), "A1_2");
+    }
+
+    #[test]
+    fn clashes_and_keywords_are_resolved_deterministically() {
+        let mut ns = Namespace::new(&["input"]);
+        let got = ns.assign(
+            &["LateTax", "late_tax", "type", "self", "input", "late_tax_2"],
+            "",
+            snake,
+        );
+        assert_eq!(
+            got,
+            [
+                "late_tax_3",
+                "late_tax",
+                "type_2",
+                "self_2",
+                "input_2",
+                "late_tax_2"
+            ]
+        );
+        let mut ns = Namespace::new(&[]);
+        assert_eq!(ns.assign(&["self", "Self"], "", camel), ["Self3", "Self2"]);
+    }
+
+    #[test]
+    fn literals_escape_everything() {
+        assert_eq!(str_lit("a\"#\\b\n*/é"), "\"a\\\"#\\\\b\\n*/é\"");
+        assert_eq!(bytes_lit("\"é\\".as_bytes()), "b\"\\\"\\xc3\\xa9\\\\\"");
+        assert_eq!(
+            doc(&["x */ \"# y\nz\r".to_string()], false, ""),
+            "/// x */ \"# y\n/// z\n"
+        );
+    }
+}

@@ -1,0 +1,717 @@
+//! `src/rules.rs` of the generated crate: derived values, one function per rule and per
+//! consequence, the tiers, and `evaluate_into`, which puts them together in the interpreter's order
+//! (derived values, rules in source order, rounding, clamping, tier, consequences, reasons).
+
+use super::exprs::{dec, Code, Scope, Ty};
+use super::names::{doc, one_line};
+use super::records::dec_const;
+use super::{CodegenError, Gen};
+use crate::eval::strategy;
+use crate::ir::{Arm, Effect, Pattern, Points, Range, Ref, Rule, Sign, Value};
+use rust_decimal::RoundingStrategy;
+use std::fmt::Write as _;
+
+type R<T> = Result<T, CodegenError>;
+
+fn strategy_path(s: RoundingStrategy) -> &'static str {
+    match s {
+        RoundingStrategy::MidpointAwayFromZero => "RoundingStrategy::MidpointAwayFromZero",
+        RoundingStrategy::MidpointNearestEven => "RoundingStrategy::MidpointNearestEven",
+        RoundingStrategy::MidpointTowardZero => "RoundingStrategy::MidpointTowardZero",
+        RoundingStrategy::AwayFromZero => "RoundingStrategy::AwayFromZero",
+        RoundingStrategy::ToZero => "RoundingStrategy::ToZero",
+        RoundingStrategy::ToNegativeInfinity => "RoundingStrategy::ToNegativeInfinity",
+        RoundingStrategy::ToPositiveInfinity => "RoundingStrategy::ToPositiveInfinity",
+        #[allow(deprecated)]
+        _ => "RoundingStrategy::MidpointAwayFromZero",
+    }
+}
+
+/// `subject` is in `range`, as a Rust condition (with the runtime's fast comparisons).
+fn in_range(range: &Range, subject: &str) -> String {
+    match (range.lo, range.hi) {
+        (Some(lo), Some(hi)) if lo.value == hi.value && lo.inclusive && hi.inclusive => {
+            format!("arith::eq({subject}, {})", dec(lo.value))
+        }
+        (lo, hi) => {
+            let mut parts = Vec::new();
+            if let Some(lo) = lo {
+                let op = if lo.inclusive { "ge" } else { "gt" };
+                parts.push(format!("arith::{op}({subject}, {})", dec(lo.value)));
+            }
+            if let Some(hi) = hi {
+                let op = if hi.inclusive { "le" } else { "lt" };
+                parts.push(format!("arith::{op}({subject}, {})", dec(hi.value)));
+            }
+            if parts.is_empty() {
+                "true".to_string()
+            } else {
+                parts.join(" && ")
+            }
+        }
+    }
+}
+
+/// An expression before the `else` of a `let … else`, which may not end in `}`.
+pub fn let_else(code: &Code) -> String {
+    if code.text.ends_with('}') {
+        format!("({})", code.text)
+    } else {
+        code.text.clone()
+    }
+}
+
+/// How a range reads in a comment.
+fn range_words(range: &Range) -> String {
+    match (range.lo, range.hi) {
+        (Some(lo), Some(hi)) if lo.value == hi.value => lo.value.to_string(),
+        (lo, hi) => {
+            let lo =
+                lo.map(|b| format!("{} {}", if b.inclusive { "from" } else { "above" }, b.value));
+            let hi =
+                hi.map(|b| format!("{} {}", if b.inclusive { "to" } else { "below" }, b.value));
+            [lo, hi].into_iter().flatten().collect::<Vec<_>>().join(" ")
+        }
+    }
+}
+
+impl Gen<'_> {
+    /// The type and known-ness of every derived value, in evaluation order.
+    pub fn let_types(&self) -> R<Vec<(Ty, bool)>> {
+        let mut scope = self.scope();
+        for l in &self.policy.lets {
+            let hint = match l.enum_of {
+                Some(input) => Some(Ty::Enum(input)),
+                None => scope.infer(&l.value),
+            };
+            let code = scope.expr(&l.value, hint)?;
+            scope.lets.push((code.ty, code.known));
+        }
+        Ok(scope.lets)
+    }
+
+    /// The Rust type of a derived value.
+    pub fn let_type(&self, ty: Ty, known: bool) -> String {
+        let base = match ty {
+            Ty::Number => "Decimal".to_string(),
+            Ty::Bool => "bool".to_string(),
+            Ty::Text => "String".to_string(),
+            Ty::Enum(input) => self
+                .idents
+                .enum_types
+                .get(input)
+                .cloned()
+                .unwrap_or_default(),
+            Ty::Tier => "usize".to_string(),
+        };
+        if known {
+            base
+        } else {
+            format!("Option<{base}>")
+        }
+    }
+
+    /// Parameters of a function over the record: `input`, `lets` (and `outcome`), each with a
+    /// leading underscore when the body does not read it.
+    fn params(&self, scope: &Scope<'_>, outcome: bool) -> String {
+        let name = |used: bool, n: &str| if used { n.to_string() } else { format!("_{n}") };
+        let mut params = format!(
+            "{}: &Input, {}: &Lets",
+            name(scope.used_input.get(), "input"),
+            name(scope.used_lets.get(), "lets")
+        );
+        if outcome {
+            params.push_str(&format!(
+                ", {}: &Outcome<'_>",
+                name(scope.used_outcome.get(), "outcome")
+            ));
+        }
+        params
+    }
+
+    pub fn rules_rs(&self) -> R<String> {
+        let policy = self.policy;
+        self.used_enums.borrow_mut().clear();
+        let lets = self.let_types()?;
+        let mut scope = self.scope();
+        scope.lets = lets.clone();
+        let strategy = strategy_path(strategy(policy.scale.rounding));
+        let mut out = String::new();
+        out.push_str(
+            "//! The policy's logic: derived values, one function per rule and per consequence, \
+             the tiers,\n//! and [`evaluate_into`], which applies them in the interpreter's \
+             order. Each function\n//! follows the policy as written; unknown values are `None` \
+             and spread as `rubric eval`\n//! spreads them.\n\n",
+        );
+        out.push_str(
+            "// Conditions are translated as the policy writes them, so some read in ways clippy \
+             would\n// simplify; and both sides of `and`/`or` are evaluated when the second can \
+             fail.\n#![allow(clippy::nonminimal_bool, clippy::overly_complex_bool_expr, \
+             clippy::eq_op, clippy::bool_comparison, clippy::short_circuit_statement, \
+             clippy::neg_multiply, clippy::identity_op, clippy::double_comparisons, \
+             clippy::collapsible_else_if, \
+             clippy::absurd_extreme_comparisons, clippy::match_like_matches_macro, \
+             clippy::needless_bool, clippy::unnecessary_lazy_evaluations, \
+             clippy::redundant_closure, clippy::if_same_then_else, clippy::ifs_same_cond, clippy::impossible_comparisons, clippy::redundant_comparisons)]\n\n",
+        );
+        // The `use` of the crate's types goes here once the rest says which enums it names.
+        let imports_at = out.len();
+        out.push_str("use crate::runtime::arith;\n");
+        if policy.rules.is_empty() {
+            out.push_str("use crate::runtime::decision::collect_reasons;\n");
+        } else {
+            out.push_str("use crate::runtime::decision::{collect_reasons, tally};\n");
+        }
+        let mut runtime = vec!["EvalError"];
+        if !(policy.rules.is_empty() && policy.lets.is_empty() && policy.consequences.is_empty()) {
+            runtime.push("EvalErrorKind");
+        }
+        if !policy.consequences.is_empty() {
+            runtime.push("Outcome");
+        }
+        if !policy.rules.is_empty() {
+            runtime.push("RuleOutcome");
+        }
+        writeln!(out, "use crate::runtime::{{{}}};", runtime.join(", ")).ok();
+        out.push_str("use rust_decimal::{Decimal, RoundingStrategy};\n");
+
+        // Lets.
+        out.push_str(
+            "\n/// The derived values (`let`), as computed for one record.\n\
+             #[derive(Clone, Debug, Default, PartialEq)]\npub struct Lets {\n",
+        );
+        for (index, l) in policy.lets.iter().enumerate() {
+            let (ty, known) = lets.get(index).copied().unwrap_or((Ty::Number, false));
+            out.push_str(&doc(&l.docs, false, "    "));
+            writeln!(
+                out,
+                "    pub {}: {},",
+                self.let_field(index),
+                self.let_type(ty, known)
+            )
+            .ok();
+        }
+        out.push_str("}\n");
+
+        // Constants.
+        writeln!(
+            out,
+            "\n/// Where every record starts.\nconst START: Decimal = {};\n\
+             /// The scale: every final score lies between these, both included.\n\
+             const MIN: Decimal = {};\nconst MAX: Decimal = {};",
+            dec_const(policy.scale.start),
+            dec_const(policy.scale.min),
+            dec_const(policy.scale.max)
+        )
+        .ok();
+        let baselines: Vec<String> = policy
+            .rules
+            .iter()
+            .map(|r| {
+                r.baseline
+                    .map_or("None".to_string(), |b| format!("Some({})", dec_const(b)))
+            })
+            .collect();
+        writeln!(
+            out,
+            "/// Each rule's baseline, for ranking reasons.\nconst BASELINES: [Option<Decimal>; {}] = [{}];",
+            baselines.len(),
+            baselines.join(", ")
+        )
+        .ok();
+        writeln!(
+            out,
+            "\n/// Rounds points and scores to the policy's {} decimals.\nfn round(value: Decimal) -> Decimal {{\n    arith::round(value, {}, {strategy})\n}}",
+            policy.scale.decimals, policy.scale.decimals
+        )
+        .ok();
+
+        // evaluate_into
+        out.push_str(&self.evaluate_into(&lets)?);
+
+        // Derived values.
+        if !policy.lets.is_empty() {
+            out.push_str(
+                "\n/// Computes the derived values in order (each uses only the record and \
+                 earlier ones).\nfn derived_values(input: &Input, lets: &mut Lets) -> Result<(), \
+                 EvalError> {\n",
+            );
+            for index in 0..policy.lets.len() {
+                writeln!(
+                    out,
+                    "    lets.{} = {}(input, lets).map_err(|kind| EvalError::in_let(kind, {index}))?;",
+                    self.let_field(index),
+                    self.let_fn(index)
+                )
+                .ok();
+            }
+            out.push_str("    Ok(())\n}\n");
+        }
+        let mut let_scope = self.scope();
+        for (index, l) in policy.lets.iter().enumerate() {
+            let_scope.reset();
+            let (ty, known) = lets.get(index).copied().unwrap_or((Ty::Number, false));
+            let hint = l.enum_of.map(Ty::Enum).or(Some(ty));
+            let code = let_scope.expr(&l.value, hint)?;
+            let value = match (ty, known) {
+                (Ty::Text, true) => format!("Ok({}.to_string())", code.operand()),
+                (Ty::Text, false) => format!("Ok({}.map(str::to_string))", code.operand()),
+                // `Ok(f(…)?)` is `f(…)`.
+                _ if code.atomic
+                    && code.text.starts_with("arith::")
+                    && code.text.ends_with(")?") =>
+                {
+                    code.text.trim_end_matches('?').to_string()
+                }
+                _ => format!("Ok({})", code.text),
+            };
+            let mut docs = vec![format!("Derived value `{}`.", l.name)];
+            if !l.docs.is_empty() {
+                docs.push(String::new());
+                docs.extend(l.docs.iter().cloned());
+            }
+            out.push('\n');
+            out.push_str(&doc(&docs, false, ""));
+            writeln!(
+                out,
+                "fn {}({}) -> Result<{}, EvalErrorKind> {{\n    {value}\n}}",
+                self.let_fn(index),
+                self.params(&let_scope, false),
+                self.let_type(ty, known)
+            )
+            .ok();
+            let_scope.lets.push((ty, known));
+        }
+
+        // Rules.
+        for (index, rule) in policy.rules.iter().enumerate() {
+            scope.reset();
+            out.push('\n');
+            out.push_str(&self.rule_fn(&scope, index, rule)?);
+        }
+
+        // Tiers.
+        out.push_str(
+            "\n/// The tier a final score falls in, by index.\nfn tier_of(score: Decimal) -> Option<usize> {\n",
+        );
+        if policy.tiers.is_empty() {
+            out.push_str("    let _ = score;\n    None\n}\n");
+        } else {
+            for (index, tier) in policy.tiers.iter().enumerate() {
+                let title = tier
+                    .title
+                    .as_ref()
+                    .map_or(String::new(), |t| format!(" ({})", one_line(t)));
+                writeln!(
+                    out,
+                    "    // {}{title}: {}",
+                    tier.name,
+                    range_words(&tier.range)
+                )
+                .ok();
+                for line in tier.docs.iter().flat_map(|d| d.split('\n')) {
+                    writeln!(out, "    // {}", one_line(line).trim_end()).ok();
+                }
+                writeln!(
+                    out,
+                    "    if {} {{\n        return Some({index});\n    }}",
+                    in_range(&tier.range, "score")
+                )
+                .ok();
+            }
+            out.push_str("    None\n}\n");
+        }
+
+        // Consequences.
+        let mut consequence_scope = self.scope();
+        consequence_scope.lets = lets.clone();
+        consequence_scope.outcome = true;
+        for (index, c) in policy.consequences.iter().enumerate() {
+            consequence_scope.reset();
+            let code = consequence_scope.expr(&c.condition, Some(Ty::Bool))?;
+            let result = if code.known {
+                code.text.clone()
+            } else {
+                format!("{} == Some(true)", code.operand())
+            };
+            let mut docs = vec![match &c.title {
+                Some(t) => format!("Consequence `{}`: {}.", c.name, one_line(t)),
+                None => format!("Consequence `{}`.", c.name),
+            }];
+            if !c.docs.is_empty() {
+                docs.push(String::new());
+                docs.extend(c.docs.iter().cloned());
+            }
+            if let Some(basis) = &c.basis {
+                docs.push(String::new());
+                docs.push(format!("Basis: {}", one_line(basis)));
+            }
+            out.push('\n');
+            out.push_str(&doc(&docs, false, ""));
+            writeln!(
+                out,
+                "fn {}({}) -> Result<bool, EvalErrorKind> {{\n    Ok({result})\n}}",
+                self.consequence_fn(index),
+                self.params(&consequence_scope, true)
+            )
+            .ok();
+        }
+        let mut enums = self.used_enums.borrow().clone();
+        enums.extend(lets.iter().filter_map(|(ty, _)| match ty {
+            Ty::Enum(input) => Some(*input),
+            _ => None,
+        }));
+        let mut crate_uses = vec!["Decision".to_string(), "Input".to_string()];
+        crate_uses.extend(
+            enums
+                .iter()
+                .filter_map(|i| self.idents.enum_types.get(*i).cloned()),
+        );
+        crate_uses.sort();
+        out.insert_str(
+            imports_at,
+            &format!("use crate::{{{}}};\n", crate_uses.join(", ")),
+        );
+        Ok(out)
+    }
+
+    fn evaluate_into(&self, _lets: &[(Ty, bool)]) -> R<String> {
+        let policy = self.policy;
+        let mut out = String::new();
+        out.push_str(
+            "\n/// Decides one record into `decision`, reusing its buffers: a batch allocates \
+             nothing per record\n/// for the decision itself.\npub fn evaluate_into(input: &Input, \
+             decision: &mut Decision) -> Result<(), EvalError> {\n    decision.clear();\n",
+        );
+        if !policy.lets.is_empty() {
+            out.push_str("    derived_values(input, &mut decision.lets)?;\n");
+        }
+        let needs_lets = !policy.rules.is_empty() || !policy.consequences.is_empty();
+        if needs_lets {
+            out.push_str("    let lets = &decision.lets;\n");
+        }
+        if policy.rules.is_empty() {
+            out.push_str("    let total = START;\n");
+        } else {
+            out.push_str(
+                "    let mut total = START;\n    let (fired, unknown) = (&mut decision.fired, &mut decision.unknown);\n",
+            );
+            for index in 0..policy.rules.len() {
+                writeln!(
+                    out,
+                    "    tally(&mut total, fired, unknown, {index}, {}(input, lets))?;",
+                    self.rule_fn_name(index)
+                )
+                .ok();
+            }
+        }
+        out.push_str(
+            "    let unclamped = round(total);\n    let score = arith::min(arith::max(unclamped, MIN), MAX);\n    let tier = tier_of(score);\n",
+        );
+        if !policy.consequences.is_empty() {
+            out.push_str(
+                "    let outcome = Outcome {\n        score,\n        tier,\n        fired: &decision.fired,\n    };\n",
+            );
+            for index in 0..policy.consequences.len() {
+                writeln!(
+                    out,
+                    "    if {}(input, lets, &outcome).map_err(|kind| EvalError::in_consequence(kind, {index}))? {{\n        decision.consequences.push({index});\n    }}",
+                    self.consequence_fn(index)
+                )
+                .ok();
+            }
+        }
+        if !needs_lets && policy.lets.is_empty() {
+            out.push_str("    let _ = input;\n");
+        }
+        out.push_str(
+            "    collect_reasons(&BASELINES, &decision.fired, &mut decision.reasons);\n    \
+             decision.score = score;\n    decision.unclamped = unclamped;\n    decision.tier = tier;\n    Ok(())\n}\n",
+        );
+        Ok(out)
+    }
+
+    /// The rule's function.
+    fn rule_fn(&self, scope: &Scope<'_>, index: usize, rule: &Rule) -> R<String> {
+        let mut body = String::new();
+        if let Some(condition) = &rule.condition {
+            let code = scope.expr(condition, Some(Ty::Bool))?;
+            if code.known {
+                writeln!(
+                    body,
+                    "    let applies = {};\n    if !applies {{\n        return Ok(RuleOutcome::NotFired);\n    }}",
+                    code.text
+                )
+                .ok();
+            } else {
+                writeln!(
+                    body,
+                    "    match {} {{\n        Some(true) => {{}}\n        Some(false) => return Ok(RuleOutcome::NotFired),\n        None => return Ok(RuleOutcome::Unknown),\n    }}",
+                    code.text
+                )
+                .ok();
+            }
+        }
+        match &rule.effect {
+            Effect::Points(p) => {
+                writeln!(body, "    let points = {};", self.points(scope, p)?).ok();
+                self.finish(&mut body, rule, "None");
+            }
+            Effect::Bins {
+                subject,
+                arms,
+                missing,
+                otherwise,
+            } => {
+                let read = scope.read(*subject)?;
+                let subject_name = match subject {
+                    Ref::Input(i) => self.policy.inputs.get(*i).map(|x| x.name.clone()),
+                    Ref::Let(l) => self.policy.lets.get(*l).map(|x| x.name.clone()),
+                }
+                .unwrap_or_default();
+                let otherwise = match otherwise {
+                    Some(p) => format!("({}, None)", self.points(scope, p)?),
+                    None => "return Ok(RuleOutcome::NotFired)".to_string(),
+                };
+                let arms_code = self.arms(scope, read.ty, arms, &otherwise)?;
+                if read.known {
+                    writeln!(
+                        body,
+                        "    let subject = {}; // {subject_name}\n    let (points, arm) = {arms_code};",
+                        read.text
+                    )
+                    .ok();
+                } else {
+                    let missing = match missing {
+                        Some(p) => format!("({}, None)", self.points(scope, p)?),
+                        None => "return Ok(RuleOutcome::Unknown)".to_string(),
+                    };
+                    writeln!(
+                        body,
+                        "    // by {subject_name}\n    let (points, arm) = match {} {{\n        None => {missing},\n        Some(subject) => {arms_code},\n    }};",
+                        read.text
+                    )
+                    .ok();
+                }
+                self.finish(&mut body, rule, "arm");
+            }
+        }
+        let mut docs = vec![match &rule.title {
+            Some(t) => format!("Rule `{}`: {}.", rule.name, one_line(t)),
+            None => format!("Rule `{}`.", rule.name),
+        }];
+        if !rule.docs.is_empty() {
+            docs.push(String::new());
+            docs.extend(rule.docs.iter().cloned());
+        }
+        let mut facts = Vec::new();
+        if let Some(g) = &rule.group {
+            facts.push(format!("Group `{}`, weight {}.", g.name, g.weight));
+        }
+        if let Some(b) = &rule.baseline {
+            facts.push(format!("Baseline {b}."));
+        }
+        if let Some(basis) = &rule.basis {
+            facts.push(format!("Basis: {}", one_line(basis)));
+        }
+        if let Some(reason) = &rule.reason {
+            facts.push(format!("Reason: {}", one_line(reason)));
+        }
+        if !facts.is_empty() {
+            docs.push(String::new());
+            docs.extend(facts);
+        }
+        let mut out = doc(&docs, false, "");
+        writeln!(
+            out,
+            "fn {}({}) -> Result<RuleOutcome, EvalErrorKind> {{\n{body}}}",
+            self.rule_fn_name(index),
+            self.params(scope, false)
+        )
+        .ok();
+        Ok(out)
+    }
+
+    /// Weights and rounds `points` and returns the outcome.
+    fn finish(&self, body: &mut String, rule: &Rule, arm: &str) {
+        if let Some(g) = &rule.group {
+            writeln!(
+                body,
+                "    let points = arith::mul(points, {})?; // group {}",
+                dec(g.weight),
+                g.name
+            )
+            .ok();
+        }
+        let arm = if arm == "arm" {
+            "arm".to_string()
+        } else {
+            format!("arm: {arm}")
+        };
+        writeln!(
+            body,
+            "    Ok(RuleOutcome::Fired {{\n        points: round(points),\n        {arm},\n    }})"
+        )
+        .ok();
+    }
+
+    /// The signed, capped points of an effect, as a block (which returns `Unknown` from the rule
+    /// when they depend on an unknown value).
+    fn points(&self, scope: &Scope<'_>, p: &Points) -> R<String> {
+        let amount = scope.expr(&p.amount, Some(Ty::Number))?;
+        if p.per.is_none() && p.at_most.is_none() && p.at_least.is_none() {
+            if let Some(Value::Number(n)) = &amount.constant {
+                let signed = match p.sign {
+                    Sign::Add => *n,
+                    Sign::Deduct => -*n,
+                };
+                return Ok(dec(signed));
+            }
+            if amount.known {
+                return Ok(match p.sign {
+                    Sign::Add => amount.text.clone(),
+                    Sign::Deduct => format!("-{}", amount.operand()),
+                });
+            }
+        }
+        let mut block = String::from("{\n");
+        // The amount so far: a name bound in the block, or the last step's expression.
+        let mut current = "amount".to_string();
+        let bind = |block: &mut String, current: &mut String, name: &str, code: &Code| {
+            if current != "amount" {
+                writeln!(block, "        let amount = {current};").ok();
+                *current = "amount".to_string();
+            }
+            if code.known {
+                writeln!(block, "        let {name} = {};", code.text).ok();
+            } else {
+                writeln!(
+                    block,
+                    "        let Some({name}) = {} else {{\n            return Ok(RuleOutcome::Unknown);\n        }};",
+                    let_else(code)
+                )
+                .ok();
+            }
+        };
+        bind(&mut block, &mut current, "amount", &amount);
+        if let Some(per) = &p.per {
+            let per = scope.expr(per, Some(Ty::Number))?;
+            bind(&mut block, &mut current, "per", &per);
+            current = "arith::mul(amount, per)?".to_string();
+        }
+        if let Some(cap) = &p.at_most {
+            let cap = scope.expr(cap, Some(Ty::Number))?;
+            bind(&mut block, &mut current, "at_most", &cap);
+            current = "arith::min(amount, at_most)".to_string();
+        }
+        if let Some(floor) = &p.at_least {
+            let floor = scope.expr(floor, Some(Ty::Number))?;
+            bind(&mut block, &mut current, "at_least", &floor);
+            current = "arith::max(amount, at_least)".to_string();
+        }
+        let tail = match p.sign {
+            Sign::Add => current,
+            Sign::Deduct if current == "amount" => "-amount".to_string(),
+            Sign::Deduct => format!("-({current})"),
+        };
+        writeln!(block, "        {tail}\n    }}").ok();
+        Ok(block)
+    }
+
+    /// The arms of a scorecard over `subject` (of type `ty`), as an expression giving
+    /// `(points, arm)`.
+    fn arms(&self, scope: &Scope<'_>, ty: Ty, arms: &[Arm], otherwise: &str) -> R<String> {
+        match ty {
+            Ty::Bool | Ty::Enum(_) => self.match_arms(scope, ty, arms, otherwise),
+            _ => {
+                let mut text = String::new();
+                for (i, arm) in arms.iter().enumerate() {
+                    let conditions: Vec<String> = arm
+                        .patterns
+                        .iter()
+                        .map(|p| {
+                            Ok(match p {
+                                Pattern::Range(r) => in_range(r, "subject"),
+                                Pattern::Value(v) => {
+                                    format!("subject == {}", scope.constant(v, Some(ty))?.text)
+                                }
+                            })
+                        })
+                        .collect::<R<_>>()?;
+                    let condition = if conditions.len() == 1 {
+                        conditions.join("")
+                    } else {
+                        conditions
+                            .iter()
+                            .map(|c| format!("({c})"))
+                            .collect::<Vec<_>>()
+                            .join(" || ")
+                    };
+                    if i > 0 {
+                        text.push_str(" else ");
+                    }
+                    writeln!(
+                        text,
+                        "if {condition} {{\n        ({}, Some({i}))\n    }}",
+                        self.points(scope, &arm.points)?
+                    )
+                    .ok();
+                }
+                if arms.is_empty() {
+                    return Ok(format!("{{ {otherwise} }}"));
+                }
+                Ok(format!(
+                    "{} else {{\n        {otherwise}\n    }}",
+                    text.trim_end()
+                ))
+            }
+        }
+    }
+
+    /// Scorecard arms over a yes/no or an enum, as a `match`: each value goes to the first arm
+    /// that lists it.
+    fn match_arms(&self, scope: &Scope<'_>, ty: Ty, arms: &[Arm], otherwise: &str) -> R<String> {
+        let all: Vec<Value> = match ty {
+            Ty::Bool => vec![Value::Bool(true), Value::Bool(false)],
+            Ty::Enum(input) => {
+                let count = self.idents.variants.get(input).map_or(0, Vec::len);
+                (0..count)
+                    .map(|m| Value::Member(u32::try_from(m).unwrap_or(u32::MAX)))
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        let mut taken: Vec<Value> = Vec::new();
+        let mut text = String::from("match subject {\n");
+        for (i, arm) in arms.iter().enumerate() {
+            let mut patterns = Vec::new();
+            for p in &arm.patterns {
+                let Pattern::Value(v) = p else {
+                    return Err(CodegenError::Internal(
+                        "a range in a scorecard over yes/no or an enum".into(),
+                    ));
+                };
+                if taken.contains(v) {
+                    continue;
+                }
+                taken.push(v.clone());
+                patterns.push(scope.constant(v, Some(ty))?.text);
+            }
+            if patterns.is_empty() {
+                continue;
+            }
+            writeln!(
+                text,
+                "        {} => ({}, Some({i})),",
+                patterns.join(" | "),
+                self.points(scope, &arm.points)?
+            )
+            .ok();
+        }
+        if all.iter().any(|v| !taken.contains(v)) {
+            writeln!(text, "        _ => {otherwise},").ok();
+        }
+        text.push_str("    }");
+        Ok(text)
+    }
+}

@@ -1,0 +1,340 @@
+//! A decision and its output forms. The JSON form is the contract with downstream systems: its
+//! field names are stable and documented in the README; the CSV form is a flat summary.
+//!
+//! Writing decisions is most of the work of a batch, so everything about the output that depends
+//! only on the policy (names, reasons, consequence details, already escaped) comes from a
+//! [`Template`] as ready-made bytes, and numbers are written straight from their digits.
+
+use super::arith::compare;
+use super::error::{EvalError, EvalErrorKind};
+use super::output::{decimal_text, json_string, write_decimal};
+use rust_decimal::Decimal;
+
+/// The outcome for one record. `L` holds the derived values as computed for the record.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Decision<L> {
+    /// The final score: rounded, then clamped to the scale.
+    pub score: Decimal,
+    /// The rounded score before clamping (equal to `score` unless clamping changed it).
+    pub unclamped: Decimal,
+    /// The tier the score falls in, by index (`None` if the policy has no tier there).
+    pub tier: Option<usize>,
+    /// Rules that fired, in source order, with their rounded contributions.
+    pub fired: Vec<Fired>,
+    /// Rules that did not fire because a value they need is unknown.
+    pub unknown: Vec<usize>,
+    /// Adverse contributions, worst first.
+    pub reasons: Vec<Reason>,
+    /// Consequences that apply, by index, in source order.
+    pub consequences: Vec<usize>,
+    /// The derived values, as computed for this record.
+    pub lets: L,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fired {
+    pub rule: usize,
+    pub points: Decimal,
+    /// For a scorecard, the index of the arm that matched (`None` for `missing`/`otherwise`).
+    pub arm: Option<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reason {
+    pub rule: usize,
+    /// Points below the rule's baseline (or taken away, for rules without one). Always positive.
+    pub below: Decimal,
+}
+
+impl<L> Decision<L> {
+    pub fn clamped(&self) -> bool {
+        self.score != self.unclamped
+    }
+
+    /// The points rule `rule` contributed (0 if it did not fire).
+    pub fn contribution(&self, rule: usize) -> Decimal {
+        self.fired
+            .iter()
+            .find(|f| f.rule == rule)
+            .map_or(Decimal::ZERO, |f| f.points)
+    }
+
+    /// Empties the lists, keeping their buffers for the next record.
+    pub fn clear(&mut self) {
+        self.fired.clear();
+        self.unknown.clear();
+        self.reasons.clear();
+        self.consequences.clear();
+    }
+}
+
+/// What one rule did for a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleOutcome {
+    /// The rule applied, with its points (signed, capped, weighted and rounded) and, for a
+    /// scorecard, the arm that matched.
+    Fired { points: Decimal, arm: Option<usize> },
+    /// Its condition is no, or no scorecard arm matched.
+    NotFired,
+    /// A value it needs is unknown.
+    Unknown,
+}
+
+/// Adds rule `rule`'s outcome to the running `total` and to the decision's lists. Rules must be
+/// tallied in source order.
+pub fn tally(
+    total: &mut Decimal,
+    fired: &mut Vec<Fired>,
+    unknown: &mut Vec<usize>,
+    rule: usize,
+    outcome: Result<RuleOutcome, EvalErrorKind>,
+) -> Result<(), EvalError> {
+    match outcome.map_err(|kind| EvalError::in_rule(kind, rule))? {
+        RuleOutcome::Fired { points, arm } => {
+            *total = total
+                .checked_add(points)
+                .ok_or_else(|| EvalError::in_rule(EvalErrorKind::Overflow, rule))?;
+            fired.push(Fired { rule, points, arm });
+        }
+        RuleOutcome::NotFired => {}
+        RuleOutcome::Unknown => unknown.push(rule),
+    }
+    Ok(())
+}
+
+/// What consequence conditions may read besides the record: the final score, its tier, and the
+/// rules that fired.
+#[derive(Clone, Copy, Debug)]
+pub struct Outcome<'d> {
+    pub score: Decimal,
+    pub tier: Option<usize>,
+    /// Fired rules, in source order.
+    pub fired: &'d [Fired],
+}
+
+impl Outcome<'_> {
+    /// Whether rule `rule` fired.
+    pub fn applies(&self, rule: usize) -> bool {
+        self.fired.binary_search_by_key(&rule, |f| f.rule).is_ok()
+    }
+}
+
+/// Adverse contributions, worst first (ties in source order): a rule with a baseline by how far
+/// below it the rule scored, any other rule by the points it took away. `baselines` has one entry
+/// per rule; `fired` is in rule order.
+pub fn collect_reasons(baselines: &[Option<Decimal>], fired: &[Fired], reasons: &mut Vec<Reason>) {
+    let mut next_fired = fired.iter().peekable();
+    for (index, baseline) in baselines.iter().enumerate() {
+        let points = match next_fired.peek() {
+            Some(f) if f.rule == index => next_fired.next().map_or(Decimal::ZERO, |f| f.points),
+            _ => Decimal::ZERO,
+        };
+        let below = match baseline {
+            Some(baseline) => baseline - points,
+            None => -points,
+        };
+        if compare(below, Decimal::ZERO) == std::cmp::Ordering::Greater {
+            reasons.push(Reason { rule: index, below });
+        }
+    }
+    // Worst first; a stable sort keeps source order among equals.
+    reasons.sort_by(|a, b| compare(b.below, a.below));
+}
+
+/// What identifies a record in the output.
+#[derive(Clone, Copy, Debug)]
+pub struct RecordRef<'a> {
+    pub record: u64,
+    pub id: Option<&'a str>,
+}
+
+/// The names of a policy's declarations, by index, and its identity.
+pub trait Names {
+    fn policy_name(&self) -> &str;
+    fn policy_version(&self) -> &str;
+    /// SHA-256 of the policy's source text, in hex.
+    fn policy_hash(&self) -> &str;
+    fn rule_name(&self, rule: usize) -> &str;
+    fn tier_name(&self, tier: usize) -> &str;
+    fn consequence_name(&self, consequence: usize) -> &str;
+    fn let_name(&self, derived: usize) -> &str;
+}
+
+/// The parts of every JSON decision that depend only on the policy, escaped once, and the
+/// values each rule reports.
+pub trait Template {
+    /// A record's values.
+    type Record: ?Sized;
+    /// The derived values of a decision.
+    type Lets;
+    /// `,"policy":{…},"score":`
+    fn after_id(&self) -> &[u8];
+    /// `"name"` of a tier.
+    fn tier_json(&self, tier: usize) -> &[u8];
+    /// `{"rule":"name","points":`
+    fn rule_open(&self, rule: usize) -> &[u8];
+    /// `"name"` of a rule (for the `unknown` list).
+    fn rule_json(&self, rule: usize) -> &[u8];
+    /// `{"rule":"name","reason":"…","points_below":`
+    fn reason_open(&self, rule: usize) -> &[u8];
+    /// The whole object of a consequence.
+    fn consequence(&self, consequence: usize) -> &[u8];
+    /// The members of the `values` object of a fired rule: the inputs and derived values it
+    /// reads, as `"name":value` separated by commas.
+    fn values(&self, out: &mut Vec<u8>, rule: usize, record: &Self::Record, lets: &Self::Lets);
+}
+
+/// Writes one decision as a single JSON line.
+pub fn write_json<T: Template>(
+    template: &T,
+    out: &mut Vec<u8>,
+    at: RecordRef<'_>,
+    decision: &Decision<T::Lets>,
+    record: &T::Record,
+) {
+    out.extend_from_slice(b"{\"record\":");
+    out.extend_from_slice(itoa::Buffer::new().format(at.record).as_bytes());
+    if let Some(id) = at.id {
+        out.extend_from_slice(b",\"id\":");
+        json_string(out, id);
+    }
+    out.extend_from_slice(template.after_id());
+    write_decimal(out, decision.score);
+    out.extend_from_slice(b",\"tier\":");
+    match decision.tier {
+        Some(tier) => out.extend_from_slice(template.tier_json(tier)),
+        None => out.extend_from_slice(b"null"),
+    }
+    if decision.clamped() {
+        out.extend_from_slice(b",\"clamped\":true,\"unclamped_score\":");
+        write_decimal(out, decision.unclamped);
+    } else {
+        out.extend_from_slice(b",\"clamped\":false");
+    }
+    out.extend_from_slice(b",\"rules\":[");
+    for (i, f) in decision.fired.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(template.rule_open(f.rule));
+        write_decimal(out, f.points);
+        out.extend_from_slice(b",\"values\":{");
+        template.values(out, f.rule, record, &decision.lets);
+        out.extend_from_slice(b"}}");
+    }
+    out.extend_from_slice(b"],\"unknown\":[");
+    for (i, r) in decision.unknown.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(template.rule_json(*r));
+    }
+    out.extend_from_slice(b"],\"reasons\":[");
+    for (i, reason) in decision.reasons.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(template.reason_open(reason.rule));
+        write_decimal(out, reason.below);
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"],\"consequences\":[");
+    for (i, c) in decision.consequences.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(template.consequence(*c));
+    }
+    out.extend_from_slice(b"]}\n");
+}
+
+/// The `"policy"` object every decision carries. `overrides` are the params given other values
+/// (`--set`), in declaration order.
+pub fn identity_json(
+    name: &str,
+    version: &str,
+    hash: &str,
+    overrides: &[(&str, Decimal)],
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(b"{\"name\":");
+    json_string(&mut out, name);
+    out.extend_from_slice(b",\"version\":");
+    json_string(&mut out, version);
+    out.extend_from_slice(b",\"hash\":");
+    json_string(&mut out, hash);
+    if !overrides.is_empty() {
+        out.extend_from_slice(b",\"overrides\":{");
+        for (i, (name, value)) in overrides.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            json_string(&mut out, name);
+            out.push(b':');
+            write_decimal(&mut out, *value);
+        }
+        out.push(b'}');
+    }
+    out.push(b'}');
+    out
+}
+
+/// The columns of the CSV form.
+pub const CSV_HEADER: [&str; 11] = [
+    "record",
+    "id",
+    "score",
+    "tier",
+    "clamped",
+    "consequences",
+    "reasons",
+    "rules",
+    "policy",
+    "version",
+    "hash",
+];
+
+/// One decision as a CSV row (lists are `;`-separated; rules as `name=points`), in the order of
+/// [`CSV_HEADER`].
+pub fn csv_row<N: Names + ?Sized, L>(
+    names: &N,
+    at: RecordRef<'_>,
+    decision: &Decision<L>,
+) -> [String; 11] {
+    let join = |items: Vec<String>| items.join(";");
+    let tier = decision.tier.map_or("", |t| names.tier_name(t));
+    let consequences = join(
+        decision
+            .consequences
+            .iter()
+            .map(|c| names.consequence_name(*c).to_string())
+            .collect(),
+    );
+    let reasons = join(
+        decision
+            .reasons
+            .iter()
+            .map(|r| names.rule_name(r.rule).to_string())
+            .collect(),
+    );
+    let rules = join(
+        decision
+            .fired
+            .iter()
+            .map(|f| format!("{}={}", names.rule_name(f.rule), decimal_text(f.points)))
+            .collect(),
+    );
+    [
+        at.record.to_string(),
+        at.id.unwrap_or("").to_string(),
+        decimal_text(decision.score),
+        tier.to_string(),
+        decision.clamped().to_string(),
+        consequences,
+        reasons,
+        rules,
+        names.policy_name().to_string(),
+        names.policy_version().to_string(),
+        names.policy_hash().to_string(),
+    ]
+}

@@ -1,0 +1,279 @@
+//! Records: a JSON line or CSV row validated against the indicator declarations, with the
+//! missing-value rules applied. The [`Reader`] does what is the same for every policy (the JSON
+//! and CSV framing, the record's id, duplicate and missing fields, which error wins); a
+//! [`Fields`] implementation knows the policy's indicators.
+
+use super::error::{FieldError, Position, Problem, RecordError};
+use super::jsonl::{self, Raw};
+
+/// The policy-specific part of reading a record: the indicators, by index.
+pub trait Fields {
+    /// A record's values, filled in place (its buffers are reused from record to record).
+    type Record;
+    /// How many indicators the policy declares.
+    fn count(&self) -> usize;
+    /// The indicator with this field name. Fields the policy does not declare are ignored.
+    fn index(&self, name: &str) -> Option<usize>;
+    /// The field name of an indicator.
+    fn name(&self, index: usize) -> &str;
+    /// Forgets the previous record's values.
+    fn clear(&self, record: &mut Self::Record);
+    /// Sets an indicator from a JSON value; `Ok(false)` for `null`, which means absent.
+    fn json(
+        &self,
+        record: &mut Self::Record,
+        index: usize,
+        raw: Raw<'_>,
+    ) -> Result<bool, FieldError>;
+    /// Sets an indicator from a non-empty CSV cell.
+    fn cell(&self, record: &mut Self::Record, index: usize, cell: &str) -> Result<(), FieldError>;
+    /// Applies the missing-value rule of an absent indicator; `false` if it is required.
+    fn missing(&self, record: &mut Self::Record, index: usize) -> bool;
+}
+
+/// Stores a value read for an indicator that has one whenever the record is valid; `false` (and
+/// nothing stored) for `null`. For [`Fields::json`].
+pub fn put<T>(slot: &mut T, value: Option<T>) -> bool {
+    match value {
+        Some(value) => {
+            *slot = value;
+            true
+        }
+        None => false,
+    }
+}
+
+/// [`put`] for an indicator whose value may be unknown.
+pub fn put_some<T>(slot: &mut Option<T>, value: Option<T>) -> bool {
+    match value {
+        Some(value) => {
+            *slot = Some(value);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Which indicator each CSV column feeds.
+#[derive(Clone, Debug)]
+pub struct CsvColumns {
+    pub inputs: Vec<Option<usize>>,
+    pub id: Option<usize>,
+}
+
+/// Reads records for one policy. Field names are matched exactly; fields the policy does not
+/// declare are ignored (except the id field).
+#[derive(Clone, Debug)]
+pub struct Reader {
+    id_field: String,
+    /// Which indicators the current record has given a value (not `null`), reused from record to
+    /// record.
+    seen: Vec<bool>,
+    /// Which indicators' keys the current JSON record has named (a second one is an error, even
+    /// after a `null`).
+    named: Vec<bool>,
+}
+
+impl Reader {
+    pub fn new(id_field: impl Into<String>) -> Self {
+        Reader {
+            id_field: id_field.into(),
+            seen: Vec::new(),
+            named: Vec::new(),
+        }
+    }
+
+    fn start<F: Fields>(&mut self, fields: &F, record: &mut F::Record, id: &mut Option<String>) {
+        fields.clear(record);
+        *id = None;
+        self.seen.clear();
+        self.seen.resize(fields.count(), false);
+        self.named.clear();
+        self.named.resize(fields.count(), false);
+    }
+
+    /// Parses and validates one JSON line into `record`, and its id into `id`.
+    pub fn json<F: Fields>(
+        &mut self,
+        fields: &F,
+        line: &[u8],
+        at: Position,
+        record: &mut F::Record,
+        id: &mut Option<String>,
+    ) -> Result<(), RecordError> {
+        self.start(fields, record, id);
+        let text = std::str::from_utf8(line).map_err(|e| {
+            RecordError::new(
+                at,
+                None,
+                None,
+                Problem::InvalidUtf8,
+                format!("the line is not valid UTF-8 (byte {})", e.valid_up_to() + 1),
+            )
+        })?;
+        let id_field = self.id_field.as_str();
+        let seen = &mut self.seen;
+        let named = &mut self.named;
+        let mut failure: Option<(String, FieldError)> = None;
+        let scanned = jsonl::scan(text, |key, raw| {
+            if key == id_field {
+                *id = match raw {
+                    Raw::Text(t) => Some(t.into_owned()),
+                    Raw::Number(n) => Some(n.to_string()),
+                    _ => None,
+                };
+                return Ok(());
+            }
+            let Some(index) = fields.index(key) else {
+                return Ok(());
+            };
+            if named
+                .get_mut(index)
+                .is_some_and(|s| std::mem::replace(s, true))
+            {
+                return Err(format!("the field `{key}` appears twice"));
+            }
+            if failure.is_some() {
+                return Ok(());
+            }
+            match fields.json(record, index, raw) {
+                Ok(true) => {
+                    if let Some(s) = seen.get_mut(index) {
+                        *s = true;
+                    }
+                }
+                // `null` is the same as absent: the missing-value rule applies.
+                Ok(false) => {}
+                Err(e) => failure = Some((key.to_string(), e)),
+            }
+            Ok(())
+        });
+        if let Err(e) = scanned {
+            let message = format!("malformed JSON at column {}: {}", e.offset + 1, e.message);
+            return Err(RecordError::new(
+                at,
+                id.clone(),
+                None,
+                Problem::MalformedRecord,
+                message,
+            ));
+        }
+        if let Some((field, (problem, message))) = failure {
+            return Err(RecordError::new(
+                at,
+                id.clone(),
+                Some(field),
+                problem,
+                message,
+            ));
+        }
+        self.fill_missing(fields, at, record, id)
+    }
+
+    /// Validates one CSV row.
+    pub fn csv<F: Fields>(
+        &mut self,
+        fields: &F,
+        columns: &CsvColumns,
+        row: &csv::ByteRecord,
+        at: Position,
+        record: &mut F::Record,
+        id: &mut Option<String>,
+    ) -> Result<(), RecordError> {
+        self.start(fields, record, id);
+        if let Some(cell) = columns.id.and_then(|c| row.get(c)) {
+            let cell = std::str::from_utf8(cell).map_err(|_| {
+                RecordError::new(
+                    at,
+                    None,
+                    Some(self.id_field.clone()),
+                    Problem::InvalidUtf8,
+                    "the id is not valid UTF-8".into(),
+                )
+            })?;
+            if !cell.is_empty() {
+                *id = Some(cell.to_string());
+            }
+        }
+        for (column, index) in columns.inputs.iter().enumerate() {
+            let (Some(index), Some(cell)) = (*index, row.get(column)) else {
+                continue;
+            };
+            let field = || Some(fields.name(index).to_string());
+            let cell = std::str::from_utf8(cell).map_err(|e| {
+                let message = format!(
+                    "the value is not valid UTF-8 (byte {})",
+                    e.valid_up_to() + 1
+                );
+                RecordError::new(at, id.clone(), field(), Problem::InvalidUtf8, message)
+            })?;
+            if cell.is_empty() {
+                continue;
+            }
+            fields
+                .cell(record, index, cell)
+                .map_err(|(problem, message)| {
+                    RecordError::new(at, id.clone(), field(), problem, message)
+                })?;
+            if let Some(s) = self.seen.get_mut(index) {
+                *s = true;
+            }
+        }
+        self.fill_missing(fields, at, record, id)
+    }
+
+    /// Applies the missing-value rule of every indicator the record lacks.
+    fn fill_missing<F: Fields>(
+        &self,
+        fields: &F,
+        at: Position,
+        record: &mut F::Record,
+        id: &Option<String>,
+    ) -> Result<(), RecordError> {
+        for (index, seen) in self.seen.iter().enumerate() {
+            if !*seen && !fields.missing(record, index) {
+                let name = fields.name(index);
+                let message = format!("the required field `{name}` is missing");
+                return Err(RecordError::new(
+                    at,
+                    id.clone(),
+                    Some(name.to_string()),
+                    Problem::MissingField,
+                    message,
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Matches a CSV header to the policy's indicators.
+    pub fn columns<F: Fields>(
+        &self,
+        fields: &F,
+        header: &csv::ByteRecord,
+    ) -> Result<CsvColumns, String> {
+        let mut columns = CsvColumns {
+            inputs: Vec::with_capacity(header.len()),
+            id: None,
+        };
+        let mut seen = vec![false; fields.count()];
+        for (position, name) in header.iter().enumerate() {
+            let name = std::str::from_utf8(name)
+                .map_err(|_| format!("column {} of the header is not valid UTF-8", position + 1))?;
+            let name = name.trim();
+            if name == self.id_field {
+                columns.id = Some(position);
+                columns.inputs.push(None);
+                continue;
+            }
+            let index = fields.index(name);
+            if let Some(i) = index {
+                if seen.get_mut(i).is_some_and(|s| std::mem::replace(s, true)) {
+                    return Err(format!("the header names the column `{name}` twice"));
+                }
+            }
+            columns.inputs.push(index);
+        }
+        Ok(columns)
+    }
+}
