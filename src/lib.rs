@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod eval;
 pub mod gen;
 pub mod ir;
+pub mod phrase;
 pub mod source;
 pub mod span;
 pub mod syntax;
