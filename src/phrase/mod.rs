@@ -257,7 +257,7 @@ impl<'m, 'a> Phraser<'m, 'a> {
             ExprKind::Bool(false) => "never".to_string(),
             ExprKind::Name(raw) => match self.model.resolution(expr.span) {
                 Some(Resolved::Rule(r)) => format!("the rule {} applies", self.rule_label(r)),
-                _ => format!("{} is yes", humanise(raw)),
+                _ => format!("“{}” is yes", humanise(raw)),
             },
             ExprKind::Applies(rule) => match self.model.resolution(rule.span) {
                 Some(Resolved::Rule(r)) => format!("the rule {} applies", self.rule_label(r)),
@@ -318,7 +318,7 @@ impl<'m, 'a> Phraser<'m, 'a> {
                 Some(Resolved::Rule(r)) => {
                     format!("the rule {} does not apply", self.rule_label(r))
                 }
-                _ => format!("{} is no", humanise(raw)),
+                _ => format!("“{}” is no", humanise(raw)),
             },
             ExprKind::Applies(rule) => match self.model.resolution(rule.span) {
                 Some(Resolved::Rule(r)) => {

@@ -83,11 +83,11 @@ fn comparisons_read_as_words_with_units() {
 fn logic_is_grouped_clearly() {
     assert_eq!(
         ruled("rule r {\n when judgement and (points_on_licence > 3 or arrears > 10)\n deduct 5\n}\n"),
-        "Deduct 5 points, when judgement is yes and (either points on licence is more than 3 or arrears is more than 10 EUR)."
+        "Deduct 5 points, when “judgement” is yes and (either points on licence is more than 3 or arrears is more than 10 EUR)."
     );
     assert_eq!(
         ruled("rule r {\n when not judgement or job is employed and hours >= 2\n deduct 5\n}\n"),
-        "Deduct 5 points, when judgement is no or (both job is employed and hours is at least 2 hours)."
+        "Deduct 5 points, when “judgement” is no or (both job is employed and hours is at least 2 hours)."
     );
     assert_eq!(
         ruled("rule r {\n when not (points_on_licence > 3)\n add 1\n}\n"),
