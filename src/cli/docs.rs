@@ -92,7 +92,11 @@ pub fn run(args: Args) -> Outcome {
 /// The command as it could be typed again (paths as given), printed in every page.
 fn command_line(args: &Args) -> String {
     let mut parts = vec!["rubric docs".to_string()];
-    parts.extend(args.policies.iter().map(|p| quote(&p.display().to_string())));
+    parts.extend(
+        args.policies
+            .iter()
+            .map(|p| quote(&p.display().to_string())),
+    );
     parts.push(format!("-o {}", quote(&args.output.display().to_string())));
     let format = match args.format {
         FormatArg::Html => "html",
@@ -105,8 +109,7 @@ fn command_line(args: &Args) -> String {
 
 fn quote(s: &str) -> String {
     if !s.is_empty()
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "/._-+=:,".contains(c))
     {
         s.to_string()

@@ -42,6 +42,11 @@ pub struct Args {
     /// Exit 0 even when some records were rejected.
     #[arg(long)]
     allow_rejects: bool,
+    /// Add to each decision an "explanation": plain-language sentences for each rule that fired,
+    /// the score (and clamping), the tier, the consequences and the main reasons. JSON lines only;
+    /// the default output is unchanged without it.
+    #[arg(long)]
+    explain: bool,
     /// Do not print the summary.
     #[arg(long, short)]
     quiet: bool,
@@ -69,6 +74,15 @@ pub fn run(args: Args) -> Outcome {
         return Outcome::Failure;
     };
     let input_path = args.input.as_deref().filter(|p| *p != Path::new("-"));
+    if args.explain
+        && !matches!(
+            format_of(args.output_format, args.output.as_deref()),
+            Format::Jsonl
+        )
+    {
+        eprintln!("error: --explain adds a field to JSON decisions; it needs JSON lines output");
+        return Outcome::Failure;
+    }
     let options = Options {
         input: format_of(args.input_format, input_path),
         output: format_of(args.output_format, args.output.as_deref()),
@@ -110,13 +124,38 @@ fn batch(
             None,
         ),
     };
-    let mut output: Box<dyn Write> = match &args.output {
+    let output: Box<dyn Write> = match &args.output {
         Some(path) => {
             let file = File::create(path)
                 .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
             Box::new(BufWriter::with_capacity(1 << 16, file))
         }
         None => Box::new(BufWriter::with_capacity(1 << 16, io::stdout().lock())),
+    };
+    // The explanation phrases the policy as written, from its checked model.
+    let mut sources = rubric::SourceMap::new();
+    let explained = if args.explain {
+        let file = sources
+            .load(&args.policy)
+            .map_err(|e| format!("cannot read the policy again: {e}"))?;
+        let ast = rubric::parse(file, sources.source(file))
+            .map_err(|_| "the policy no longer parses".to_string())?;
+        Some(ast)
+    } else {
+        None
+    };
+    let checked = match &explained {
+        Some(ast) => Some(
+            rubric::check(ast).map_err(|_| "the policy no longer checks cleanly".to_string())?,
+        ),
+        None => None,
+    };
+    let phraser = checked
+        .as_ref()
+        .map(|c| rubric::phrase::Phraser::new(&c.model));
+    let mut output: Box<dyn Write + '_> = match &phraser {
+        Some(p) => Box::new(super::explain_writer::ExplainWriter::new(output, p)),
+        None => output,
     };
     let mut error_file = match &args.errors {
         Some(path) => {

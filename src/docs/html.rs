@@ -117,7 +117,10 @@ fn head(out: &mut String, title: &str) {
 /// The HTML page of one policy; `index`: link back to the index page.
 pub fn page(doc: &PolicyDoc, index: bool) -> String {
     let mut out = String::new();
-    head(&mut out, &format!("{} {}: policy documentation", doc.title, doc.version));
+    head(
+        &mut out,
+        &format!("{} {}: policy documentation", doc.title, doc.version),
+    );
     if index {
         out.push_str("<p><a href=\"index.html\">All policies</a></p>\n");
     }
@@ -133,7 +136,12 @@ pub fn page(doc: &PolicyDoc, index: bool) -> String {
     }
     out.push_str("<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ul>\n");
     for s in doc.sections.iter().filter(|s| s.level == 2) {
-        let _ = writeln!(out, "<li><a href=\"#{}\">{}</a></li>", s.id, escape(&s.heading));
+        let _ = writeln!(
+            out,
+            "<li><a href=\"#{}\">{}</a></li>",
+            s.id,
+            escape(&s.heading)
+        );
     }
     out.push_str("</ul></nav>\n");
     for s in &doc.sections {
@@ -162,7 +170,11 @@ fn block(out: &mut String, b: &Block) {
             let _ = writeln!(out, "<p>{}</p>", text(t));
         }
         Block::Quote(lines) => {
-            let _ = writeln!(out, "<blockquote><p>{}</p></blockquote>", escape(&lines.join(" ")));
+            let _ = writeln!(
+                out,
+                "<blockquote><p>{}</p></blockquote>",
+                escape(&lines.join(" "))
+            );
         }
         Block::Facts(facts) => {
             out.push_str("<dl class=\"facts\">\n");

@@ -149,7 +149,8 @@ fn block(out: &mut String, b: &Block, chart_file: &str) {
 
 /// The index of several policies.
 pub fn index(docs: &[PolicyDoc]) -> String {
-    let mut out = String::from("# Policies\n\n| Policy | Version | Effective from |\n|---|---|---|\n");
+    let mut out =
+        String::from("# Policies\n\n| Policy | Version | Effective from |\n|---|---|---|\n");
     for d in docs {
         let _ = writeln!(
             out,

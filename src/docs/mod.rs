@@ -105,8 +105,8 @@ pub fn document(
     let ast = crate::parse(file, source).map_err(|e| fail(vec![e.to_diagnostic()]))?;
     let checked = crate::check(&ast)
         .map_err(|problems| fail(problems.iter().map(ToDiagnostic::to_diagnostic).collect()))?;
-    let policy = crate::lower(&checked.model, source, &[])
-        .map_err(|e| fail(vec![e.to_diagnostic()]))?;
+    let policy =
+        crate::lower(&checked.model, source, &[]).map_err(|e| fail(vec![e.to_diagnostic()]))?;
     Ok(model::build(&checked.model, &policy, &slug(stem), command))
 }
 
@@ -133,10 +133,15 @@ pub fn render(docs: &mut [PolicyDoc], format: Format) -> Vec<OutputFile> {
                 name: format!("{}.md", d.slug),
                 contents: markdown::page(d, &chart),
             });
-            if let Some(svg) = d.sections.iter().flat_map(|s| &s.blocks).find_map(|b| match b {
-                model::Block::Chart(c) => Some(c.svg.clone()),
-                _ => None,
-            }) {
+            if let Some(svg) = d
+                .sections
+                .iter()
+                .flat_map(|s| &s.blocks)
+                .find_map(|b| match b {
+                    model::Block::Chart(c) => Some(c.svg.clone()),
+                    _ => None,
+                })
+            {
                 out.push(OutputFile {
                     name: chart,
                     contents: svg + "\n",

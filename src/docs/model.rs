@@ -115,11 +115,7 @@ pub fn build(model: &Model<'_>, policy: &ir::Policy, slug: &str, command: &str) 
         model,
         policy,
     };
-    let mut sections = vec![
-        b.identity(command),
-        b.scoring(),
-        b.rules_overview(),
-    ];
+    let mut sections = vec![b.identity(command), b.scoring(), b.rules_overview()];
     sections.extend(b.rules());
     sections.push(b.tiers());
     sections.push(b.consequences_overview());
@@ -286,9 +282,7 @@ impl Builder<'_, '_, '_> {
         )));
         let rows = (0..self.model.rules.len())
             .map(|i| {
-                let (least, most) = self
-                    .ir_rule(i)
-                    .map_or((None, None), |r| (r.least, r.most));
+                let (least, most) = self.ir_rule(i).map_or((None, None), |r| (r.least, r.most));
                 let (basis, _, _) = self
                     .model
                     .rules
@@ -325,19 +319,14 @@ impl Builder<'_, '_, '_> {
         let mut out = Vec::new();
         for (i, info) in self.model.rules.iter().enumerate() {
             let rule = info.decl;
-            let mut s = section(
-                format!("rule-{}", rule.name.node),
-                self.rule_title(i),
-                3,
-            );
-            s.blocks.push(Block::Para(Text::strong(self.p.rule_sentence(i))));
+            let mut s = section(format!("rule-{}", rule.name.node), self.rule_title(i), 3);
+            s.blocks
+                .push(Block::Para(Text::strong(self.p.rule_sentence(i))));
             if !rule.docs.is_empty() {
                 s.blocks.push(Block::Quote(rule.docs.clone()));
             }
             let (basis, reason, baseline) = rule_texts(rule);
-            let (least, most) = self
-                .ir_rule(i)
-                .map_or((None, None), |r| (r.least, r.most));
+            let (least, most) = self.ir_rule(i).map_or((None, None), |r| (r.least, r.most));
             let mut facts = vec![
                 ("Title".into(), Text::plain(self.rule_title(i))),
                 ("Name".into(), Text::code(rule.name.node.clone())),
@@ -555,9 +544,8 @@ impl Builder<'_, '_, '_> {
                     self.consequence_title(i),
                     3,
                 );
-                s.blocks.push(Block::Para(Text::strong(
-                    self.p.consequence_sentence(i),
-                )));
+                s.blocks
+                    .push(Block::Para(Text::strong(self.p.consequence_sentence(i))));
                 if !c.decl.docs.is_empty() {
                     s.blocks.push(Block::Quote(c.decl.docs.clone()));
                 }
@@ -673,10 +661,15 @@ impl Builder<'_, '_, '_> {
         };
         for item in &self.model.ast.items {
             match item {
-                Item::Let(l) => out.push((l.span, format!("derived value {}", humanise(&l.name.node)))),
+                Item::Let(l) => {
+                    out.push((l.span, format!("derived value {}", humanise(&l.name.node))))
+                }
                 Item::Rule(r) => out.push((r.span, rule_label(&r.node))),
                 Item::Group(g) => {
-                    out.push((g.span, format!("weight of the group {}", humanise(&g.name.node))));
+                    out.push((
+                        g.span,
+                        format!("weight of the group {}", humanise(&g.name.node)),
+                    ));
                     for r in &g.rules {
                         out.push((r.span, rule_label(&r.node)));
                     }
@@ -842,10 +835,9 @@ impl Builder<'_, '_, '_> {
                             eval::literal(self.policy, i, Some(v)),
                             "not given: its missing-value rule applies".to_string(),
                         ),
-                        ir::Missing::Unknown => (
-                            "not known".to_string(),
-                            "not given: unknown".to_string(),
-                        ),
+                        ir::Missing::Unknown => {
+                            ("not known".to_string(), "not given: unknown".to_string())
+                        }
                         ir::Missing::Required => {
                             ("missing".to_string(), "required but not given".to_string())
                         }
@@ -860,7 +852,11 @@ impl Builder<'_, '_, '_> {
                 } else {
                     note
                 };
-                vec![Text::code(input.name.clone()), Text::plain(value), Text::plain(note)]
+                vec![
+                    Text::code(input.name.clone()),
+                    Text::plain(value),
+                    Text::plain(note),
+                ]
             })
             .collect();
         Table {
@@ -882,7 +878,10 @@ impl Builder<'_, '_, '_> {
             .filter_map(|f| {
                 let name = rule_name(f.rule)?;
                 let title = model_rule(&name).map_or_else(|| name.clone(), |i| self.rule_title(i));
-                Some(vec![Text::plain(title), Text::plain(signed_points(f.points))])
+                Some(vec![
+                    Text::plain(title),
+                    Text::plain(signed_points(f.points)),
+                ])
             })
             .collect();
         let start = self.model.header.start;

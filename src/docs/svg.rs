@@ -42,12 +42,23 @@ fn end(b: Option<Bound>, fallback: Decimal) -> Decimal {
 }
 
 /// The chart of a policy's tiers on its scale, with scores `reach_lo..=reach_hi` marked.
-pub fn chart(model: &Model<'_>, policy: &ir::Policy, reach_lo: Decimal, reach_hi: Decimal) -> Chart {
+pub fn chart(
+    model: &Model<'_>,
+    policy: &ir::Policy,
+    reach_lo: Decimal,
+    reach_hi: Decimal,
+) -> Chart {
     let (min, max) = (policy.scale.min, policy.scale.max);
     let mut tiers: Vec<(Decimal, Decimal, &ir::Tier)> = policy
         .tiers
         .iter()
-        .map(|t| (end(t.range.lo, min).max(min), end(t.range.hi, max).min(max), t))
+        .map(|t| {
+            (
+                end(t.range.lo, min).max(min),
+                end(t.range.hi, max).min(max),
+                t,
+            )
+        })
         .collect();
     tiers.sort_by(|a, b| a.0.cmp(&b.0));
     let mut svg = String::new();
