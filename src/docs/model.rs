@@ -955,7 +955,7 @@ impl Builder<'_, '_, '_> {
                 .filter_map(|c| self.policy.consequences.get(*c).map(|c| c.name.clone()))
                 .collect(),
         };
-        s.blocks.push(Block::Para(Text::strong("In words:")));
+        s.blocks.push(Block::Para(Text::plain("In words:")));
         s.blocks.push(Block::List(
             phrase::explain_decision(self.p, &outcome)
                 .into_iter()

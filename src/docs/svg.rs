@@ -60,7 +60,7 @@ pub fn chart(
             )
         })
         .collect();
-    tiers.sort_by(|a, b| a.0.cmp(&b.0));
+    tiers.sort_by_key(|t| t.0);
     let mut svg = String::new();
     let title = format!("Tiers of “{}” on the score scale", model.header.name);
     let phraser = crate::phrase::Phraser::new(model);
