@@ -66,7 +66,7 @@ def main(path):
     mean = sum(lum) / len(lum)
     variance = sum((v - mean) ** 2 for v in lum) / len(lum)
     dark = sum(1 for v in lum if v < 128) / len(lum)
-    ok = len(colours) >= 8 and variance > 50 and dark > 0.005
+    ok = len(colours) >= 8 and variance > 20 and dark > 0.0005
     print(f"{'ok' if ok else 'BLANK?'}: {path}: {width}x{height}, {len(colours)} colours, "
           f"brightness variance {variance:.0f}, dark share {dark:.3f}")
     return 0 if ok else 1

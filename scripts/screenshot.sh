@@ -40,7 +40,7 @@ fi
 command -v python3 >/dev/null || { echo "screenshot check skipped: python3 is needed to inspect the PNGs"; exit 0; }
 
 echo "== generating the docs of every example"
-cargo run --quiet --release -- docs examples/*.rubric -o "$out/site" --format both
+cargo run --quiet -- docs examples/*.rubric -o "$out/site" --format both
 
 shoot() { # page width name
   local profile

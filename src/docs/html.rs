@@ -31,6 +31,7 @@ h2 { font-size: 1.4rem; margin: 2.2rem 0 .6rem; padding-bottom: .2rem; border-bo
 h3 { font-size: 1.15rem; margin: 1.6rem 0 .4rem; }
 p, ul, ol, dl { margin: .5rem 0 .9rem; }
 code { font: .9em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #f3f4f6; padding: .05em .3em; border-radius: 3px; overflow-wrap: anywhere; }
+td code, th code { white-space: nowrap; overflow-wrap: normal; }
 pre { background: #f3f4f6; padding: .6rem .8rem; overflow-x: auto; border-radius: 4px; }
 pre code { background: none; padding: 0; }
 blockquote { margin: .5rem 0 .9rem; padding: .2rem .9rem; border-left: 4px solid #8fb3de; color: #333; background: #f7fafd; }
