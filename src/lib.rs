@@ -17,10 +17,12 @@
 pub mod check;
 pub mod codegen;
 pub mod diagnostics;
+pub mod docs;
 pub mod eval;
 pub mod gen;
 pub mod ir;
 pub mod runtime;
+pub mod phrase;
 pub mod source;
 pub mod span;
 pub mod syntax;
@@ -75,6 +77,22 @@ pub fn diagnose_with(sources: &SourceMap, file: FileId, options: check::Options)
             }
         }
     }
+}
+
+/// Documents loaded policies (`rubric docs`): builds every policy's document, then renders the
+/// pages in `format`. `stems` name each file's pages; `command` is printed as how the documents
+/// were generated. Stops at the first policy with errors.
+pub fn document(
+    sources: &SourceMap,
+    files: &[(FileId, String)],
+    command: &str,
+    format: docs::Format,
+) -> Result<Vec<docs::OutputFile>, docs::DocsError> {
+    let mut built = Vec::with_capacity(files.len());
+    for (file, stem) in files {
+        built.push(docs::document(sources, *file, stem, command)?);
+    }
+    Ok(docs::render(&mut built, format))
 }
 
 /// Parses, checks and lowers one loaded file: the usual start of every command that runs a policy.

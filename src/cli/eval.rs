@@ -42,6 +42,11 @@ pub struct Args {
     /// Exit 0 even when some records were rejected.
     #[arg(long)]
     allow_rejects: bool,
+    /// Add to each decision an "explanation": plain-language sentences for each rule that fired,
+    /// the score (and clamping), the tier, the consequences and the main reasons. JSON lines only;
+    /// the default output is unchanged without it.
+    #[arg(long)]
+    explain: bool,
     /// Do not print the summary.
     #[arg(long, short)]
     quiet: bool,
@@ -66,6 +71,10 @@ pub fn run(args: Args) -> Outcome {
         return Outcome::Failure;
     };
     let input_path = args.input.as_deref().filter(|p| *p != Path::new("-"));
+    if args.explain && format_of(args.output_format, args.output.as_deref()) != Format::Jsonl {
+        eprintln!("error: --explain adds a field to JSON decisions; it needs JSON lines output");
+        return Outcome::Failure;
+    }
     let options = Options {
         input: format_of(args.input_format, input_path),
         output: format_of(args.output_format, args.output.as_deref()),
@@ -115,7 +124,23 @@ fn batch(
         output: args.output.as_deref(),
         errors: args.errors.as_deref(),
     };
-    let summary = cli::run_files(&Interpreter::new(policy), files, options, &mut progress);
+    let interpreter = Interpreter::new(policy);
+    let summary = if args.explain {
+        // The explanation phrases the policy as written, so it needs the checked model too.
+        let mut sources = rubric::SourceMap::new();
+        let file = sources
+            .load(&args.policy)
+            .map_err(|e| format!("cannot read the policy again: {e}"))?;
+        let ast = rubric::parse(file, sources.source(file))
+            .map_err(|_| "the policy no longer parses".to_string())?;
+        let checked = rubric::check(&ast).map_err(|_| "the policy no longer checks cleanly".to_string())?;
+        let phraser = rubric::phrase::Phraser::new(&checked.model);
+        cli::run_files_through(&interpreter, files, options, &mut progress, |output| {
+            Box::new(super::explain_writer::ExplainWriter::new(output, &phraser))
+        })
+    } else {
+        cli::run_files(&interpreter, files, options, &mut progress)
+    };
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

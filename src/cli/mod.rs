@@ -3,8 +3,10 @@
 
 mod build;
 mod check;
+mod docs;
 mod eval;
 mod explain;
+mod explain_writer;
 mod gen;
 mod load;
 mod test;
@@ -17,7 +19,7 @@ use std::process::ExitCode;
     name = "rubric",
     version,
     about = "Check, evaluate and document scoring policies written in the Rubric language.",
-    after_help = "Examples:\n  rubric check examples/civic_trust.rubric\n  rubric check --format json --deny-warnings policies/*.rubric\n  rubric explain E0102\n  rubric gen examples/lending.rubric --records 1000 | rubric eval examples/lending.rubric\n\nExit codes: 0 success, 1 problems found, 2 the command could not run."
+    after_help = "Examples:\n  rubric check examples/civic_trust.rubric\n  rubric check --format json --deny-warnings policies/*.rubric\n  rubric explain E0102\n  rubric docs examples/*.rubric -o site\n  rubric gen examples/lending.rubric --records 1000 | rubric eval examples/lending.rubric\n\nExit codes: 0 success, 1 problems found, 2 the command could not run."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -34,6 +36,8 @@ enum Command {
     Test(test::Args),
     /// Generate an evaluator that runs without Rubric (`--target rust`: a Cargo crate).
     Build(build::Args),
+    /// Write documentation for reviewers (Markdown and static HTML).
+    Docs(docs::Args),
     /// Explain a diagnostic code in detail, with an example.
     Explain(explain::Args),
     /// Generate synthetic records (JSONL or CSV) that cover every tier and consequence.
@@ -65,6 +69,7 @@ pub fn run() -> ExitCode {
         Command::Eval(args) => eval::run(args),
         Command::Test(args) => test::run(args),
         Command::Build(args) => build::run(args),
+        Command::Docs(args) => docs::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Gen(args) => gen::run(args),
     };

@@ -45,6 +45,22 @@ where
     <E as Fields>::Record: Default,
     <E as Template>::Lets: Default,
 {
+    run_files_through(engine, files, options, progress, |output| output)
+}
+
+/// [`run_files`], with the decision output passed through `wrap` (for example to annotate each
+/// line) before it reaches the file or standard output.
+pub fn run_files_through<'w, E: Engine>(
+    engine: &E,
+    files: Files<'_>,
+    options: &Options,
+    progress: Progress<'_>,
+    wrap: impl FnOnce(Box<dyn Write + 'w>) -> Box<dyn Write + 'w>,
+) -> Result<Summary, String>
+where
+    <E as Fields>::Record: Default,
+    <E as Template>::Lets: Default,
+{
     let mut input: Box<dyn BufRead> = match files.input {
         Some(path) => {
             let file =
@@ -53,7 +69,7 @@ where
         }
         None => Box::new(BufReader::with_capacity(1 << 16, io::stdin().lock())),
     };
-    let mut output: Box<dyn Write> = match files.output {
+    let output: Box<dyn Write> = match files.output {
         Some(path) => {
             let file = File::create(path)
                 .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
@@ -61,6 +77,7 @@ where
         }
         None => Box::new(BufWriter::with_capacity(1 << 16, io::stdout().lock())),
     };
+    let mut output = wrap(output);
     let mut error_file = match files.errors {
         Some(path) => {
             Some(BufWriter::new(File::create(path).map_err(|e| {

@@ -1,0 +1,173 @@
+//! Stage 4c, documentation: `rubric docs` — for each policy, a Markdown page and a static HTML
+//! page that reviewers read instead of the source: every rule as a plain sentence with its basis,
+//! reason and the points it can contribute, tables of indicators, params, tiers and consequences,
+//! a chart of the tiers, worked examples from the policy's tests, its identity, and the checker
+//! warnings the drafters set aside.
+//!
+//! | file | job |
+//! |---|---|
+//! | `model.rs` | the document, built once, backend-neutral (sections, facts, tables, lists) |
+//! | `markdown.rs` | Markdown rendering (escaped) |
+//! | `html.rs` | self-contained HTML rendering (escaped; inline CSS, print styles) |
+//! | `svg.rs` | the tier chart |
+//!
+//! The phrasing itself lives in [`crate::phrase`]. Output is deterministic: no timestamps, only the
+//! generation command as given.
+
+mod html;
+mod markdown;
+pub mod model;
+pub mod svg;
+
+pub use html::escape as escape_html;
+pub use markdown::escape as escape_markdown;
+pub use model::PolicyDoc;
+
+use crate::diagnostics::{Diagnostic, ToDiagnostic};
+use crate::{FileId, SourceMap};
+
+/// What to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Format {
+    Markdown,
+    Html,
+    #[default]
+    Both,
+}
+
+impl Format {
+    fn markdown(self) -> bool {
+        matches!(self, Format::Markdown | Format::Both)
+    }
+    fn html(self) -> bool {
+        matches!(self, Format::Html | Format::Both)
+    }
+}
+
+/// Why documentation could not be made.
+#[derive(Debug)]
+pub enum DocsError {
+    /// A policy has errors; its diagnostics say which.
+    Policy {
+        file: FileId,
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+impl std::fmt::Display for DocsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DocsError::Policy { diagnostics, .. } => write!(
+                f,
+                "the policy has {} problem(s); fix them first (see `rubric check`)",
+                diagnostics.len()
+            ),
+        }
+    }
+}
+
+/// One file to write into the output directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputFile {
+    /// A plain file name (no directories).
+    pub name: String,
+    pub contents: String,
+}
+
+/// A file name stem that is safe on every platform: letters, digits, `-` and `_`.
+fn slug(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if s.is_empty() || s == "index" {
+        format!("policy-{s}")
+    } else {
+        s
+    }
+}
+
+/// Builds the document of one loaded file, named `stem`.
+pub fn document(
+    sources: &SourceMap,
+    file: FileId,
+    stem: &str,
+    command: &str,
+) -> Result<PolicyDoc, DocsError> {
+    let source = sources.source(file);
+    let fail = |diagnostics| DocsError::Policy { file, diagnostics };
+    let ast = crate::parse(file, source).map_err(|e| fail(vec![e.to_diagnostic()]))?;
+    let checked = crate::check(&ast)
+        .map_err(|problems| fail(problems.iter().map(ToDiagnostic::to_diagnostic).collect()))?;
+    let policy =
+        crate::lower(&checked.model, source, &[]).map_err(|e| fail(vec![e.to_diagnostic()]))?;
+    Ok(model::build(&checked.model, &policy, &slug(stem), command))
+}
+
+/// The pages of already built documents: one Markdown and/or HTML page per policy (the Markdown
+/// one with its chart as `<slug>.tiers.svg`), and index pages when there are several.
+pub fn render(docs: &mut [PolicyDoc], format: Format) -> Vec<OutputFile> {
+    // Two policies with the same file stem get distinct pages.
+    let mut seen = std::collections::HashSet::new();
+    for d in docs.iter_mut() {
+        let mut candidate = d.slug.clone();
+        let mut n = 2;
+        while !seen.insert(candidate.clone()) {
+            candidate = format!("{}-{n}", d.slug);
+            n += 1;
+        }
+        d.slug = candidate;
+    }
+    let several = docs.len() > 1;
+    let mut out = Vec::new();
+    for d in docs.iter() {
+        if format.markdown() {
+            let chart = format!("{}.tiers.svg", d.slug);
+            out.push(OutputFile {
+                name: format!("{}.md", d.slug),
+                contents: markdown::page(d, &chart),
+            });
+            if let Some(svg) = d
+                .sections
+                .iter()
+                .flat_map(|s| &s.blocks)
+                .find_map(|b| match b {
+                    model::Block::Chart(c) => Some(c.svg.clone()),
+                    _ => None,
+                })
+            {
+                out.push(OutputFile {
+                    name: chart,
+                    contents: svg + "\n",
+                });
+            }
+        }
+        if format.html() {
+            out.push(OutputFile {
+                name: format!("{}.html", d.slug),
+                contents: html::page(d, several),
+            });
+        }
+    }
+    if several {
+        if format.markdown() {
+            out.push(OutputFile {
+                name: "index.md".into(),
+                contents: markdown::index(docs),
+            });
+        }
+        if format.html() {
+            out.push(OutputFile {
+                name: "index.html".into(),
+                contents: html::index(docs),
+            });
+        }
+    }
+    out
+}
