@@ -344,6 +344,9 @@ fn explanations_quote_numbers_exactly() {
         .unwrap();
     let line = String::from_utf8(out.stdout).unwrap();
     assert!(line.contains("\"score\":12345678902.2345678901"), "{line}");
-    assert!(line.contains("The score is 12345678902.2345678901 points."), "{line}");
+    assert!(
+        line.contains("The score is 12345678902.2345678901 points."),
+        "{line}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

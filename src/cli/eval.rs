@@ -133,7 +133,8 @@ fn batch(
             .map_err(|e| format!("cannot read the policy again: {e}"))?;
         let ast = rubric::parse(file, sources.source(file))
             .map_err(|_| "the policy no longer parses".to_string())?;
-        let checked = rubric::check(&ast).map_err(|_| "the policy no longer checks cleanly".to_string())?;
+        let checked =
+            rubric::check(&ast).map_err(|_| "the policy no longer checks cleanly".to_string())?;
         let phraser = rubric::phrase::Phraser::new(&checked.model);
         cli::run_files_through(&interpreter, files, options, &mut progress, |output| {
             Box::new(super::explain_writer::ExplainWriter::new(output, &phraser))

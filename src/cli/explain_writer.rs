@@ -104,7 +104,11 @@ fn outcome(line: &[u8]) -> Option<Outcome> {
             .iter()
             .map(|r| Some((r.rule.clone(), decimal(r.points_below)?)))
             .collect::<Option<_>>()?,
-        consequences: line.consequences.into_iter().map(|c| c.consequence).collect(),
+        consequences: line
+            .consequences
+            .into_iter()
+            .map(|c| c.consequence)
+            .collect(),
     })
 }
 
