@@ -18,9 +18,35 @@ fn join(words: &[String], conjunction: &str, empty: &str) -> String {
     }
 }
 
+/// Escapes text for HTML or XML content and attribute values. Control characters other than tab
+/// and line breaks are dropped: XML 1.0 cannot carry them and HTML treats them as errors.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() && !matches!(c, '\n' | '\t' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markup_is_escaped() {
+        assert_eq!(
+            escape_markup("<a href=\"x\">Tom's & co</a>\u{1}"),
+            "&lt;a href=&quot;x&quot;&gt;Tom&#39;s &amp; co&lt;/a&gt;"
+        );
+    }
 
     #[test]
     fn lists_read_naturally() {

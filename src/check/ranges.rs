@@ -31,7 +31,7 @@ use crate::syntax::ast::{
     self, BinPattern, BinaryOp, Bound, CapKind, Expr, ExprKind, Literal, RoundingMode, RuleItem,
     UnaryOp, Verb,
 };
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 
 /// Decimal places kept by `/` (the evaluator's rule; see `ir::DIVISION_DECIMALS`).
@@ -110,18 +110,8 @@ fn inclusive(value: Decimal) -> End {
     }
 }
 
-fn strategy(mode: RoundingMode) -> RoundingStrategy {
-    match mode {
-        RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
-        RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
-        RoundingMode::HalfDown => RoundingStrategy::MidpointTowardZero,
-        RoundingMode::Up => RoundingStrategy::AwayFromZero,
-        RoundingMode::Down => RoundingStrategy::ToZero,
-    }
-}
-
 fn round(v: Decimal, decimals: u32, mode: RoundingMode) -> Decimal {
-    v.round_dp_with_strategy(decimals, strategy(mode))
+    v.round_dp_with_strategy(decimals, mode.strategy())
 }
 
 // -------------------------------------------------------------------------------------------------

@@ -112,13 +112,7 @@ impl<'p> Evaluator<'p> {
 
 /// The rounding strategy of a policy's rounding mode.
 pub fn strategy(mode: RoundingMode) -> RoundingStrategy {
-    match mode {
-        RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
-        RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
-        RoundingMode::HalfDown => RoundingStrategy::MidpointTowardZero,
-        RoundingMode::Up => RoundingStrategy::AwayFromZero,
-        RoundingMode::Down => RoundingStrategy::ToZero,
-    }
+    mode.strategy()
 }
 
 fn round(value: Decimal, scale: &Scale) -> Decimal {

@@ -119,6 +119,18 @@ pub enum RoundingMode {
 }
 
 impl RoundingMode {
+    /// The rust_decimal strategy that rounds this way; every backend rounds through this.
+    pub fn strategy(self) -> rust_decimal::RoundingStrategy {
+        use rust_decimal::RoundingStrategy as S;
+        match self {
+            RoundingMode::HalfUp => S::MidpointAwayFromZero,
+            RoundingMode::HalfEven => S::MidpointNearestEven,
+            RoundingMode::HalfDown => S::MidpointTowardZero,
+            RoundingMode::Up => S::AwayFromZero,
+            RoundingMode::Down => S::ToZero,
+        }
+    }
+
     pub fn words(self) -> &'static str {
         match self {
             RoundingMode::HalfUp => "half up",
