@@ -362,3 +362,31 @@ fn build_writes_a_crate_and_fails_with_exit_2() {
         );
     }
 }
+
+/// Regression: `rubric test` and `rubric explain` panicked when their output pipe was closed
+/// early (`rubric test … | head -1`).
+#[test]
+fn a_closed_output_pipe_is_not_a_panic() {
+    for args in [
+        vec!["explain", "--list"],
+        vec!["explain", "E0102"],
+        vec![
+            "test",
+            "examples/civic_trust.rubric",
+            "examples/lending.rubric",
+        ],
+        vec!["test", "--format", "junit", "examples/lending.rubric"],
+    ] {
+        let mut child = command()
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}");
+    }
+}

@@ -71,14 +71,14 @@ pub fn run(args: Args) -> Outcome {
         eprintln!("error: cannot write `{}`: {e}", args.output.display());
         return Outcome::Failure;
     }
-    println!(
-        "generated crate `{}` in {}",
+    super::print_out(&format!(
+        "generated crate `{}` in {}\n",
         krate.name,
         args.output.display()
-    );
+    ));
     if args.compile {
         match compile(&args.output, &krate.name) {
-            Ok(executable) => println!("{}", executable.display()),
+            Ok(executable) => super::print_out(&format!("{}\n", executable.display())),
             Err(e) => {
                 eprintln!("error: {e}");
                 return Outcome::Failure;

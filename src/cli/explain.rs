@@ -17,15 +17,19 @@ pub struct Args {
 pub fn run(args: Args) -> Outcome {
     if args.list {
         for code in Code::ALL {
-            println!("{}  {}", code, code.title());
+            super::print_out(&format!("{}  {}\n", code, code.title()));
         }
         return Outcome::Success;
     }
     let text = args.code.unwrap_or_default();
     match Code::parse(&text) {
         Some(code) => {
-            println!("{}: {}\n", code, code.title());
-            print!("{}", code.explanation());
+            super::print_out(&format!(
+                "{}: {}\n\n{}",
+                code,
+                code.title(),
+                code.explanation()
+            ));
             Outcome::Success
         }
         None => {

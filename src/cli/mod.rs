@@ -89,3 +89,11 @@ pub fn color_choice() -> codespan_reporting::term::termcolor::ColorChoice {
         codespan_reporting::term::termcolor::ColorChoice::Never
     }
 }
+
+/// Writes `text` to standard output. A closed pipe (`rubric test … | head`) is not an error: the
+/// reader has seen what it wanted, so the rest is dropped instead of panicking as `print!` would.
+pub fn print_out(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}

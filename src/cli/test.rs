@@ -45,11 +45,11 @@ pub fn run(args: Args) -> Outcome {
     match args.format {
         Format::Human => {
             for (path, policy, reports, coverage) in &suites {
-                print!("{}", human(path, policy, reports, coverage));
+                super::print_out(&human(path, policy, reports, coverage));
             }
-            println!("{} passed, {} failed", total - failed, failed);
+            super::print_out(&format!("{} passed, {} failed\n", total - failed, failed));
         }
-        Format::Junit => print!("{}", junit(&suites)),
+        Format::Junit => super::print_out(&junit(&suites)),
     }
     if failed > 0 {
         Outcome::Problems
