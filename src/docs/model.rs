@@ -707,11 +707,7 @@ impl Builder<'_, '_, '_> {
                     Text::plain(number(param.value)),
                     or_dash(param.decl.unit.as_ref().map(|u| u.node.clone())),
                     docs_text(&param.decl.docs),
-                    Text::plain(if used.is_empty() {
-                        "—".to_string()
-                    } else {
-                        used.join("; ")
-                    }),
+                    used_in(&used),
                 ]
             })
             .collect();
@@ -742,11 +738,7 @@ impl Builder<'_, '_, '_> {
                     Text::code(l.decl.name.node.clone()),
                     Text::plain(phrase::capitalise(&self.p.value(&l.decl.value))),
                     docs_text(&l.decl.docs),
-                    Text::plain(if used.is_empty() {
-                        "—".to_string()
-                    } else {
-                        used.join("; ")
-                    }),
+                    used_in(&used),
                 ]
             })
             .collect();
@@ -1022,4 +1014,13 @@ impl Builder<'_, '_, '_> {
         };
         format!("{} {}", sym.kind(), name.cloned().unwrap_or_default())
     }
+}
+
+/// The "Used in" cell: the declarations that use a value, or a dash.
+fn used_in(users: &[String]) -> Text {
+    Text::plain(if users.is_empty() {
+        "—".to_string()
+    } else {
+        users.join("; ")
+    })
 }

@@ -164,11 +164,7 @@ impl Printer {
 
     fn rule(&mut self, rule: &Rule) {
         self.docs(&rule.docs);
-        let mut head = format!("rule {}", rule.name.node);
-        if let Some(title) = &rule.title {
-            head.push(' ');
-            head.push_str(&text(title));
-        }
+        let mut head = titled("rule", &rule.name.node, rule.title.as_ref());
         if let Some(by) = &rule.by {
             head.push_str(" by ");
             head.push_str(&by.node);
@@ -192,11 +188,7 @@ impl Printer {
 
     fn group(&mut self, group: &Group) {
         self.docs(&group.docs);
-        let mut head = format!("group {}", group.name.node);
-        if let Some(title) = &group.title {
-            head.push(' ');
-            head.push_str(&text(title));
-        }
+        let mut head = titled("group", &group.name.node, group.title.as_ref());
         if let Some(weight) = &group.weight {
             head.push_str(" weight ");
             head.push_str(&expr(weight));
@@ -226,11 +218,7 @@ impl Printer {
 
     fn tier(&mut self, tier: &Tier) {
         self.docs(&tier.docs);
-        let mut line = format!("tier {}", tier.name.node);
-        if let Some(title) = &tier.title {
-            line.push(' ');
-            line.push_str(&text(title));
-        }
+        let mut line = titled("tier", &tier.name.node, tier.title.as_ref());
         line.push(' ');
         line.push_str(&interval(&tier.bounds));
         trailing_allows(&mut line, &tier.allows);
@@ -239,11 +227,11 @@ impl Printer {
 
     fn consequence(&mut self, consequence: &Consequence) {
         self.docs(&consequence.docs);
-        let mut head = format!("consequence {}", consequence.name.node);
-        if let Some(title) = &consequence.title {
-            head.push(' ');
-            head.push_str(&text(title));
-        }
+        let head = titled(
+            "consequence",
+            &consequence.name.node,
+            consequence.title.as_ref(),
+        );
         self.block(&head, consequence.items.is_empty(), |p| {
             let mut items = consequence.items.iter().peekable();
             while let Some(item) = items.next() {
@@ -706,6 +694,14 @@ fn ends_open(e: &Expr, min: Prec) -> bool {
         ExprKind::In { .. } | ExprKind::IsMissing { .. } => false,
         ExprKind::Unary(UnaryOp::Not, operand) => ends_open(operand, Prec::Not),
         _ => true,
+    }
+}
+
+/// `keyword name` followed by the quoted title, if the declaration has one.
+fn titled(keyword: &str, name: &str, title: Option<&Text>) -> String {
+    match title {
+        Some(title) => format!("{keyword} {name} {}", text(title)),
+        None => format!("{keyword} {name}"),
     }
 }
 
