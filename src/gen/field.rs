@@ -541,7 +541,7 @@ impl Landmarks {
         let mut stack = exprs;
         while let Some(e) = stack.pop() {
             found.visit(e);
-            children(e, &mut stack);
+            e.children(&mut stack);
         }
         found
     }
@@ -598,46 +598,5 @@ fn constant(e: &Expr) -> Option<Value> {
             .ok()
             .map(Value::Number),
         _ => None,
-    }
-}
-
-/// Pushes the direct subexpressions of `e`.
-fn children<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
-    match e {
-        Expr::Const(_)
-        | Expr::Read(_)
-        | Expr::Score
-        | Expr::Tier
-        | Expr::Applies(_)
-        | Expr::IsMissing { .. } => {}
-        Expr::Neg(x) | Expr::Not(x) => out.push(x),
-        Expr::Arith(_, a, b) | Expr::Compare(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
-            out.push(a);
-            out.push(b);
-        }
-        Expr::Equal { lhs, rhs, .. } => {
-            out.push(lhs);
-            out.push(rhs);
-        }
-        Expr::In { value, set, .. } => {
-            out.push(value);
-            out.extend(set.iter());
-        }
-        Expr::Min(args) | Expr::Max(args) => out.extend(args.iter()),
-        Expr::Clamp(x, lo, hi) => {
-            out.push(x);
-            out.push(lo);
-            out.push(hi);
-        }
-        Expr::If {
-            branches,
-            otherwise,
-        } => {
-            for (c, v) in branches {
-                out.push(c);
-                out.push(v);
-            }
-            out.push(otherwise);
-        }
     }
 }

@@ -709,43 +709,15 @@ pub fn fold(expr: &Expr) -> Option<Decimal> {
 
 /// Adds the inputs and derived values `expr` reads to `out`, in order of first use.
 pub fn collect_reads(expr: &Expr, out: &mut Vec<Ref>) {
-    let add = |r: Ref, out: &mut Vec<Ref>| {
-        if !out.contains(&r) {
-            out.push(r);
+    if let Expr::Read(r) | Expr::IsMissing { what: r, .. } = expr {
+        if !out.contains(r) {
+            out.push(*r);
         }
-    };
-    match expr {
-        Expr::Read(r) | Expr::IsMissing { what: r, .. } => add(*r, out),
-        Expr::Const(_) | Expr::Score | Expr::Tier | Expr::Applies(_) => {}
-        Expr::Neg(e) | Expr::Not(e) => collect_reads(e, out),
-        Expr::Arith(_, a, b) | Expr::Compare(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
-            collect_reads(a, out);
-            collect_reads(b, out);
-        }
-        Expr::Equal { lhs, rhs, .. } => {
-            collect_reads(lhs, out);
-            collect_reads(rhs, out);
-        }
-        Expr::In { value, set, .. } => {
-            collect_reads(value, out);
-            set.iter().for_each(|e| collect_reads(e, out));
-        }
-        Expr::Min(args) | Expr::Max(args) => args.iter().for_each(|e| collect_reads(e, out)),
-        Expr::Clamp(x, lo, hi) => {
-            collect_reads(x, out);
-            collect_reads(lo, out);
-            collect_reads(hi, out);
-        }
-        Expr::If {
-            branches,
-            otherwise,
-        } => {
-            for (c, v) in branches {
-                collect_reads(c, out);
-                collect_reads(v, out);
-            }
-            collect_reads(otherwise, out);
-        }
+    }
+    let mut children = Vec::new();
+    expr.children(&mut children);
+    for child in children {
+        collect_reads(child, out);
     }
 }
 

@@ -306,6 +306,50 @@ pub enum Expr {
     },
 }
 
+impl Expr {
+    /// Pushes the direct subexpressions, left to right as written (so a depth-first walk visits
+    /// names in order of first use).
+    pub fn children<'e>(&'e self, out: &mut Vec<&'e Expr>) {
+        match self {
+            Expr::Const(_)
+            | Expr::Read(_)
+            | Expr::Score
+            | Expr::Tier
+            | Expr::Applies(_)
+            | Expr::IsMissing { .. } => {}
+            Expr::Neg(x) | Expr::Not(x) => out.push(x),
+            Expr::Arith(_, a, b) | Expr::Compare(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
+                out.push(a);
+                out.push(b);
+            }
+            Expr::Equal { lhs, rhs, .. } => {
+                out.push(lhs);
+                out.push(rhs);
+            }
+            Expr::In { value, set, .. } => {
+                out.push(value);
+                out.extend(set.iter());
+            }
+            Expr::Min(args) | Expr::Max(args) => out.extend(args.iter()),
+            Expr::Clamp(x, lo, hi) => {
+                out.push(x);
+                out.push(lo);
+                out.push(hi);
+            }
+            Expr::If {
+                branches,
+                otherwise,
+            } => {
+                for (c, v) in branches {
+                    out.push(c);
+                    out.push(v);
+                }
+                out.push(otherwise);
+            }
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Arith {
     Add,

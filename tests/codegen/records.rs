@@ -57,78 +57,23 @@ const TEXTS: &[&str] = &[
 ];
 
 fn constants(e: &Expr, out: &mut Vec<Decimal>) {
-    match e {
-        Expr::Const(Value::Number(n)) => out.push(*n),
-        Expr::Const(_)
-        | Expr::Read(_)
-        | Expr::Score
-        | Expr::Tier
-        | Expr::Applies(_)
-        | Expr::IsMissing { .. } => {}
-        Expr::Neg(x) | Expr::Not(x) => constants(x, out),
-        Expr::Arith(_, a, b) | Expr::Compare(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
-            constants(a, out);
-            constants(b, out);
-        }
-        Expr::Equal { lhs, rhs, .. } => {
-            constants(lhs, out);
-            constants(rhs, out);
-        }
-        Expr::In { value, set, .. } => {
-            constants(value, out);
-            set.iter().for_each(|x| constants(x, out));
-        }
-        Expr::Min(args) | Expr::Max(args) => args.iter().for_each(|x| constants(x, out)),
-        Expr::Clamp(a, b, c) => {
-            constants(a, out);
-            constants(b, out);
-            constants(c, out);
-        }
-        Expr::If {
-            branches,
-            otherwise,
-        } => {
-            for (c, v) in branches {
-                constants(c, out);
-                constants(v, out);
-            }
-            constants(otherwise, out);
-        }
+    if let Expr::Const(Value::Number(n)) = e {
+        out.push(*n);
+    }
+    let mut children = Vec::new();
+    e.children(&mut children);
+    for child in children {
+        constants(child, out);
     }
 }
 
 fn texts(e: &Expr, out: &mut Vec<String>) {
     let mut stack = vec![e];
     while let Some(e) = stack.pop() {
-        match e {
-            Expr::Const(Value::Text(t)) => out.push(t.clone()),
-            Expr::Neg(x) | Expr::Not(x) => stack.push(x),
-            Expr::Arith(_, a, b) | Expr::Compare(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
-                stack.push(a);
-                stack.push(b);
-            }
-            Expr::Equal { lhs, rhs, .. } => {
-                stack.push(lhs);
-                stack.push(rhs);
-            }
-            Expr::In { value, set, .. } => {
-                stack.push(value);
-                stack.extend(set.iter());
-            }
-            Expr::Min(args) | Expr::Max(args) => stack.extend(args.iter()),
-            Expr::Clamp(a, b, c) => stack.extend([a.as_ref(), b.as_ref(), c.as_ref()]),
-            Expr::If {
-                branches,
-                otherwise,
-            } => {
-                for (c, v) in branches {
-                    stack.push(c);
-                    stack.push(v);
-                }
-                stack.push(otherwise);
-            }
-            _ => {}
+        if let Expr::Const(Value::Text(t)) = e {
+            out.push(t.clone());
         }
+        e.children(&mut stack);
     }
 }
 
