@@ -28,7 +28,8 @@ fn lending() -> Policy {
         "examples/lending.rubric",
         include_str!("../examples/lending.rubric"),
     );
-    rubric::compile(&sources, file, &[])
+    rubric::compile(&sources, file, &rubric::Options::default())
+        .into_policy()
         .map(|(policy, _warnings)| policy)
         .expect("examples/lending.rubric compiles")
 }

@@ -21,7 +21,11 @@ fn compile(path: &str, overrides: &[(&str, &str)]) -> Policy {
         .iter()
         .map(|(n, v)| (n.to_string(), v.to_string()))
         .collect();
-    match rubric::compile(&sources, file, &overrides) {
+    let options = rubric::Options {
+        overrides: rubric::check::command_line(&mut sources, &overrides),
+        ..Default::default()
+    };
+    match rubric::compile(&sources, file, &options).into_policy() {
         Ok((policy, _)) => policy,
         Err(e) => panic!("{:?}", e.first().map(|d| d.message.clone())),
     }
@@ -82,15 +86,18 @@ fn monotonicity_is_proved_for_the_examples() {
         let text =
             std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
                 .unwrap();
-        let ast = rubric::parse(rubric::FileId(0), &text).unwrap();
-        let checked = rubric::check(&ast).unwrap();
-        assert!(!checked.model.monotonicity.is_empty(), "{path}");
-        for m in &checked.model.monotonicity {
+        let mut sources = rubric::SourceMap::new();
+        let file = sources.add(path, text);
+        let compiled = rubric::compile(&sources, file, &rubric::Options::default());
+        let model = compiled.model().unwrap();
+        assert!(!compiled.has_errors(), "{path}");
+        assert!(!model.monotonicity.is_empty(), "{path}");
+        for m in &model.monotonicity {
             assert_eq!(
                 m.verdict,
                 rubric::check::monotone::Verdict::Proved,
                 "{path}: indicator {}",
-                checked.model.indicators[m.indicator].decl.name.node
+                model.indicators[m.indicator].decl.name.node
             );
         }
     }
@@ -214,11 +221,12 @@ fn proved_directions_hold_on_random_records() {
         let text =
             std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
                 .unwrap();
-        let ast = rubric::parse(rubric::FileId(0), &text).unwrap();
-        let checked = rubric::check(&ast).unwrap();
-        let policy = rubric::lower(&checked.model, &text, &[]).unwrap();
-        let evaluator = rubric::eval::Evaluator::new(&policy);
-        for m in &checked.model.monotonicity {
+        let mut sources = rubric::SourceMap::new();
+        let file = sources.add(path, text);
+        let compiled = rubric::compile(&sources, file, &rubric::Options::default());
+        let (model, policy) = (compiled.model().unwrap(), compiled.policy().unwrap());
+        let evaluator = rubric::eval::Evaluator::new(policy);
+        for m in &model.monotonicity {
             assert_eq!(m.verdict, rubric::check::monotone::Verdict::Proved);
             let input = &policy.inputs[m.indicator];
             for _ in 0..500 {

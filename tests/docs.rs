@@ -30,14 +30,15 @@ fn examples() -> Vec<PathBuf> {
 
 fn pages(paths: &[PathBuf], format: Format) -> Vec<OutputFile> {
     let mut sources = SourceMap::new();
-    let files: Vec<_> = paths
+    let compiled: Vec<_> = paths
         .iter()
         .map(|p| {
             let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
-            (sources.load(p).unwrap(), stem)
+            let file = sources.load(p).unwrap();
+            (rubric::compile(&sources, file, &Default::default()), stem)
         })
         .collect();
-    rubric::document(&sources, &files, "rubric docs test", format).unwrap()
+    rubric::document(&compiled, "rubric docs test", format).unwrap()
 }
 
 fn page<'a>(pages: &'a [OutputFile], name: &str) -> &'a str {

@@ -11,20 +11,18 @@
 #[test]
 fn ten_thousand_rules_check_without_error() {
     let text = rubric::testing::generated_policy(10_000);
-    let file = rubric::parse(rubric::FileId(0), &text).unwrap();
-    let checked = rubric::check(&file).unwrap_or_else(|e| panic!("{:?}", e.first()));
-    assert_eq!(checked.model.rules.len(), 10_000);
-    assert!(
-        checked.warnings.is_empty(),
-        "{:?}",
-        checked.warnings.first()
-    );
+    let mut sources = rubric::SourceMap::new();
+    let file = sources.add("generated.rubric", text);
+    let compiled = rubric::compile(&sources, file, &rubric::Options::default());
+    let diagnostics = compiled.diagnostics();
+    assert!(diagnostics.is_empty(), "{:?}", diagnostics.first());
+    let model = compiled.model().unwrap();
+    assert_eq!(model.rules.len(), 10_000);
     // The range analysis and the monotonicity proof ran over every rule.
-    let analysis = checked.model.analysis.as_ref().unwrap();
+    let analysis = model.analysis.as_ref().unwrap();
     assert_eq!(analysis.rules.len(), 10_000);
-    assert_eq!(checked.model.monotonicity.len(), 7);
-    assert!(checked
-        .model
+    assert_eq!(model.monotonicity.len(), 7);
+    assert!(model
         .monotonicity
         .iter()
         .all(|m| m.verdict == rubric::check::monotone::Verdict::Proved));

@@ -46,6 +46,7 @@ impl<'a> Checker<'a> {
                     self.model.params.push(ParamInfo {
                         decl,
                         value: decl.value.node,
+                        overridden: None,
                     });
                 }
                 Item::Let(decl) => {

@@ -16,8 +16,15 @@
 //! | protected attributes | `protected.rs` |
 //! | unused declarations | `usage.rs` |
 //! | range analysis (only for a policy without errors) | `ranges.rs` |
-//! | monotonicity of indicators with a direction (likewise) | `monotone.rs` |
-//! | suppressions (`allow … because …`) | `suppress.rs` |
+//! | monotonicity of indicators with a direction (likewise; the counterexample search runs later, in `crate::verify`) | `monotone.rs` |
+//! | suppressions (`allow … because …`), `--strict`, `--set` labels ([`finish`]) | `suppress.rs`, `overrides.rs` |
+//!
+//! `--set` overrides are an input of the checker (`overrides.rs`): they replace the written
+//! values as the params are declared, so every pass checks the policy that will run.
+//!
+//! [`check`] runs the passes; [`finish`] runs last, after the later stages that report through
+//! the checker's diagnostics (`crate::verify`), so that suppressions, `--strict` and the `--set`
+//! labels apply to all of them alike.
 
 mod consequences;
 mod declare;
@@ -27,6 +34,7 @@ mod exprs;
 pub mod intervals;
 mod model;
 pub mod monotone;
+mod overrides;
 mod policy_tests;
 mod protected;
 pub mod ranges;
@@ -37,26 +45,20 @@ mod usage;
 
 pub use err::{did_you_mean, CheckError};
 pub use model::*;
+pub use overrides::{command_line, Override, COMMAND_LINE};
 pub use suppress::Suppressed;
 
 use crate::syntax::ast::PolicyFile;
 use std::collections::HashSet;
 
-/// A policy that passed every check, with the warnings found on the way.
-#[derive(Debug)]
-pub struct Checked<'a> {
-    pub model: Model<'a>,
-    pub warnings: Vec<CheckError>,
-    /// Warnings silenced by `allow … because …`, with their reasons.
-    pub suppressed: Vec<Suppressed>,
-}
-
-/// How strictly to check.
-#[derive(Clone, Copy, Debug, Default)]
+/// How to check.
+#[derive(Clone, Debug, Default)]
 pub struct Options {
     /// Due-process warnings (a consequence without appeal or basis, a rule without basis or
     /// reason) are errors.
     pub strict: bool,
+    /// `--set` values for a what-if run, checked in place of the written ones.
+    pub overrides: Vec<Override>,
 }
 
 /// The codes `--strict` makes errors: the due-process warnings.
@@ -67,8 +69,8 @@ pub const STRICT_CODES: [crate::diagnostics::Code; 4] = [
     crate::diagnostics::Code::MissingReason,
 ];
 
-/// Everything one check found: the model (complete only when `problems` has no error), every
-/// diagnostic in source order, and the suppressed ones.
+/// Everything a check found: the model (complete only when `problems` has no error), every
+/// diagnostic, and (after [`finish`]) the suppressed ones.
 #[derive(Debug)]
 pub struct Report<'a> {
     pub model: Model<'a>,
@@ -82,25 +84,13 @@ impl Report<'_> {
     }
 }
 
-/// Checks a parsed policy with the default options. On failure, returns every diagnostic (errors
-/// and warnings) in source order.
-pub fn check(ast: &PolicyFile) -> Result<Checked<'_>, Vec<CheckError>> {
-    let report = check_with(ast, Options::default());
-    if report.has_errors() {
-        Err(report.problems)
-    } else {
-        Ok(Checked {
-            model: report.model,
-            warnings: report.problems,
-            suppressed: report.suppressed,
-        })
-    }
-}
-
-/// Checks a parsed policy, returning every finding.
-pub fn check_with(ast: &PolicyFile, options: Options) -> Report<'_> {
+/// Runs every pass of the checker on a parsed policy, with the `--set` values of `options` in
+/// place of the written ones. The findings are not final until [`finish`]: suppressions, `--strict`
+/// and the labels at `--set` arguments are applied there.
+pub fn check<'a>(ast: &'a PolicyFile, options: &Options) -> Report<'a> {
     let mut checker = Checker::new(ast);
     checker.declare();
+    checker.apply_overrides(&options.overrides);
     checker.derived_values();
     checker.trace_protected();
     checker.rules();
@@ -121,11 +111,27 @@ pub fn check_with(ast: &PolicyFile, options: Options) -> Report<'_> {
         let (analysis, warnings) = ranges::analyse(&model, &params);
         model.analysis = Some(analysis);
         problems.extend(warnings);
-        let (monotonicity, findings) = monotone::check(&model, &params);
-        model.monotonicity = monotonicity;
-        problems.extend(findings);
+        model.monotonicity = monotone::prove(&model, &params);
     }
-    let mut suppressions = suppress::collect(ast, &model);
+    Report {
+        model,
+        problems,
+        suppressed: Vec::new(),
+    }
+}
+
+/// Makes a report final, with the diagnostics later stages found (`late`): applies `--strict` and
+/// the `allow … because …` clauses to all of them, reports unused suppressions (for a policy
+/// without errors, whose analyses ran completely), labels the `--set` arguments that take part in
+/// each diagnostic, and sorts them in source order.
+pub fn finish<'a>(report: Report<'a>, late: Vec<CheckError>, options: &Options) -> Report<'a> {
+    let Report {
+        mut model,
+        mut problems,
+        ..
+    } = report;
+    problems.extend(late);
+    let mut suppressions = suppress::collect(model.ast, &model);
     problems.extend(suppress::validate(&suppressions));
     if options.strict {
         for p in &mut problems {
@@ -138,6 +144,7 @@ pub fn check_with(ast: &PolicyFile, options: Options) -> Report<'_> {
         problems.extend(suppress::unused(&suppressions));
         sort(&mut problems);
     }
+    overrides::label_overrides(&model, &mut problems);
     model.suppressions = suppressions;
     Report {
         model,

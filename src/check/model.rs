@@ -171,7 +171,10 @@ pub struct IndicatorInfo<'a> {
 #[derive(Clone, Debug)]
 pub struct ParamInfo<'a> {
     pub decl: &'a ast::Param,
+    /// The value the policy runs with: the written one, or the `--set` override.
     pub value: Decimal,
+    /// Where the `--set` argument that replaced the written value stands, if one did.
+    pub overridden: Option<Span>,
 }
 
 #[derive(Clone, Debug)]

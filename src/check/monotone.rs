@@ -7,34 +7,27 @@
 //! group weights and rounding, all of which preserve order). A score that is a sum of
 //! contributions all moving the allowed way moves that way too, and so does its clamped value.
 //!
-//! When a rule moves the wrong way, or cannot be decided, the checker searches for a
-//! counterexample: it evaluates the policy (with the real interpreter) on records that differ only
-//! in that indicator, at the values where the policy's bins and comparisons change (E1100). When
-//! the search finds none, the rule is reported as undecided (W1100): other rules may compensate,
-//! or the counterexample lies between the values tried.
+//! When a rule moves the wrong way, or cannot be decided, the proof leaves the indicator
+//! [`Verdict::Undecided`] with those rules as suspects. The counterexample search, which scores
+//! records with the real evaluator, needs the lowered policy, so it runs after lowering, in
+//! `crate::verify`; it reports through [`counterexample_error`] (E1100) or [`undecided_error`]
+//! (W1100) below, so the diagnostics read the same whichever stage found them.
 
 use super::err::CheckError;
 use super::model::*;
 use super::ranges::{Analyzer, Dir};
 use crate::diagnostics::Code;
 use crate::span::Span;
-use crate::syntax::ast::{
-    self, BinPattern, Bound, Direction, ExprKind, IndicatorOption, Literal, RuleItem,
-};
+use crate::syntax::ast::{Direction, IndicatorOption};
 use rust_decimal::Decimal;
-
-/// At most this many records are evaluated while searching for counterexamples, in all.
-const EVALUATION_BUDGET: usize = 4000;
-/// At most this many values of one indicator are tried.
-const MAX_CANDIDATES: usize = 96;
-/// At most this many base records (the other indicators' values) are tried.
-const MAX_BASES: usize = 6;
 
 /// What the check found for one indicator with a direction.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Monotonicity {
     pub indicator: usize,
     pub higher_is_better: bool,
+    /// Where the direction is declared.
+    pub direction_span: Span,
     pub verdict: Verdict,
 }
 
@@ -52,11 +45,26 @@ pub enum Verdict {
         score_at_lower: Decimal,
         score_at_higher: Decimal,
     },
-    /// These rules could not be shown to move the allowed way, and no counterexample was found.
-    Undecided { rules: Vec<usize> },
+    /// These rules could not be shown to move the allowed way (each with how its points move as
+    /// the indicator grows), and no counterexample was found among `tried` records.
+    Undecided {
+        suspects: Vec<(usize, Dir)>,
+        tried: usize,
+    },
 }
 
-pub(super) fn check(model: &Model<'_>, params: &[Decimal]) -> (Vec<Monotonicity>, Vec<CheckError>) {
+/// A counterexample with the rules whose points moved the wrong way in it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Found {
+    /// Always a [`Verdict::Counterexample`].
+    pub verdict: Verdict,
+    /// Rules whose contribution moved the wrong way: (rule, at the lower value, at the higher).
+    pub culprits: Vec<(usize, Decimal, Decimal)>,
+}
+
+/// Proves each declared direction rule by rule. An indicator whose rules could not all be shown
+/// to move the allowed way is left [`Verdict::Undecided`] with those rules, for the search.
+pub(super) fn prove(model: &Model<'_>, params: &[Decimal]) -> Vec<Monotonicity> {
     let directional: Vec<(usize, bool, Span)> = model
         .indicators
         .iter()
@@ -71,9 +79,8 @@ pub(super) fn check(model: &Model<'_>, params: &[Decimal]) -> (Vec<Monotonicity>
         })
         .collect();
     let mut results = Vec::new();
-    let mut problems = Vec::new();
     if directional.is_empty() {
-        return (results, problems);
+        return results;
     }
     let mut analyzer = Analyzer::new(model, params);
     analyzer.base_lets();
@@ -97,7 +104,6 @@ pub(super) fn check(model: &Model<'_>, params: &[Decimal]) -> (Vec<Monotonicity>
             }
         }
     }
-    let mut search = Search::new();
     for (indicator, better, direction_span) in directional {
         analyzer.focus_on(indicator, lets_of.get(indicator).map_or(&[], Vec::as_slice));
         let mut suspects: Vec<(usize, Dir)> = Vec::new();
@@ -110,42 +116,16 @@ pub(super) fn check(model: &Model<'_>, params: &[Decimal]) -> (Vec<Monotonicity>
         let verdict = if suspects.is_empty() {
             Verdict::Proved
         } else {
-            match search.find(model, indicator, better) {
-                Some(found) => {
-                    problems.push(counterexample_error(
-                        model,
-                        indicator,
-                        better,
-                        direction_span,
-                        &found,
-                    ));
-                    found.verdict
-                }
-                None => {
-                    for (rule, dir) in &suspects {
-                        problems.push(undecided_error(
-                            model,
-                            indicator,
-                            better,
-                            direction_span,
-                            *rule,
-                            *dir,
-                            search.tried,
-                        ));
-                    }
-                    Verdict::Undecided {
-                        rules: suspects.iter().map(|(r, _)| *r).collect(),
-                    }
-                }
-            }
+            Verdict::Undecided { suspects, tried: 0 }
         };
         results.push(Monotonicity {
             indicator,
             higher_is_better: better,
+            direction_span,
             verdict,
         });
     }
-    (results, problems)
+    results
 }
 
 fn name_of(model: &Model<'_>, indicator: usize) -> String {
@@ -163,7 +143,8 @@ fn words(better: bool) -> &'static str {
     }
 }
 
-fn undecided_error(
+/// W1100 for one rule of an indicator no counterexample was found for.
+pub fn undecided_error(
     model: &Model<'_>,
     indicator: usize,
     better: bool,
@@ -203,7 +184,8 @@ fn undecided_error(
     )
 }
 
-fn counterexample_error(
+/// E1100 for a counterexample found by the search.
+pub fn counterexample_error(
     model: &Model<'_>,
     indicator: usize,
     better: bool,
@@ -288,352 +270,4 @@ fn signed(v: Decimal) -> String {
     } else {
         v.to_string()
     }
-}
-
-// -------------------------------------------------------------------------------------------------
-// The counterexample search
-
-struct Found {
-    verdict: Verdict,
-    /// Rules whose contribution moved the wrong way: (rule, at the lower value, at the higher).
-    culprits: Vec<(usize, Decimal, Decimal)>,
-}
-
-struct Search {
-    policy: Option<crate::ir::Policy>,
-    lowered: bool,
-    budget: usize,
-    /// Records scored for the last indicator searched (rejected records not counted).
-    tried: usize,
-}
-
-impl Search {
-    fn new() -> Self {
-        Search {
-            policy: None,
-            lowered: false,
-            budget: EVALUATION_BUDGET,
-            tried: 0,
-        }
-    }
-
-    fn find(&mut self, model: &Model<'_>, indicator: usize, better: bool) -> Option<Found> {
-        self.tried = 0;
-        if !self.lowered {
-            self.lowered = true;
-            self.policy = crate::ir::lower(model, "", &[]).ok();
-        }
-        let policy = self.policy.as_ref()?;
-        let evaluator = crate::eval::Evaluator::new(policy);
-        let candidates = candidates(model, policy, indicator);
-        if candidates.len() < 2 {
-            return None;
-        }
-        for base in bases(policy) {
-            let mut scored: Vec<(crate::ir::Value, crate::eval::Decision)> = Vec::new();
-            for value in &candidates {
-                if self.budget == 0 {
-                    return None;
-                }
-                self.budget -= 1;
-                let mut record = base.clone();
-                if let Some(slot) = record.get_mut(indicator) {
-                    *slot = Some(value.clone());
-                }
-                // A record the evaluator rejects (overflow, division by zero) proves nothing.
-                if let Ok(decision) = evaluator.evaluate(&record) {
-                    self.tried += 1;
-                    scored.push((value.clone(), decision));
-                }
-            }
-            for pair in scored.windows(2) {
-                let [(lo_value, lo), (hi_value, hi)] = pair else {
-                    continue;
-                };
-                let wrong = if better {
-                    hi.score < lo.score
-                } else {
-                    hi.score > lo.score
-                };
-                if !wrong {
-                    continue;
-                }
-                let points = |d: &crate::eval::Decision, rule: usize| {
-                    d.fired
-                        .iter()
-                        .find(|f| f.rule == rule)
-                        .map_or(Decimal::ZERO, |f| f.points)
-                };
-                let mut culprits: Vec<(usize, Decimal, Decimal)> = (0..policy.rules.len())
-                    .map(|r| (r, points(lo, r), points(hi, r)))
-                    .filter(|(_, a, b)| if better { b < a } else { b > a })
-                    .collect();
-                culprits.sort_by_key(|(r, a, b)| {
-                    (
-                        std::cmp::Reverse(b.checked_sub(*a).unwrap_or(Decimal::MAX).abs()),
-                        *r,
-                    )
-                });
-                let mut record = base.clone();
-                if let Some(slot) = record.get_mut(indicator) {
-                    *slot = Some(lo_value.clone());
-                }
-                let record = policy
-                    .inputs
-                    .iter()
-                    .zip(&record)
-                    .map(|(input, v)| (input.name.clone(), show(input, v.as_ref())))
-                    .collect();
-                let input = policy.inputs.get(indicator)?;
-                return Some(Found {
-                    verdict: Verdict::Counterexample {
-                        record,
-                        lower: show(input, Some(lo_value)),
-                        higher: show(input, Some(hi_value)),
-                        score_at_lower: lo.score,
-                        score_at_higher: hi.score,
-                    },
-                    culprits,
-                });
-            }
-        }
-        None
-    }
-}
-
-/// A value as written in a test.
-fn show(input: &crate::ir::Input, value: Option<&crate::ir::Value>) -> String {
-    use crate::ir::{InputKind, Value};
-    match value {
-        None => "missing".to_string(),
-        Some(Value::Number(n)) => n.normalize().to_string(),
-        Some(Value::Bool(b)) => if *b { "yes" } else { "no" }.to_string(),
-        Some(Value::Text(t)) => format!("{t:?}"),
-        Some(Value::Member(m)) => match &input.kind {
-            InputKind::Enum(members) => members
-                .get(*m as usize)
-                .cloned()
-                .unwrap_or_else(|| m.to_string()),
-            _ => m.to_string(),
-        },
-        Some(Value::Tier(t)) => t.to_string(),
-    }
-}
-
-/// The values of one indicator to try, in increasing order: the ends of its range, and every
-/// number the policy compares or bins with, with its neighbours.
-fn candidates(
-    model: &Model<'_>,
-    policy: &crate::ir::Policy,
-    indicator: usize,
-) -> Vec<crate::ir::Value> {
-    use crate::ir::{InputKind, Value};
-    let Some(input) = policy.inputs.get(indicator) else {
-        return Vec::new();
-    };
-    match &input.kind {
-        InputKind::Bool => return vec![Value::Bool(false), Value::Bool(true)],
-        InputKind::Enum(members) => {
-            return (0..members.len())
-                .filter_map(|m| u32::try_from(m).ok().map(Value::Member))
-                .collect()
-        }
-        InputKind::Text => return Vec::new(),
-        InputKind::Whole | InputKind::Decimal => {}
-    }
-    let whole = input.kind == InputKind::Whole;
-    let mut numbers: Vec<Decimal> = Vec::new();
-    numbers.extend(input.min);
-    numbers.extend(input.max);
-    numbers.push(Decimal::ZERO);
-    constants(model, &mut numbers);
-    let mut values: Vec<Decimal> = Vec::new();
-    for c in numbers {
-        if whole {
-            let f = c.floor();
-            let ceil = c.ceil();
-            values.extend(
-                [
-                    f.checked_sub(Decimal::ONE),
-                    Some(f),
-                    Some(ceil),
-                    ceil.checked_add(Decimal::ONE),
-                ]
-                .into_iter()
-                .flatten(),
-            );
-        } else {
-            let eps = Decimal::new(1, (c.scale() + 1).min(20));
-            values.extend(
-                [c.checked_sub(eps), Some(c), c.checked_add(eps)]
-                    .into_iter()
-                    .flatten(),
-            );
-        }
-    }
-    // Evenly spaced values across the range, and growing ones above an open end, for
-    // comparisons with values computed from the indicator (`x / 10 > 3.5`).
-    let lo = input.min.unwrap_or(Decimal::ZERO);
-    match input.max {
-        Some(hi) => {
-            let parts = Decimal::from(24);
-            if let Some(span) = hi.checked_sub(lo) {
-                for k in 1..24 {
-                    let v = span
-                        .checked_mul(Decimal::from(k))
-                        .map(|x| lo + x / parts)
-                        .map(|v| if whole { v.round() } else { v });
-                    values.extend(v);
-                }
-            }
-        }
-        None => {
-            let mut step = Decimal::ONE;
-            for _ in 0..24 {
-                values.extend(lo.checked_add(step));
-                step = step.checked_mul(Decimal::TWO).unwrap_or(step);
-            }
-        }
-    }
-    let top = values.iter().copied().max().unwrap_or_default();
-    values.extend(
-        top.checked_add(top.abs())
-            .and_then(|t| t.checked_add(Decimal::ONE)),
-    );
-    values.retain(|v| input.min.is_none_or(|m| *v >= m) && input.max.is_none_or(|m| *v <= m));
-    values.sort();
-    values.dedup();
-    if values.len() > MAX_CANDIDATES {
-        let step = values.len().div_ceil(MAX_CANDIDATES);
-        let last = values.last().copied();
-        values = values.into_iter().step_by(step).collect();
-        if let Some(last) = last {
-            if values.last() != Some(&last) {
-                values.push(last);
-            }
-        }
-    }
-    values.into_iter().map(Value::Number).collect()
-}
-
-/// Every number written in the policy's derived values, rules and bins (and every param's value).
-fn constants(model: &Model<'_>, out: &mut Vec<Decimal>) {
-    fn walk(e: &ast::Expr, out: &mut Vec<Decimal>) {
-        match &e.node {
-            ExprKind::Number(n) => out.push(*n),
-            ExprKind::Unary(_, x) | ExprKind::IsMissing { value: x, .. } => walk(x, out),
-            ExprKind::Binary(_, a, b) => {
-                walk(a, out);
-                walk(b, out);
-            }
-            ExprKind::In { value, set, .. } => {
-                walk(value, out);
-                set.iter().for_each(|x| walk(x, out));
-            }
-            ExprKind::Call { args, .. } => args.iter().for_each(|x| walk(x, out)),
-            ExprKind::If {
-                branches,
-                otherwise,
-            } => {
-                for (c, v) in branches {
-                    walk(c, out);
-                    walk(v, out);
-                }
-                walk(otherwise, out);
-            }
-            _ => {}
-        }
-    }
-    out.extend(model.params.iter().map(|p| p.value));
-    for l in &model.lets {
-        walk(&l.decl.value, out);
-    }
-    for r in &model.rules {
-        for item in &r.decl.items {
-            match &item.node {
-                RuleItem::When(e) => walk(e, out),
-                RuleItem::Effect(effect) => {
-                    walk(&effect.amount, out);
-                    if let Some(p) = &effect.per {
-                        walk(p, out);
-                    }
-                    for cap in &effect.caps {
-                        walk(&cap.node.value, out);
-                    }
-                }
-                RuleItem::Bin(bin) => {
-                    if let BinPattern::Values(values) = &bin.pattern.node {
-                        for v in values {
-                            let mut bound = |b: &Bound| {
-                                if let Bound::Number(n) = b {
-                                    out.push(n.node);
-                                }
-                            };
-                            match &v.node {
-                                ast::Interval::Exactly(Literal::Number(n)) => out.push(n.node),
-                                ast::Interval::Between(a, b) | ast::Interval::FromBelow(a, b) => {
-                                    bound(a);
-                                    bound(b);
-                                }
-                                ast::Interval::Below(b) | ast::Interval::AtOrAbove(b) => bound(b),
-                                ast::Interval::Exactly(_) => {}
-                            }
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-}
-
-/// Records to vary one indicator in: everything at its lowest, everything at its highest, and the
-/// records of the policy's own tests.
-fn bases(policy: &crate::ir::Policy) -> Vec<Vec<Option<crate::ir::Value>>> {
-    use crate::ir::{InputKind, Missing, Value};
-    let end = |input: &crate::ir::Input, high: bool| -> Value {
-        match &input.kind {
-            InputKind::Bool => Value::Bool(high),
-            InputKind::Enum(m) => Value::Member(if high {
-                u32::try_from(m.len().saturating_sub(1)).unwrap_or(0)
-            } else {
-                0
-            }),
-            InputKind::Text => Value::Text(String::new()),
-            InputKind::Whole | InputKind::Decimal => {
-                let lo = input
-                    .min
-                    .unwrap_or_else(|| input.max.map_or(Decimal::ZERO, |m| m.min(Decimal::ZERO)));
-                let hi = input
-                    .max
-                    .unwrap_or_else(|| lo.checked_add(Decimal::ONE_HUNDRED).unwrap_or(lo));
-                Value::Number(if high { hi } else { lo })
-            }
-        }
-    };
-    let low: Vec<Option<Value>> = policy.inputs.iter().map(|i| Some(end(i, false))).collect();
-    let high: Vec<Option<Value>> = policy.inputs.iter().map(|i| Some(end(i, true))).collect();
-    let mut out = vec![low.clone(), high];
-    for test in &policy.tests {
-        if out.len() >= MAX_BASES {
-            break;
-        }
-        let mut record: Vec<Option<Value>> = policy
-            .inputs
-            .iter()
-            .zip(&low)
-            .map(|(input, l)| match &input.missing {
-                Missing::Default(v) => Some(v.clone()),
-                Missing::Unknown => None,
-                Missing::Required => l.clone(),
-            })
-            .collect();
-        for (index, value) in &test.given {
-            if let Some(slot) = record.get_mut(*index) {
-                *slot = value.clone();
-            }
-        }
-        out.push(record);
-    }
-    out
 }

@@ -42,10 +42,13 @@ enum Target {
 }
 
 pub fn run(args: Args) -> Outcome {
+    super::load::with_policy(&args.policy, &args.overrides, |_, policy| {
+        write_crate(&args, policy)
+    })
+}
+
+fn write_crate(args: &Args, policy: &rubric::ir::Policy) -> Outcome {
     let Target::Rust = args.target;
-    let Some(policy) = super::load::policy(&args.policy, &args.overrides) else {
-        return Outcome::Failure;
-    };
     let stem = args
         .policy
         .file_stem()
@@ -57,7 +60,7 @@ pub fn run(args: Args) -> Outcome {
             .file_name()
             .map(|s| s.to_string_lossy().into_owned()),
     };
-    let mut krate = match rust::generate(&policy, &options) {
+    let mut krate = match rust::generate(policy, &options) {
         Ok(krate) => krate,
         Err(e) => {
             eprintln!("error: {e}");

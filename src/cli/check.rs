@@ -26,6 +26,10 @@ pub struct Args {
     /// W0501), a rule without a basis or a reason (W0600, W0601).
     #[arg(long)]
     strict: bool,
+    /// Check a what-if run: the policy with a param's value replaced, e.g. `--set
+    /// late_tax_penalty=25` (repeatable). Every check runs on the values given.
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = super::load::parse_override)]
+    overrides: Vec<(String, String)>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -40,9 +44,6 @@ pub fn run(args: Args) -> Outcome {
     let mut sources = SourceMap::new();
     let mut diagnostics: Vec<(Severity, Diagnostic)> = Vec::new();
     let mut suppressed: Vec<Suppressed> = Vec::new();
-    let options = rubric::check::Options {
-        strict: args.strict,
-    };
     for path in &args.files {
         let file = match sources.load(path) {
             Ok(file) => file,
@@ -51,9 +52,13 @@ pub fn run(args: Args) -> Outcome {
                 return Outcome::Failure;
             }
         };
-        let found = rubric::diagnose_with(&sources, file, options);
-        diagnostics.extend(found.diagnostics);
-        suppressed.extend(found.suppressed);
+        let options = rubric::Options {
+            strict: args.strict,
+            overrides: rubric::check::command_line(&mut sources, &args.overrides),
+        };
+        let compiled = rubric::compile(&sources, file, &options);
+        diagnostics.extend(compiled.diagnostics());
+        suppressed.extend(compiled.suppressed());
     }
     let errors = diagnostics
         .iter()

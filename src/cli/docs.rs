@@ -1,9 +1,8 @@
 //! `rubric docs POLICY… -o DIR`: documentation for reviewers, as Markdown and static HTML.
 
+use super::load::Unusable;
 use super::Outcome;
-use codespan_reporting::term::termcolor::StandardStream;
-use rubric::diagnostics::render_human;
-use rubric::docs::{DocsError, Format};
+use rubric::docs::Format;
 use rubric::SourceMap;
 use std::path::PathBuf;
 
@@ -27,6 +26,10 @@ pub struct Args {
     /// What to write.
     #[arg(long, value_enum, default_value = "both")]
     format: FormatArg,
+    /// Document a what-if version: a param's value replaced, e.g. `--set late_tax_penalty=25`
+    /// (repeatable). The policy is checked with the values given, and the pages say so.
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = super::load::parse_override)]
+    overrides: Vec<(String, String)>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -37,38 +40,28 @@ enum FormatArg {
 }
 
 pub fn run(args: Args) -> Outcome {
-    let mut sources = SourceMap::new();
-    let mut files = Vec::new();
-    for path in &args.policies {
-        match sources.load(path) {
-            Ok(file) => {
-                let stem = path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                files.push((file, stem));
-            }
-            Err(message) => {
-                eprintln!("error: {message}");
-                return Outcome::Failure;
-            }
-        }
-    }
     let format = match args.format {
         FormatArg::Html => Format::Html,
         FormatArg::Md => Format::Markdown,
         FormatArg::Both => Format::Both,
     };
     let command = command_line(&args);
-    let pages = match rubric::document(&sources, &files, &command, format) {
-        Ok(pages) => pages,
-        Err(e @ DocsError::Policy { .. }) => {
-            let DocsError::Policy { diagnostics, .. } = &e;
-            let mut out = StandardStream::stderr(super::color_choice());
-            let _ = render_human(&mut out, &sources, diagnostics);
-            eprintln!("error: {e}");
-            return Outcome::Problems;
-        }
+    let mut sources = SourceMap::new();
+    let mut compiled = Vec::with_capacity(args.policies.len());
+    for path in &args.policies {
+        let compilation = match super::load::compile(&mut sources, path, &args.overrides) {
+            Ok(compilation) => compilation,
+            Err(Unusable::Unreadable) => return Outcome::Failure,
+            Err(Unusable::HasErrors) => return Outcome::Problems,
+        };
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        compiled.push((compilation, stem));
+    }
+    let Ok(pages) = rubric::document(&compiled, &command, format) else {
+        return Outcome::Problems;
     };
     if let Err(e) = std::fs::create_dir_all(&args.output) {
         eprintln!("error: cannot create `{}`: {e}", args.output.display());
@@ -104,6 +97,9 @@ fn command_line(args: &Args) -> String {
         FormatArg::Both => "both",
     };
     parts.push(format!("--format {format}"));
+    for (name, value) in &args.overrides {
+        parts.push(format!("--set {}", quote(&format!("{name}={value}"))));
+    }
     parts.join(" ")
 }
 

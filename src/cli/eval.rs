@@ -2,7 +2,10 @@
 
 use super::Outcome;
 use rubric::eval::{Format, Interpreter, Options, Summary};
+use rubric::phrase::{Explainer, Phraser};
 use rubric::runtime::cli;
+use rubric::runtime::decision::Decision;
+use rubric::runtime::output::json_string;
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 
@@ -67,9 +70,12 @@ fn format_of(explicit: Option<FormatArg>, path: Option<&Path>) -> Format {
 }
 
 pub fn run(args: Args) -> Outcome {
-    let Some(policy) = super::load::policy(&args.policy, &args.overrides) else {
-        return Outcome::Failure;
-    };
+    super::load::with_policy(&args.policy, &args.overrides, |model, policy| {
+        score(&args, model, policy)
+    })
+}
+
+fn score(args: &Args, model: &rubric::check::Model<'_>, policy: &rubric::ir::Policy) -> Outcome {
     let input_path = args.input.as_deref().filter(|p| *p != Path::new("-"));
     if args.explain && format_of(args.output_format, args.output.as_deref()) != Format::Jsonl {
         eprintln!("error: --explain adds a field to JSON decisions; it needs JSON lines output");
@@ -80,7 +86,7 @@ pub fn run(args: Args) -> Outcome {
         output: format_of(args.output_format, args.output.as_deref()),
         id_field: args.id_field.clone(),
     };
-    match batch(&args, &policy, input_path, &options) {
+    match batch(args, model, policy, input_path, &options) {
         Ok(summary) => {
             if !args.quiet {
                 eprintln!("{}", summary.describe());
@@ -100,6 +106,7 @@ pub fn run(args: Args) -> Outcome {
 
 fn batch(
     args: &Args,
+    model: &rubric::check::Model<'_>,
     policy: &rubric::ir::Policy,
     input_path: Option<&Path>,
     options: &Options,
@@ -126,19 +133,20 @@ fn batch(
     };
     let interpreter = Interpreter::new(policy);
     let summary = if args.explain {
-        // The explanation phrases the policy as written, so it needs the checked model too.
-        let mut sources = rubric::SourceMap::new();
-        let file = sources
-            .load(&args.policy)
-            .map_err(|e| format!("cannot read the policy again: {e}"))?;
-        let ast = rubric::parse(file, sources.source(file))
-            .map_err(|_| "the policy no longer parses".to_string())?;
-        let checked =
-            rubric::check(&ast).map_err(|_| "the policy no longer checks cleanly".to_string())?;
-        let phraser = rubric::phrase::Phraser::new(&checked.model);
-        cli::run_files_through(&interpreter, files, options, &mut progress, |output| {
-            Box::new(super::explain_writer::ExplainWriter::new(output, &phraser))
-        })
+        // Phrased from the same checked model the policy was lowered from (so with the `--set`
+        // values), and from each decision in memory.
+        let explainer = Explainer::new(&Phraser::new(model));
+        let annotate = |decision: &Decision<_>, out: &mut Vec<u8>| {
+            out.extend_from_slice(b",\"explanation\":[");
+            for (i, sentence) in explainer.explain(decision).iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                json_string(out, sentence);
+            }
+            out.push(b']');
+        };
+        cli::run_files_annotated(&interpreter, files, options, &mut progress, Some(&annotate))
     } else {
         cli::run_files(&interpreter, files, options, &mut progress)
     };

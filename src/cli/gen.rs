@@ -51,9 +51,12 @@ enum FormatArg {
 }
 
 pub fn run(args: Args) -> Outcome {
-    let Some(policy) = super::load::policy(&args.policy, &args.overrides) else {
-        return Outcome::Failure;
-    };
+    super::load::with_policy(&args.policy, &args.overrides, |_, policy| {
+        write_records(&args, policy)
+    })
+}
+
+fn write_records(args: &Args, policy: &rubric::ir::Policy) -> Outcome {
     let format = match args.format {
         Some(FormatArg::Csv) => Format::Csv,
         Some(FormatArg::Jsonl) => Format::Jsonl,
@@ -77,7 +80,7 @@ pub fn run(args: Args) -> Outcome {
         },
         None => Box::new(BufWriter::with_capacity(1 << 16, io::stdout().lock())),
     };
-    let coverage = match gen::generate_with(&policy, &options, &mut out).and_then(|c| {
+    let coverage = match gen::generate_with(policy, &options, &mut out).and_then(|c| {
         out.flush()?;
         Ok(c)
     }) {

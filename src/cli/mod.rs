@@ -6,7 +6,6 @@ mod check;
 mod docs;
 mod eval;
 mod explain;
-mod explain_writer;
 mod gen;
 mod load;
 mod test;

@@ -31,7 +31,12 @@ enum Format {
 pub fn run(args: Args) -> Outcome {
     let mut suites = Vec::new();
     for path in &args.policies {
-        let Some(policy) = super::load::policy(path, &[]) else {
+        let mut sources = rubric::SourceMap::new();
+        let Some(policy) = super::load::compile(&mut sources, path, &[])
+            .ok()
+            .and_then(|compiled| compiled.into_policy().ok())
+            .map(|(policy, _)| policy)
+        else {
             return Outcome::Failure;
         };
         let (reports, coverage) = run_tests(&policy);

@@ -83,6 +83,8 @@ codes! {
     NotMonotone = "E1100", "the score improves as an indicator gets worse";
     BadSuppression = "E1200", "suppression of an error or of an unknown code";
     SuppressionWithoutReason = "E1201", "suppression without a reason";
+    UnknownOverride = "E1300", "`--set` names no param of the policy";
+    OverrideNotANumber = "E1301", "`--set` value that is not an exact number";
 
     MissingAppeal = "W0500", "consequence without an appeal route";
     MissingConsequenceBasis = "W0501", "consequence without a basis";

@@ -23,8 +23,8 @@ pub use html::escape as escape_html;
 pub use markdown::escape as escape_markdown;
 pub use model::PolicyDoc;
 
-use crate::diagnostics::{Diagnostic, ToDiagnostic};
-use crate::{FileId, SourceMap};
+use crate::check::Model;
+use crate::ir::Policy;
 
 /// What to write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -41,28 +41,6 @@ impl Format {
     }
     fn html(self) -> bool {
         matches!(self, Format::Html | Format::Both)
-    }
-}
-
-/// Why documentation could not be made.
-#[derive(Debug)]
-pub enum DocsError {
-    /// A policy has errors; its diagnostics say which.
-    Policy {
-        file: FileId,
-        diagnostics: Vec<Diagnostic>,
-    },
-}
-
-impl std::fmt::Display for DocsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DocsError::Policy { diagnostics, .. } => write!(
-                f,
-                "the policy has {} problem(s); fix them first (see `rubric check`)",
-                diagnostics.len()
-            ),
-        }
     }
 }
 
@@ -93,21 +71,11 @@ fn slug(name: &str) -> String {
     }
 }
 
-/// Builds the document of one loaded file, named `stem`.
-pub fn document(
-    sources: &SourceMap,
-    file: FileId,
-    stem: &str,
-    command: &str,
-) -> Result<PolicyDoc, DocsError> {
-    let source = sources.source(file);
-    let fail = |diagnostics| DocsError::Policy { file, diagnostics };
-    let ast = crate::parse(file, source).map_err(|e| fail(vec![e.to_diagnostic()]))?;
-    let checked = crate::check(&ast)
-        .map_err(|problems| fail(problems.iter().map(ToDiagnostic::to_diagnostic).collect()))?;
-    let policy =
-        crate::lower(&checked.model, source, &[]).map_err(|e| fail(vec![e.to_diagnostic()]))?;
-    Ok(model::build(&checked.model, &policy, &slug(stem), command))
+/// Builds the document of one compiled policy, named `stem`: it reads the checked model (for the
+/// phrasing of the rules as written) and the IR it was lowered to (for the values that run, the
+/// ranges and the worked examples). `command` is printed as how the documents were generated.
+pub fn build(checked: &Model<'_>, policy: &Policy, stem: &str, command: &str) -> PolicyDoc {
+    model::build(checked, policy, &slug(stem), command)
 }
 
 /// The pages of already built documents: one Markdown and/or HTML page per policy (the Markdown

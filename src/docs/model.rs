@@ -927,29 +927,10 @@ impl Builder<'_, '_, '_> {
                 }),
             ),
         ]));
-        let outcome = phrase::Outcome {
-            score: d.score,
-            tier,
-            fired: d
-                .fired
-                .iter()
-                .filter_map(|f| Some((rule_name(f.rule)?, f.points)))
-                .collect(),
-            unknown: d.unknown.iter().filter_map(|r| rule_name(*r)).collect(),
-            reasons: d
-                .reasons
-                .iter()
-                .filter_map(|r| Some((rule_name(r.rule)?, r.below)))
-                .collect(),
-            consequences: d
-                .consequences
-                .iter()
-                .filter_map(|c| self.policy.consequences.get(*c).map(|c| c.name.clone()))
-                .collect(),
-        };
         s.blocks.push(Block::Para(Text::plain("In words:")));
         s.blocks.push(Block::List(
-            phrase::explain_decision(self.p, &outcome)
+            phrase::Explainer::new(self.p)
+                .explain(d)
                 .into_iter()
                 .map(Text::plain)
                 .collect(),

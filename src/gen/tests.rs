@@ -15,7 +15,7 @@ fn example(name: &str) -> Policy {
 fn policy_from(text: &str) -> Policy {
     let mut sources = SourceMap::new();
     let file = sources.add("policy.rubric", text);
-    match crate::compile(&sources, file, &[]) {
+    match crate::compile(&sources, file, &crate::Options::default()).into_policy() {
         Ok((policy, _)) => policy,
         Err(problems) => panic!("the policy does not compile: {problems:?}"),
     }

@@ -1,4 +1,4 @@
-//! Lowering: checked model (+ `--set` overrides) → [`Policy`].
+//! Lowering: checked model → [`Policy`].
 //!
 //! Every name is looked up in the checker's resolutions by the span it was written at; nothing is
 //! resolved again. Params are folded into constants with their final values, so the evaluator never
@@ -15,16 +15,10 @@ use sha2::{Digest, Sha256};
 
 type Result<T> = std::result::Result<T, LowerError>;
 
-/// Lowers a checked policy. `source` is the policy text (its hash identifies the policy);
-/// `overrides` are `--set name=value` pairs, applied before folding.
-pub fn lower(model: &Model<'_>, source: &str, overrides: &[(String, String)]) -> Result<Policy> {
-    let mut lowering = Lowering::new(model)?;
-    let applied = lowering.apply_overrides(overrides)?;
-    let policy = lowering.policy(source, applied)?;
-    if !overrides.is_empty() {
-        revalidate(&policy)?;
-    }
-    Ok(policy)
+/// Lowers a checked policy. `source` is the policy text (its hash identifies the policy). Params
+/// have the values the checker checked, `--set` overrides included; the identity lists those.
+pub fn lower(model: &Model<'_>, source: &str) -> Result<Policy> {
+    Lowering::new(model)?.policy(source)
 }
 
 struct Lowering<'m, 'a> {
@@ -61,55 +55,20 @@ impl<'m, 'a> Lowering<'m, 'a> {
         })
     }
 
-    fn apply_overrides(
-        &mut self,
-        overrides: &[(String, String)],
-    ) -> Result<Vec<(String, Decimal)>> {
-        let mut applied: Vec<(usize, Decimal)> = Vec::new();
-        for (name, text) in overrides {
-            let index = match self.model.lookup(name) {
-                Some(Symbol::Param(p)) => p,
-                _ => {
-                    let names = self.model.params.iter().map(|p| p.decl.name.node.as_str());
-                    return Err(LowerError::UnknownParam {
-                        name: name.clone(),
-                        suggestion: check::did_you_mean(name, names),
-                    });
-                }
-            };
-            let value = Decimal::from_str_exact(text.trim()).map_err(|_| LowerError::BadValue {
-                name: name.clone(),
-                value: text.clone(),
-            })?;
-            if let Some(slot) = self.params.get_mut(index) {
-                *slot = value;
-            }
-            applied.retain(|(i, _)| *i != index);
-            applied.push((index, value));
-        }
-        applied.sort_by_key(|(i, _)| *i);
-        Ok(applied
-            .into_iter()
-            .filter_map(|(i, v)| {
-                self.model
-                    .params
-                    .get(i)
-                    .map(|p| (p.decl.name.node.clone(), v))
-            })
-            .collect())
-    }
-
-    fn policy(&self, source: &str, overrides: Vec<(String, Decimal)>) -> Result<Policy> {
+    fn policy(&self, source: &str) -> Result<Policy> {
         let header = &self.model.header;
-        // The checker's analysis holds for the written params; other values need a new one.
-        let recomputed;
-        let analysis = match &self.model.analysis {
-            Some(a) if overrides.is_empty() => a,
-            _ => {
-                recomputed = check::ranges::analyse(self.model, &self.params).0;
-                &recomputed
-            }
-        };
+        let analysis = self
+            .model
+            .analysis
+            .as_ref()
+            .ok_or_else(|| internal("the policy was lowered without its range analysis"))?;
+        let overrides = self
+            .model
+            .params
+            .iter()
+            .filter(|p| p.overridden.is_some())
+            .map(|p| (p.decl.name.node.clone(), p.value))
+            .collect();
         let identity = Identity {
             name: header.name.clone(),
             version: header.version.clone().unwrap_or_default(),
@@ -676,19 +635,6 @@ fn range(iv: Interval) -> Range {
     }
 }
 
-fn interval(r: &Range) -> Interval {
-    let end = |b: Option<Bound>| {
-        b.map(|b| intervals::End {
-            value: b.value,
-            inclusive: b.inclusive,
-        })
-    };
-    Interval {
-        lo: end(r.lo),
-        hi: end(r.hi),
-    }
-}
-
 /// The value of an expression of constants only.
 pub fn fold(expr: &Expr) -> Option<Decimal> {
     match expr {
@@ -751,87 +697,6 @@ fn effect_reads(effect: &Effect, out: &mut Vec<Ref>) {
             }
         }
     }
-}
-
-/// Checks again, with overridden params, what the checker proved for the written values: tiers
-/// and numeric bins neither overlap nor leave gaps, and group weights stay positive.
-fn revalidate(policy: &Policy) -> Result<()> {
-    let invalid = |message: String| LowerError::InvalidOverride { message };
-    if !policy.tiers.is_empty() {
-        let scale = Interval::closed(policy.scale.min, policy.scale.max);
-        let bands: Vec<Interval> = policy.tiers.iter().map(|t| interval(&t.range)).collect();
-        let step = Decimal::new(1, policy.scale.decimals);
-        let coverage = intervals::sweep(scale, &bands, Some(step));
-        if let Some(o) = coverage.overlaps.first() {
-            let name = |i: usize| policy.tiers.get(i).map_or("?", |t| t.name.as_str());
-            return Err(invalid(format!(
-                "tiers `{}` and `{}` overlap at {}",
-                name(o.first),
-                name(o.second),
-                o.shared
-            )));
-        }
-        if let Some(gap) = coverage.gaps.first() {
-            return Err(invalid(format!("no tier covers the scores {gap}")));
-        }
-    }
-    for rule in &policy.rules {
-        if let Some(group) = &rule.group {
-            if group.weight <= Decimal::ZERO {
-                return Err(invalid(format!(
-                    "the weight of group `{}` becomes {}",
-                    group.name, group.weight
-                )));
-            }
-        }
-        if let Effect::Bins {
-            arms,
-            otherwise: None,
-            subject: Ref::Input(i),
-            ..
-        } = &rule.effect
-        {
-            let Some(input) = policy.inputs.get(*i) else {
-                continue;
-            };
-            let ranges: Vec<Interval> = arms
-                .iter()
-                .flat_map(|a| a.patterns.iter())
-                .filter_map(|p| match p {
-                    Pattern::Range(r) => Some(interval(r)),
-                    Pattern::Value(_) => None,
-                })
-                .collect();
-            if ranges.is_empty() {
-                continue;
-            }
-            let domain = Interval {
-                lo: input.min.map(|v| intervals::End {
-                    value: v,
-                    inclusive: true,
-                }),
-                hi: input.max.map(|v| intervals::End {
-                    value: v,
-                    inclusive: true,
-                }),
-            };
-            let step = (input.kind == InputKind::Whole).then_some(Decimal::ONE);
-            let coverage = intervals::sweep(domain, &ranges, step);
-            if let Some(o) = coverage.overlaps.first() {
-                return Err(invalid(format!(
-                    "bins of scorecard `{}` overlap at {}",
-                    rule.name, o.shared
-                )));
-            }
-            if let Some(gap) = coverage.gaps.first() {
-                return Err(invalid(format!(
-                    "bins of scorecard `{}` no longer cover {gap}",
-                    rule.name
-                )));
-            }
-        }
-    }
-    Ok(())
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -7,6 +7,7 @@
 
 mod err;
 mod lower;
+mod walk;
 
 pub use err::LowerError;
 pub use lower::lower;

@@ -1,133 +1,164 @@
 //! Sentences that explain one decision: what each rule that fired contributed and why, how the
 //! score was reached (and clamped), its tier, the consequences with their due process, and the
 //! main reasons. Used by `rubric eval --explain` and the documentation's worked examples.
+//!
+//! An [`Explainer`] phrases everything that depends only on the policy once (each rule's label
+//! and sentence, each tier's bounds, each consequence's due process); explaining a decision then
+//! only places its numbers. It reads the decision in memory, by index, exactly as the evaluator
+//! made it: the numbers in the sentences are the decision's, and the params' values are those of
+//! the checked model, `--set` overrides included.
 
 use super::{capitalise, number, points, Phraser};
-use crate::check::Symbol;
-use crate::syntax::ast::ConsequenceItem;
+use crate::runtime::decision::Decision;
+use crate::syntax::ast::{ConsequenceItem, RuleItem};
 use rust_decimal::Decimal;
-
-/// The parts of a decision an explanation needs, by name (as in a decision's JSON line).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Outcome {
-    pub score: Decimal,
-    pub tier: Option<String>,
-    /// Rules that fired, with their contributions.
-    pub fired: Vec<(String, Decimal)>,
-    /// Rules that did not fire because a value they need is unknown.
-    pub unknown: Vec<String>,
-    /// Reason codes, worst first: the rule and its points below baseline.
-    pub reasons: Vec<(String, Decimal)>,
-    pub consequences: Vec<String>,
-}
 
 /// How many reasons an explanation names.
 const TOP_REASONS: usize = 4;
 
-/// One plain sentence per step of the decision.
-pub fn explain_decision(phraser: &Phraser<'_, '_>, outcome: &Outcome) -> Vec<String> {
-    let model = phraser.model();
-    let header = &model.header;
-    let rule_index = |name: &str| match model.lookup(name) {
-        Some(Symbol::Rule(i)) => Some(i),
-        _ => None,
-    };
-    let mut out = vec![format!("Everyone starts at {}.", points(header.start))];
-    let mut total = header.start;
-    for (name, pts) in &outcome.fired {
-        total = total.checked_add(*pts).unwrap_or(total);
-        let (label, sentence) = match rule_index(name) {
-            Some(i) => (phraser.rule_label(i), phraser.rule_sentence(i)),
-            None => (format!("“{name}”"), String::new()),
-        };
-        let what = if pts.is_zero() {
-            "applied and changed nothing (0 points)".to_string()
-        } else if *pts > Decimal::ZERO {
-            format!("added {}", points(*pts))
-        } else {
-            format!("deducted {}", points(-*pts))
-        };
-        let mut text = format!("{label} {what}.");
-        if !sentence.is_empty() {
-            text.push_str(" The rule: ");
-            text.push_str(&sentence);
-        }
-        out.push(text);
-    }
-    for name in &outcome.unknown {
-        let label = rule_index(name).map_or_else(|| format!("“{name}”"), |i| phraser.rule_label(i));
-        out.push(format!(
-            "{label} did not apply, because a value it needs is not known."
-        ));
-    }
-    if outcome.fired.is_empty() {
-        out.push("No rule changed the score.".to_string());
-    }
-    if total > header.max {
-        out.push(format!(
-            "The total of {} is above the top of the scale, so the score is kept at {}.",
-            points(total),
-            points(outcome.score)
-        ));
-    } else if total < header.min {
-        out.push(format!(
-            "The total of {} is below the bottom of the scale, so the score is kept at {}.",
-            points(total),
-            points(outcome.score)
-        ));
-    } else {
-        out.push(format!("The score is {}.", points(outcome.score)));
-    }
-    let tier = outcome.tier.as_deref().and_then(|t| match model.lookup(t) {
-        Some(Symbol::Tier(i)) => Some(i),
-        _ => None,
-    });
-    match tier {
-        Some(i) => out.push(format!(
-            "A score of {} is in tier {}, which covers {}.",
-            number(outcome.score),
-            phraser.tier_label(i),
-            phraser.tier_bounds(i)
-        )),
-        None => out.push(format!(
-            "A score of {} is in no tier.",
-            number(outcome.score)
-        )),
-    }
-    for name in &outcome.consequences {
-        let Some(Symbol::Consequence(i)) = model.lookup(name) else {
-            out.push(format!("The consequence “{name}” applies."));
-            continue;
-        };
-        out.push(consequence(phraser, i));
-    }
-    if outcome.consequences.is_empty() && !model.consequences.is_empty() {
-        out.push("No consequence applies.".to_string());
-    }
-    let reasons: Vec<String> = outcome
-        .reasons
-        .iter()
-        .take(TOP_REASONS)
-        .map(|(name, below)| {
-            let reason = rule_index(name)
-                .and_then(|i| model.rules.get(i))
-                .and_then(|r| {
-                    r.decl.items.iter().find_map(|item| match &item.node {
-                        crate::syntax::ast::RuleItem::Reason(t) => Some(t.node.clone()),
+/// A rule as an explanation names it.
+struct RuleWords {
+    /// "“Late tax payments”"
+    label: String,
+    /// The rule in a sentence, as the documentation writes it.
+    sentence: String,
+    /// The reason of adverse-decision notices (the rule's name in words when it has none).
+    reason: String,
+}
+
+/// Everything about a policy an explanation says, phrased once.
+pub struct Explainer {
+    start: Decimal,
+    min: Decimal,
+    max: Decimal,
+    rules: Vec<RuleWords>,
+    /// Each tier's label and the scores it covers.
+    tiers: Vec<(String, String)>,
+    /// "“Ban” applies. This sanction applies when … Appeal: … Basis: …."
+    consequences: Vec<String>,
+}
+
+impl Explainer {
+    pub fn new(phraser: &Phraser<'_, '_>) -> Self {
+        let model = phraser.model();
+        let rules = model
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| RuleWords {
+                label: phraser.rule_label(i),
+                sentence: phraser.rule_sentence(i),
+                reason: r
+                    .decl
+                    .items
+                    .iter()
+                    .find_map(|item| match &item.node {
+                        RuleItem::Reason(t) => Some(t.node.clone()),
                         _ => None,
                     })
-                })
-                .unwrap_or_else(|| super::humanise(name));
-            format!("{reason} ({} below)", points(*below))
-        })
-        .collect();
-    if !reasons.is_empty() {
-        out.push(format!(
-            "The main reasons, most important first: {}.",
-            reasons.join("; ")
-        ));
+                    .unwrap_or_else(|| super::humanise(&r.decl.name.node)),
+            })
+            .collect();
+        Explainer {
+            start: model.header.start,
+            min: model.header.min,
+            max: model.header.max,
+            rules,
+            tiers: (0..model.tiers.len())
+                .map(|i| (phraser.tier_label(i), phraser.tier_bounds(i)))
+                .collect(),
+            consequences: (0..model.consequences.len())
+                .map(|i| consequence(phraser, i))
+                .collect(),
+        }
     }
-    out
+
+    /// One plain sentence per step of the decision. Indices the policy does not have (a decision
+    /// of another policy) are still phrased, never a panic.
+    pub fn explain<L>(&self, decision: &Decision<L>) -> Vec<String> {
+        let unknown_rule = |i: usize| format!("rule {}", i + 1);
+        let mut out = vec![format!("Everyone starts at {}.", points(self.start))];
+        let mut total = self.start;
+        for fired in &decision.fired {
+            let pts = fired.points;
+            total = total.checked_add(pts).unwrap_or(total);
+            let what = if pts.is_zero() {
+                "applied and changed nothing (0 points)".to_string()
+            } else if pts > Decimal::ZERO {
+                format!("added {}", points(pts))
+            } else {
+                format!("deducted {}", points(-pts))
+            };
+            out.push(match self.rules.get(fired.rule) {
+                Some(rule) if rule.sentence.is_empty() => format!("{} {what}.", rule.label),
+                Some(rule) => format!("{} {what}. The rule: {}", rule.label, rule.sentence),
+                None => format!("{} {what}.", unknown_rule(fired.rule)),
+            });
+        }
+        for &rule in &decision.unknown {
+            let label = self
+                .rules
+                .get(rule)
+                .map_or_else(|| unknown_rule(rule), |r| r.label.clone());
+            out.push(format!(
+                "{label} did not apply, because a value it needs is not known."
+            ));
+        }
+        if decision.fired.is_empty() {
+            out.push("No rule changed the score.".to_string());
+        }
+        let score = decision.score;
+        if total > self.max {
+            out.push(format!(
+                "The total of {} is above the top of the scale, so the score is kept at {}.",
+                points(total),
+                points(score)
+            ));
+        } else if total < self.min {
+            out.push(format!(
+                "The total of {} is below the bottom of the scale, so the score is kept at {}.",
+                points(total),
+                points(score)
+            ));
+        } else {
+            out.push(format!("The score is {}.", points(score)));
+        }
+        match decision.tier.and_then(|t| self.tiers.get(t)) {
+            Some((label, bounds)) => out.push(format!(
+                "A score of {} is in tier {label}, which covers {bounds}.",
+                number(score)
+            )),
+            None => out.push(format!("A score of {} is in no tier.", number(score))),
+        }
+        for &c in &decision.consequences {
+            out.push(match self.consequences.get(c) {
+                Some(text) => text.clone(),
+                None => format!("Consequence {} applies.", c + 1),
+            });
+        }
+        if decision.consequences.is_empty() && !self.consequences.is_empty() {
+            out.push("No consequence applies.".to_string());
+        }
+        let reasons: Vec<String> = decision
+            .reasons
+            .iter()
+            .take(TOP_REASONS)
+            .map(|r| {
+                let reason = self
+                    .rules
+                    .get(r.rule)
+                    .map_or_else(|| unknown_rule(r.rule), |w| w.reason.clone());
+                format!("{reason} ({} below)", points(r.below))
+            })
+            .collect();
+        if !reasons.is_empty() {
+            out.push(format!(
+                "The main reasons, most important first: {}.",
+                reasons.join("; ")
+            ));
+        }
+        out
+    }
 }
 
 /// "“Air travel restriction” applies: this sanction applies when …; appeal: …; basis: …."

@@ -15,7 +15,7 @@
 mod explain;
 mod words;
 
-pub use explain::{explain_decision, Outcome};
+pub use explain::Explainer;
 pub use words::{
     capitalise, contribution_range, count_of, duration, humanise, number, points, signed_points,
     singular,

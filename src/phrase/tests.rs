@@ -7,6 +7,7 @@
 )]
 
 use super::*;
+use crate::runtime::decision::{Decision, Fired, Reason};
 use crate::span::FileId;
 
 const HEADER: &str = "policy \"T\" {\n  version \"1\"\n  effective 2027-01-01\n  score 0 to 1000 starting at 500\n  round to 0 decimals\n}\n";
@@ -15,8 +16,9 @@ const HEADER: &str = "policy \"T\" {\n  version \"1\"\n  effective 2027-01-01\n 
 fn with(body: &str, f: impl FnOnce(&Phraser<'_, '_>)) {
     let text = format!("{HEADER}{body}");
     let ast = crate::parse(FileId(0), &text).unwrap_or_else(|e| panic!("{e:?}"));
-    let checked = crate::check(&ast).unwrap_or_else(|e| panic!("{e:?}"));
-    f(&Phraser::new(&checked.model));
+    let report = crate::check(&ast, &crate::Options::default());
+    assert!(!report.has_errors(), "{:?}", report.problems);
+    f(&Phraser::new(&report.model));
 }
 
 fn rule(body: &str) -> String {
@@ -210,15 +212,24 @@ fn explanations_say_what_happened() {
          consequence c \"Ban\" {{\n is a sanction\n when tier is low\n lasts 1 month\n appeal \"Board\"\n basis \"Law\"\n}}\n"
     );
     with(&body, |p| {
-        let outcome = explain::Outcome {
+        let decision: Decision<()> = Decision {
             score: Decimal::ZERO,
-            tier: Some("low".into()),
-            fired: vec![("r".into(), Decimal::from(-600))],
+            unclamped: Decimal::from(-100),
+            tier: Some(1),
+            fired: vec![Fired {
+                rule: 0,
+                points: Decimal::from(-600),
+                arm: None,
+            }],
             unknown: vec![],
-            reasons: vec![("r".into(), Decimal::from(600))],
-            consequences: vec!["c".into()],
+            reasons: vec![Reason {
+                rule: 0,
+                below: Decimal::from(600),
+            }],
+            consequences: vec![0],
+            lets: (),
         };
-        let lines = explain_decision(p, &outcome);
+        let lines = Explainer::new(p).explain(&decision);
         assert_eq!(
             lines,
             vec![
@@ -230,15 +241,22 @@ fn explanations_say_what_happened() {
                 "The main reasons, most important first: Late (600 points below).".into(),
             ]
         );
-        // Names the policy does not know are still phrased, never a panic.
-        let strange = explain::Outcome {
-            fired: vec![("nope".into(), Decimal::ONE)],
-            tier: Some("nope".into()),
-            consequences: vec!["nope".into()],
-            reasons: vec![("nope".into(), Decimal::ONE)],
+        // Indices the policy does not have are still phrased, never a panic.
+        let strange: Decision<()> = Decision {
+            fired: vec![Fired {
+                rule: 7,
+                points: Decimal::ONE,
+                arm: None,
+            }],
+            tier: Some(9),
+            consequences: vec![9],
+            reasons: vec![Reason {
+                rule: 7,
+                below: Decimal::ONE,
+            }],
             ..Default::default()
         };
-        assert!(!explain_decision(p, &strange).is_empty());
+        assert!(!Explainer::new(p).explain(&strange).is_empty());
     });
 }
 

@@ -45,17 +45,17 @@ where
     <E as Fields>::Record: Default,
     <E as Template>::Lets: Default,
 {
-    run_files_through(engine, files, options, progress, |output| output)
+    run_files_annotated(engine, files, options, progress, None)
 }
 
-/// [`run_files`], with the decision output passed through `wrap` (for example to annotate each
-/// line) before it reaches the file or standard output.
-pub fn run_files_through<'w, E: Engine>(
+/// [`run_files`], with `annotate` adding members to every JSON decision (see
+/// [`stream::run_annotated`]).
+pub fn run_files_annotated<E: Engine>(
     engine: &E,
     files: Files<'_>,
     options: &Options,
     progress: Progress<'_>,
-    wrap: impl FnOnce(Box<dyn Write + 'w>) -> Box<dyn Write + 'w>,
+    annotate: Option<stream::Annotate<'_, <E as Template>::Lets>>,
 ) -> Result<Summary, String>
 where
     <E as Fields>::Record: Default,
@@ -69,7 +69,7 @@ where
         }
         None => Box::new(BufReader::with_capacity(1 << 16, io::stdin().lock())),
     };
-    let output: Box<dyn Write> = match files.output {
+    let mut output: Box<dyn Write> = match files.output {
         Some(path) => {
             let file = File::create(path)
                 .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
@@ -77,7 +77,6 @@ where
         }
         None => Box::new(BufWriter::with_capacity(1 << 16, io::stdout().lock())),
     };
-    let mut output = wrap(output);
     let mut error_file = match files.errors {
         Some(path) => {
             Some(BufWriter::new(File::create(path).map_err(|e| {
@@ -98,13 +97,14 @@ where
             }
         }
     };
-    let summary = stream::run(
+    let summary = stream::run_annotated(
         engine,
         &mut input,
         &mut output,
         &mut on_error,
         options,
         progress,
+        annotate,
     )
     .map_err(|e| format!("while evaluating: {e}"))?;
     output

@@ -83,6 +83,11 @@ impl Summary {
 /// Receives progress reports (records read, input bytes consumed) now and then.
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
+/// Writes extra members into a JSON decision, from the decision in memory (`rubric eval
+/// --explain` adds `"explanation"`): called with the output positioned just before the closing
+/// `}`, it writes `,"name":value…`.
+pub type Annotate<'a, L> = &'a dyn Fn(&Decision<L>, &mut Vec<u8>);
+
 /// Runs a batch. Errors go to `on_error` (which may write them anywhere); I/O errors on the
 /// input or output stop the run.
 pub fn run<E: Engine>(
@@ -97,8 +102,26 @@ where
     <E as Fields>::Record: Default,
     <E as Template>::Lets: Default,
 {
+    run_annotated(engine, input, output, on_error, options, progress, None)
+}
+
+/// [`run`], with `annotate` adding members to every JSON decision.
+pub fn run_annotated<E: Engine>(
+    engine: &E,
+    input: &mut dyn BufRead,
+    output: &mut dyn Write,
+    on_error: &mut dyn FnMut(&RecordError) -> io::Result<()>,
+    options: &Options,
+    progress: Progress<'_>,
+    annotate: Option<Annotate<'_, <E as Template>::Lets>>,
+) -> io::Result<Summary>
+where
+    <E as Fields>::Record: Default,
+    <E as Template>::Lets: Default,
+{
     let mut batch = Batch {
         engine,
+        annotate,
         reader: Reader::new(options.id_field.clone()),
         tier_counts: Vec::new(),
         no_tier: 0,
@@ -163,6 +186,7 @@ impl<'w> Sink<'w> {
 
 struct Batch<'e, E: Engine> {
     engine: &'e E,
+    annotate: Option<Annotate<'e, <E as Template>::Lets>>,
     reader: Reader,
     /// Decisions per tier index, outside every tier, and per consequence index, turned into the
     /// summary's maps at the end.
@@ -354,7 +378,15 @@ impl<E: Engine> Batch<'_, E> {
                 };
                 match sink {
                     Sink::Json { buffer, .. } => {
-                        write_json(engine, buffer, at, decision, &self.record)
+                        write_json(engine, buffer, at, decision, &self.record);
+                        if let Some(annotate) = self.annotate {
+                            // Each decision ends with `}\n`: the members go before it.
+                            if buffer.ends_with(b"}\n") {
+                                buffer.truncate(buffer.len() - 2);
+                                annotate(decision, buffer);
+                                buffer.extend_from_slice(b"}\n");
+                            }
+                        }
                     }
                     Sink::Csv(writer) => writer.write_record(csv_row(engine, at, decision))?,
                 }

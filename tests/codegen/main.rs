@@ -145,7 +145,7 @@ fn write_if_changed(path: &Path, contents: &[u8]) {
 fn compile(path: &Path) -> rubric::ir::Policy {
     let mut sources = SourceMap::new();
     let file = sources.load(path).unwrap();
-    match rubric::compile(&sources, file, &[]) {
+    match rubric::compile(&sources, file, &rubric::Options::default()).into_policy() {
         Ok((policy, _)) => policy,
         Err(problems) => {
             let mut out = Vec::new();
