@@ -76,41 +76,13 @@ impl Checker<'_> {
 
     /// Derived values named anywhere in `expr`.
     fn collect_let_uses(&self, expr: &Expr, out: &mut Vec<(usize, Span)>) {
-        match &expr.node {
-            ExprKind::Name(name) => {
+        walk(expr, &mut |e| {
+            if let ExprKind::Name(name) = &e.node {
                 if let Some(Symbol::Let(i)) = self.model.lookup(name) {
-                    out.push((i, expr.span));
+                    out.push((i, e.span));
                 }
             }
-            ExprKind::Unary(_, e) | ExprKind::IsMissing { value: e, .. } => {
-                self.collect_let_uses(e, out)
-            }
-            ExprKind::Binary(_, a, b) => {
-                self.collect_let_uses(a, out);
-                self.collect_let_uses(b, out);
-            }
-            ExprKind::In { value, set, .. } => {
-                self.collect_let_uses(value, out);
-                set.iter().for_each(|e| self.collect_let_uses(e, out));
-            }
-            ExprKind::Call { args, .. } => args.iter().for_each(|e| self.collect_let_uses(e, out)),
-            ExprKind::If {
-                branches,
-                otherwise,
-            } => {
-                for (c, v) in branches {
-                    self.collect_let_uses(c, out);
-                    self.collect_let_uses(v, out);
-                }
-                self.collect_let_uses(otherwise, out);
-            }
-            ExprKind::Number(_)
-            | ExprKind::Text(_)
-            | ExprKind::Bool(_)
-            | ExprKind::Score
-            | ExprKind::Tier
-            | ExprKind::Applies(_) => {}
-        }
+        });
     }
 
     /// Reports each cycle once. Values left `waiting` are in a cycle or depend on one; following

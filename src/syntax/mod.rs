@@ -11,6 +11,7 @@ mod expected;
 mod grammar;
 mod parser;
 pub mod print;
+pub mod walk;
 
 pub use depth::MAX_NESTING;
 pub use err::SyntaxError;
