@@ -3,7 +3,7 @@
 //! number formatting) are the shared runtime's, in `runtime/decision.rs`.
 
 use super::engine::Interpreter;
-use crate::ir::{ConsequenceKindExt, InputKind, Lasts, Policy, Ref, Value};
+use crate::ir::{InputKind, Lasts, Policy, Ref, Value};
 use crate::runtime::decision::{self as rt, Names, Template};
 use crate::runtime::output::{json_string, write_bool, write_decimal};
 

@@ -184,9 +184,8 @@ impl Fields for Interpreter<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Identity, Policy, Scale};
+    use crate::ir::{Identity, Policy, Rounding, Scale};
     use crate::runtime::Problem;
-    use crate::syntax::ast::RoundingMode;
     use rust_decimal::Decimal;
 
     fn policy() -> Policy {
@@ -217,7 +216,7 @@ mod tests {
                 max: Decimal::ONE,
                 start: Decimal::ZERO,
                 decimals: 0,
-                rounding: RoundingMode::HalfUp,
+                rounding: Rounding::HalfUp,
             },
             inputs: vec![
                 input("n", InputKind::Whole, Some(0), Some(10), Missing::Required),

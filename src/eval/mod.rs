@@ -30,6 +30,6 @@ pub use crate::runtime::{
 pub use decision::{consequence_json, identity_json, reason_open, Decision, JsonTemplate};
 pub use engine::Interpreter;
 pub use input::{Record, RecordReader};
-pub use interp::{arith, strategy, Evaluator};
+pub use interp::{arith, Evaluator};
 pub use policy_tests::{literal, run_test, run_tests, signed, Coverage, Failure, TestReport};
 pub use stream::run;
