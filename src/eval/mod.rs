@@ -27,7 +27,7 @@ pub use crate::runtime::CsvColumns;
 pub use crate::runtime::{
     EvalError, EvalErrorKind, Fired, Position, Problem, Reason, RecordError, RecordRef, Site,
 };
-pub use decision::{consequence_json, identity_json, reason_open, Decision, JsonTemplate};
+pub use decision::{Decision, JsonTemplate};
 pub use engine::Interpreter;
 pub use input::{Record, RecordReader};
 pub use interp::{arith, Evaluator};

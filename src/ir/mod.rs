@@ -8,6 +8,7 @@
 //! and lowering maps the AST's onto them.
 
 mod err;
+pub mod json;
 mod lower;
 
 pub use err::LowerError;
