@@ -25,7 +25,7 @@ pub use crate::runtime::output::{json_string, write_decimal};
 pub use crate::runtime::stream::{Format, Options, Progress, Summary};
 pub use crate::runtime::CsvColumns;
 pub use crate::runtime::{
-    EvalError, EvalErrorKind, Fired, Position, Problem, Reason, RecordError, RecordRef, Site,
+    EvalError, EvalErrorKind, Fired, Id, Position, Problem, Reason, RecordError, RecordRef, Site,
 };
 pub use decision::{Decision, JsonTemplate};
 pub use engine::Interpreter;
