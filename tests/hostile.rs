@@ -139,6 +139,7 @@ fn a_numeric_id_is_written_back_as_the_same_number() {
             "{\"id\":12.50,\"visits\":2,\"rating\":1,\"plan\":\"basic\",\"active\":true}\n",
             "{\"id\":\"1\",\"visits\":2,\"rating\":1,\"plan\":\"basic\",\"active\":true}\n",
             "{\"id\":-3,\"visits\":2,\"rating\":9,\"plan\":\"basic\",\"active\":true}\n",
+            "{\"id\":1e2,\"visits\":2,\"rating\":1,\"amount\":-1e30,\"plan\":\"basic\",\"active\":true}\n",
         ),
     )
     .unwrap();
@@ -170,9 +171,19 @@ fn a_numeric_id_is_written_back_as_the_same_number() {
     }
     let errors_text = std::fs::read_to_string(&errors).unwrap();
     let error_lines: Vec<&str> = errors_text.lines().collect();
-    assert_eq!(error_lines.len(), 1, "{errors_text}");
+    assert_eq!(error_lines.len(), 2, "{errors_text}");
     assert!(
         error_lines[0].starts_with("{\"record\":4,\"line\":4,\"id\":-3,"),
+        "{errors_text}"
+    );
+    assert!(
+        error_lines[1].starts_with("{\"record\":5,\"line\":5,\"id\":1e2,"),
+        "{errors_text}"
+    );
+    assert!(
+        error_lines[1].contains(
+            "the number -1e30 is too large (at most 79228162514264337593543950335 either side of zero)"
+        ),
         "{errors_text}"
     );
     let csv = support::command()
