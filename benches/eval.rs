@@ -150,7 +150,7 @@ fn write(bencher: divan::Bencher) {
             for (n, (record, decision)) in (1..).zip(divan::black_box(&decided)) {
                 let at = RecordRef {
                     record: n,
-                    id: record.id.as_deref(),
+                    id: record.id.as_ref(),
                 };
                 template.write(&mut output, at, decision, &record.values);
             }

@@ -124,3 +124,85 @@ fn a_failing_policy_test_shows_expected_and_actual_and_exits_1() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Regression: a numeric id (`"id": 1`) came out as the string `"1"`. It keeps its JSON type and
+/// its exact text in decisions and error lines; a string id stays a string; CSV is text.
+#[test]
+fn a_numeric_id_is_written_back_as_the_same_number() {
+    let dir = std::env::temp_dir().join(format!("rubric-numeric-id-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("ids.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            "{\"id\": 1, \"visits\":2,\"rating\":1,\"plan\":\"basic\",\"active\":true}\n",
+            "{\"id\":12.50,\"visits\":2,\"rating\":1,\"plan\":\"basic\",\"active\":true}\n",
+            "{\"id\":\"1\",\"visits\":2,\"rating\":1,\"plan\":\"basic\",\"active\":true}\n",
+            "{\"id\":-3,\"visits\":2,\"rating\":9,\"plan\":\"basic\",\"active\":true}\n",
+            "{\"id\":1e2,\"visits\":2,\"rating\":1,\"amount\":-1e30,\"plan\":\"basic\",\"active\":true}\n",
+        ),
+    )
+    .unwrap();
+    let errors = dir.join("errors.jsonl");
+    let out = support::command()
+        .args(["eval", "tests/eval/hostile.rubric", "--quiet", "--errors"])
+        .arg(&errors)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let decisions = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = decisions.lines().collect();
+    assert_eq!(lines.len(), 3, "{decisions}");
+    assert!(
+        lines[0].starts_with("{\"record\":1,\"id\":1,"),
+        "{decisions}"
+    );
+    assert!(
+        lines[1].starts_with("{\"record\":2,\"id\":12.50,"),
+        "{decisions}"
+    );
+    assert!(
+        lines[2].starts_with("{\"record\":3,\"id\":\"1\","),
+        "{decisions}"
+    );
+    for line in &lines {
+        serde_json::from_str::<serde_json::Value>(line).unwrap();
+    }
+    let errors_text = std::fs::read_to_string(&errors).unwrap();
+    let error_lines: Vec<&str> = errors_text.lines().collect();
+    assert_eq!(error_lines.len(), 2, "{errors_text}");
+    assert!(
+        error_lines[0].starts_with("{\"record\":4,\"line\":4,\"id\":-3,"),
+        "{errors_text}"
+    );
+    assert!(
+        error_lines[1].starts_with("{\"record\":5,\"line\":5,\"id\":1e2,"),
+        "{errors_text}"
+    );
+    assert!(
+        error_lines[1].contains(
+            "the number -1e30 is too large (at most 79228162514264337593543950335 either side of zero)"
+        ),
+        "{errors_text}"
+    );
+    let csv = support::command()
+        .args([
+            "eval",
+            "tests/eval/hostile.rubric",
+            "--quiet",
+            "--allow-rejects",
+        ])
+        .args(["--output-format", "csv"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    let ids: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(ids, ["1", "12.50", "1"], "{csv}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -5,7 +5,7 @@
 use super::svg::{self, Chart};
 use crate::check::{Model, Resolved, Site, Symbol};
 use crate::eval::{self, Decision};
-use crate::ir::{self, ConsequenceKindExt as _};
+use crate::ir;
 use crate::phrase::{self, contribution_range, humanise, number, points, signed_points, Phraser};
 use crate::span::Span;
 use crate::syntax::ast::{self, ConsequenceItem, Item, RuleItem};

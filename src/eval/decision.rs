@@ -1,9 +1,11 @@
 //! The interpreter's side of the decision's output forms: the policy's names and fragments of
 //! JSON, prepared once per batch from the IR. The forms themselves (field order, separators,
-//! number formatting) are the shared runtime's, in `runtime/decision.rs`.
+//! number formatting) are the shared runtime's, in `runtime/decision.rs`; the fragments themselves
+//! are built by `ir::json`, which the Rust backend shares.
 
 use super::engine::Interpreter;
-use crate::ir::{ConsequenceKindExt, InputKind, Lasts, Policy, Ref, Value};
+use crate::ir::json::{self, string};
+use crate::ir::{InputKind, Policy, Ref, Value};
 use crate::runtime::decision::{self as rt, Names, Template};
 use crate::runtime::output::{json_string, write_bool, write_decimal};
 
@@ -32,38 +34,29 @@ pub struct Fragments {
     consequence: Vec<Vec<u8>>,
 }
 
-fn string(s: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(s.len() + 2);
-    json_string(&mut out, s);
-    out
-}
-
 impl Fragments {
     pub fn new(policy: &Policy) -> Self {
         let members_of = |input: Option<&crate::ir::Input>| match input.map(|i| &i.kind) {
             Some(InputKind::Enum(members)) => members.iter().map(|m| string(m)).collect(),
             _ => Vec::new(),
         };
-        let mut after_id = b",\"policy\":".to_vec();
-        after_id.extend_from_slice(&identity_json(policy));
-        after_id.extend_from_slice(b",\"score\":");
         let key = |name: &str| {
             let mut out = string(name);
             out.push(b':');
             out
         };
         Fragments {
-            after_id,
+            after_id: json::after_id(policy),
             rule_open: policy
                 .rules
                 .iter()
-                .map(|r| [b"{\"rule\":".as_slice(), &string(&r.name), b",\"points\":"].concat())
+                .map(|r| json::rule_open(&r.name))
                 .collect(),
             rule_name: policy.rules.iter().map(|r| string(&r.name)).collect(),
             reason_open: policy
                 .rules
                 .iter()
-                .map(|r| reason_open(&r.name, r.reason.as_deref()))
+                .map(|r| json::reason_open(&r.name, r.reason.as_deref()))
                 .collect(),
             input_key: policy.inputs.iter().map(|i| key(&i.name)).collect(),
             let_key: policy.lets.iter().map(|l| key(&l.name)).collect(),
@@ -74,7 +67,11 @@ impl Fragments {
                 .map(|l| members_of(l.enum_of.and_then(|i| policy.inputs.get(i))))
                 .collect(),
             tier_name: policy.tiers.iter().map(|t| string(&t.name)).collect(),
-            consequence: policy.consequences.iter().map(consequence_json).collect(),
+            consequence: policy
+                .consequences
+                .iter()
+                .map(json::consequence_json)
+                .collect(),
         }
     }
 
@@ -116,60 +113,6 @@ impl<'p> JsonTemplate<'p> {
     ) {
         rt::write_json(&self.0, out, at, decision, inputs);
     }
-}
-
-/// `{"rule":"name","reason":"…","points_below":`
-pub fn reason_open(rule: &str, reason: Option<&str>) -> Vec<u8> {
-    let reason = reason.map_or(b"null".to_vec(), string);
-    [
-        b"{\"rule\":".as_slice(),
-        &string(rule),
-        b",\"reason\":",
-        &reason,
-        b",\"points_below\":",
-    ]
-    .concat()
-}
-
-/// A consequence as it appears in every decision it applies to.
-pub fn consequence_json(c: &crate::ir::Consequence) -> Vec<u8> {
-    let mut out = b"{\"consequence\":".to_vec();
-    out.extend_from_slice(&string(&c.name));
-    out.extend_from_slice(b",\"kind\":");
-    out.extend_from_slice(&string(c.kind.word()));
-    out.extend_from_slice(b",\"lasts\":");
-    out.extend_from_slice(&string(&match &c.lasts {
-        Lasts::For(d) => d.to_string(),
-        Lasts::Indefinitely { .. } => "indefinitely".to_string(),
-    }));
-    let optional = |out: &mut Vec<u8>, s: Option<&str>| match s {
-        Some(s) => out.extend_from_slice(&string(s)),
-        None => out.extend_from_slice(b"null"),
-    };
-    out.extend_from_slice(b",\"notice\":");
-    optional(&mut out, c.notice.map(|n| n.to_string()).as_deref());
-    out.extend_from_slice(b",\"appeal\":");
-    optional(&mut out, c.appeal.as_deref());
-    out.extend_from_slice(b",\"basis\":");
-    optional(&mut out, c.basis.as_deref());
-    out.push(b'}');
-    out
-}
-
-/// The `"policy"` object every decision carries.
-pub fn identity_json(policy: &Policy) -> Vec<u8> {
-    let overrides: Vec<(&str, rust_decimal::Decimal)> = policy
-        .identity
-        .overrides
-        .iter()
-        .map(|(name, value)| (name.as_str(), *value))
-        .collect();
-    rt::identity_json(
-        &policy.identity.name,
-        &policy.identity.version,
-        &policy.identity.content_hash,
-        &overrides,
-    )
 }
 
 fn bytes(table: &[Vec<u8>], index: usize) -> &[u8] {

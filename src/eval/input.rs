@@ -6,7 +6,7 @@
 use super::engine::Interpreter;
 use crate::ir::{Input, InputKind, Missing, Value};
 use crate::runtime::fields::{self, Bounds, Kind};
-use crate::runtime::{CsvColumns, FieldError, Fields, Position, Raw, Reader, RecordError};
+use crate::runtime::{CsvColumns, FieldError, Fields, Id, Position, Raw, Reader, RecordError};
 
 fn kind(input: &Input) -> Kind {
     match input.kind {
@@ -56,8 +56,8 @@ fn from_cell(input: &Input, cell: &str) -> Result<Value, FieldError> {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Record {
     pub values: Vec<Option<Value>>,
-    /// The record's identifier field, as text, if it had one.
-    pub id: Option<String>,
+    /// The record's identifier field, if it had one.
+    pub id: Option<Id>,
 }
 
 /// Reads records for one policy, one at a time (the batch driver reads through the runtime's
@@ -184,9 +184,8 @@ impl Fields for Interpreter<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Identity, Policy, Scale};
+    use crate::ir::{Identity, Policy, Rounding, Scale};
     use crate::runtime::Problem;
-    use crate::syntax::ast::RoundingMode;
     use rust_decimal::Decimal;
 
     fn policy() -> Policy {
@@ -217,7 +216,7 @@ mod tests {
                 max: Decimal::ONE,
                 start: Decimal::ZERO,
                 decimals: 0,
-                rounding: RoundingMode::HalfUp,
+                rounding: Rounding::HalfUp,
             },
             inputs: vec![
                 input("n", InputKind::Whole, Some(0), Some(10), Missing::Required),
@@ -264,7 +263,7 @@ mod tests {
         let r = read(r#"{"id":"x1","n":3,"e":"b","extra":[1]}"#)
             .ok()
             .unwrap();
-        assert_eq!(r.id.as_deref(), Some("x1"));
+        assert_eq!(r.id, Some(Id::Text("x1".into())));
         assert_eq!(
             r.values,
             vec![

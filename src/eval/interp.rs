@@ -9,8 +9,7 @@ use crate::ir::*;
 use crate::runtime::arith as rt;
 use crate::runtime::decision::{collect_reasons, tally};
 use crate::runtime::{EvalError, EvalErrorKind, Outcome, RuleOutcome};
-use crate::syntax::ast::RoundingMode;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 /// A known value, or `None` for unknown.
 type V = Option<Value>;
@@ -110,13 +109,8 @@ impl<'p> Evaluator<'p> {
     }
 }
 
-/// The rounding strategy of a policy's rounding mode.
-pub fn strategy(mode: RoundingMode) -> RoundingStrategy {
-    mode.strategy()
-}
-
 fn round(value: Decimal, scale: &Scale) -> Decimal {
-    rt::round(value, scale.decimals, strategy(scale.rounding))
+    rt::round(value, scale.decimals, scale.rounding.strategy())
 }
 
 /// The values visible to an expression.

@@ -25,11 +25,11 @@ pub use crate::runtime::output::{json_string, write_decimal};
 pub use crate::runtime::stream::{Format, Options, Progress, Summary};
 pub use crate::runtime::CsvColumns;
 pub use crate::runtime::{
-    EvalError, EvalErrorKind, Fired, Position, Problem, Reason, RecordError, RecordRef, Site,
+    EvalError, EvalErrorKind, Fired, Id, Position, Problem, Reason, RecordError, RecordRef, Site,
 };
-pub use decision::{consequence_json, identity_json, reason_open, Decision, JsonTemplate};
+pub use decision::{Decision, JsonTemplate};
 pub use engine::Interpreter;
 pub use input::{Record, RecordReader};
-pub use interp::{arith, strategy, Evaluator};
+pub use interp::{arith, Evaluator};
 pub use policy_tests::{literal, run_test, run_tests, signed, Coverage, Failure, TestReport};
 pub use stream::run;

@@ -1,7 +1,8 @@
 //! Lowering: checked model → [`Policy`].
 //!
 //! Every name is looked up in the checker's resolutions by the span it was written at; nothing is
-//! resolved again. Params are folded into constants with their final values, so the evaluator never
+//! resolved again. The AST's dates, durations, consequence kinds and rounding modes are mapped
+//! onto the IR's own types here. Params are folded into constants with their final values, so the evaluator never
 //! looks a param up.
 
 use super::*;
@@ -72,7 +73,7 @@ impl<'m, 'a> Lowering<'m, 'a> {
         let identity = Identity {
             name: header.name.clone(),
             version: header.version.clone().unwrap_or_default(),
-            effective: header.effective,
+            effective: header.effective.map(date),
             content_hash: hex(&Sha256::digest(source.as_bytes())),
             overrides,
         };
@@ -81,7 +82,7 @@ impl<'m, 'a> Lowering<'m, 'a> {
             max: header.max,
             start: header.start,
             decimals: header.decimals,
-            rounding: header.rounding,
+            rounding: header.rounding.into(),
         };
         let inputs = self.model.indicators.iter().map(input).collect();
         let mut lets = Vec::with_capacity(self.model.lets.len());
@@ -335,15 +336,17 @@ impl<'m, 'a> Lowering<'m, 'a> {
         let mut basis = None;
         for item in &decl.items {
             match &item.node {
-                ConsequenceItem::Kind(k) => kind = Some(*k),
+                ConsequenceItem::Kind(k) => kind = Some(consequence_kind(*k)),
                 ConsequenceItem::When(e) => condition = Some(self.expr(e)?),
-                ConsequenceItem::Lasts(ast::Lasts::For(d)) => lasts = Some(Lasts::For(*d)),
+                ConsequenceItem::Lasts(ast::Lasts::For(d)) => {
+                    lasts = Some(Lasts::For(duration(*d)))
+                }
                 ConsequenceItem::Lasts(ast::Lasts::Indefinitely(why)) => {
                     lasts = Some(Lasts::Indefinitely {
                         because: why.node.clone(),
                     })
                 }
-                ConsequenceItem::Notice(d) => notice = Some(*d),
+                ConsequenceItem::Notice(d) => notice = Some(duration(*d)),
                 ConsequenceItem::Appeal(t) => appeal = Some(t.node.clone()),
                 ConsequenceItem::Basis(t) => basis = Some(t.node.clone()),
                 ConsequenceItem::Allow(_) => {}
@@ -615,6 +618,33 @@ fn sign(verb: ast::Verb) -> Sign {
     match verb {
         ast::Verb::Add => Sign::Add,
         ast::Verb::Deduct => Sign::Deduct,
+    }
+}
+
+fn date(d: ast::Date) -> Date {
+    Date {
+        year: d.year,
+        month: d.month,
+        day: d.day,
+    }
+}
+
+fn duration(d: ast::Duration) -> Duration {
+    Duration {
+        amount: d.amount,
+        unit: match d.unit {
+            ast::TimeUnit::Days => TimeUnit::Days,
+            ast::TimeUnit::Weeks => TimeUnit::Weeks,
+            ast::TimeUnit::Months => TimeUnit::Months,
+            ast::TimeUnit::Years => TimeUnit::Years,
+        },
+    }
+}
+
+fn consequence_kind(kind: ast::ConsequenceKind) -> ConsequenceKind {
+    match kind {
+        ast::ConsequenceKind::Sanction => ConsequenceKind::Sanction,
+        ast::ConsequenceKind::Benefit => ConsequenceKind::Benefit,
     }
 }
 

@@ -3,17 +3,23 @@
 //!
 //! Names are replaced by indices, params are folded into constants (after any `--set` overrides),
 //! derived values are in evaluation order, scorecard bins and caps are explicit, and the policy's
-//! tests are lowered too. Nothing here refers back to the AST except the source order of rules.
+//! tests are lowered too. Nothing here refers back to the AST except the source order of rules: the
+//! IR has its own types (dates, durations, consequence kinds; the rounding mode is the runtime's),
+//! and lowering maps the AST's onto them.
 
 mod err;
+pub mod json;
 mod lower;
 mod walk;
 
 pub use err::LowerError;
 pub use lower::lower;
 
-use crate::syntax::ast::{ConsequenceKind, Date, Duration, RoundingMode};
 use rust_decimal::Decimal;
+
+/// How points and scores are rounded to the scale's decimals; the runtime's type, since every
+/// evaluator (and the checker's range analysis) rounds through [`Rounding::strategy`].
+pub use crate::runtime::arith::Rounding;
 
 /// A policy ready to evaluate.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,7 +67,22 @@ pub struct Scale {
     pub max: Decimal,
     pub start: Decimal,
     pub decimals: u32,
-    pub rounding: RoundingMode,
+    pub rounding: Rounding,
+}
+
+/// A calendar date (a policy's `effective` date).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl std::fmt::Display for Date {
+    /// `2027-01-01`
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
 }
 
 /// A param's final value (documentation and `--set` read these; expressions use the folded value).
@@ -261,10 +282,59 @@ pub struct Consequence {
     pub basis: Option<String>,
 }
 
+/// Whether a consequence takes something away or grants something.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsequenceKind {
+    Sanction,
+    Benefit,
+}
+
+impl ConsequenceKind {
+    /// The word for the kind, as written in decisions.
+    pub fn word(self) -> &'static str {
+        match self {
+            ConsequenceKind::Sanction => "sanction",
+            ConsequenceKind::Benefit => "benefit",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Lasts {
     For(Duration),
     Indefinitely { because: String },
+}
+
+/// A length of time: how long a consequence lasts, how much notice it gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Duration {
+    pub amount: u32,
+    pub unit: TimeUnit,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeUnit {
+    Days,
+    Weeks,
+    Months,
+    Years,
+}
+
+impl std::fmt::Display for Duration {
+    /// `1 day`, `12 months`: as written in decisions.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unit = match (self.unit, self.amount == 1) {
+            (TimeUnit::Days, true) => "day",
+            (TimeUnit::Days, false) => "days",
+            (TimeUnit::Weeks, true) => "week",
+            (TimeUnit::Weeks, false) => "weeks",
+            (TimeUnit::Months, true) => "month",
+            (TimeUnit::Months, false) => "months",
+            (TimeUnit::Years, true) => "year",
+            (TimeUnit::Years, false) => "years",
+        };
+        write!(f, "{} {}", self.amount, unit)
+    }
 }
 
 /// An expression over inputs, derived values, and (in consequences) the outcome.
@@ -395,20 +465,6 @@ impl Policy {
     pub fn rule_index(&self, name: &str) -> Option<usize> {
         self.rules.iter().position(|r| r.name == name)
     }
-}
-
-impl ConsequenceKindExt for ConsequenceKind {
-    fn word(self) -> &'static str {
-        match self {
-            ConsequenceKind::Sanction => "sanction",
-            ConsequenceKind::Benefit => "benefit",
-        }
-    }
-}
-
-/// The word for a consequence's kind, as written in decisions.
-pub trait ConsequenceKindExt {
-    fn word(self) -> &'static str;
 }
 
 #[cfg(test)]

@@ -116,6 +116,36 @@ pub fn clamp(x: Decimal, lo: Decimal, hi: Decimal) -> Decimal {
     max(min(x, hi), lo)
 }
 
+/// How a policy rounds points and scores to its decimals (`round to 0 decimals half even`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Rounding {
+    /// Ties away from zero (the usual school rounding).
+    #[default]
+    HalfUp,
+    /// Ties to the even neighbour (banker's rounding).
+    HalfEven,
+    /// Ties toward zero.
+    HalfDown,
+    /// Always away from zero.
+    Up,
+    /// Always toward zero (truncation).
+    Down,
+}
+
+impl Rounding {
+    /// The rust_decimal strategy that rounds this way; every evaluator, and the checker's range
+    /// analysis, rounds through this one mapping.
+    pub fn strategy(self) -> RoundingStrategy {
+        match self {
+            Rounding::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
+            Rounding::HalfDown => RoundingStrategy::MidpointTowardZero,
+            Rounding::Up => RoundingStrategy::AwayFromZero,
+            Rounding::Down => RoundingStrategy::ToZero,
+        }
+    }
+}
+
 /// Rounds points or a score to the policy's decimals.
 pub fn round(value: Decimal, decimals: u32, strategy: RoundingStrategy) -> Decimal {
     if value.scale() <= decimals {

@@ -8,6 +8,7 @@
 use super::arith::compare;
 use super::error::{EvalError, EvalErrorKind};
 use super::output::{decimal_text, json_string, write_decimal};
+use super::record::Id;
 use rust_decimal::Decimal;
 
 /// The outcome for one record. `L` holds the derived values as computed for the record.
@@ -145,7 +146,7 @@ pub fn collect_reasons(baselines: &[Option<Decimal>], fired: &[Fired], reasons: 
 #[derive(Clone, Copy, Debug)]
 pub struct RecordRef<'a> {
     pub record: u64,
-    pub id: Option<&'a str>,
+    pub id: Option<&'a Id>,
 }
 
 /// The names of a policy's declarations, by index, and its identity.
@@ -196,7 +197,7 @@ pub fn write_json<T: Template>(
     out.extend_from_slice(itoa::Buffer::new().format(at.record).as_bytes());
     if let Some(id) = at.id {
         out.extend_from_slice(b",\"id\":");
-        json_string(out, id);
+        id.write_json(out);
     }
     out.extend_from_slice(template.after_id());
     write_decimal(out, decision.score);
@@ -326,7 +327,7 @@ pub fn csv_row<N: Names + ?Sized, L>(
     );
     [
         at.record.to_string(),
-        at.id.unwrap_or("").to_string(),
+        at.id.map_or("", Id::as_str).to_string(),
         decimal_text(decision.score),
         tier.to_string(),
         decision.clamped().to_string(),

@@ -4,6 +4,7 @@
 //! `EvalError` says where in the policy a computation failed (by index); `RecordError` is what a
 //! batch reports, with the record's position and the names resolved.
 
+use super::record::Id;
 use serde::Serialize;
 
 /// What went wrong while computing a decision.
@@ -88,9 +89,9 @@ pub struct RecordError {
     pub record: u64,
     /// 1-based line of the input the record starts on.
     pub line: u64,
-    /// The record's `id` field, if it had one.
+    /// The record's `id` field, if it had one (a number stays a number).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<Id>,
     /// The input field, or the rule/derived value being computed, if the problem has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
@@ -130,7 +131,7 @@ impl RecordError {
     /// A rejected record at `at`.
     pub fn new(
         at: Position,
-        id: Option<String>,
+        id: Option<Id>,
         field: Option<String>,
         error: Problem,
         message: String,
@@ -151,7 +152,7 @@ impl RecordError {
         site: Site,
         name: &str,
         at: Position,
-        id: Option<String>,
+        id: Option<Id>,
     ) -> Self {
         let what = match site {
             Site::Let(_) => "derived value",

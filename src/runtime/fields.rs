@@ -133,16 +133,70 @@ pub fn number(text: &str, kind: Kind, bounds: Bounds) -> Result<Decimal, FieldEr
     } else {
         Decimal::from_str_exact(text)
     };
-    let value = parsed.map_err(|_| {
-        (
-            Problem::Overflow,
-            format!(
-                "the number {text} cannot be represented exactly (at most 28 significant digits)"
-            ),
-        )
-    })?;
+    let value = parsed.map_err(|_| unrepresentable(text))?;
     check_as(value, text, kind, bounds)?;
     Ok(value)
+}
+
+/// Why a number's text has no exact decimal: its size is beyond the largest decimal, or (within
+/// that size) it has more digits than a decimal holds.
+fn unrepresentable(text: &str) -> FieldError {
+    let message = if too_large(text) {
+        format!(
+            "the number {text} is too large (at most {} either side of zero)",
+            Decimal::MAX
+        )
+    } else {
+        format!("the number {text} cannot be represented exactly (at most 28 significant digits)")
+    };
+    (Problem::Overflow, message)
+}
+
+/// Whether the whole part of the number written `text` (a JSON number, or a CSV cell that looks
+/// like one) is beyond `Decimal::MAX` (79228162514264337593543950335). Works on the digits, so no
+/// exponent is too big for it.
+fn too_large(text: &str) -> bool {
+    let body = text.trim_start_matches(['-', '+']);
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(at) => (
+            body.get(..at).unwrap_or(""),
+            body.get(at + 1..).unwrap_or(""),
+        ),
+        None => (body, ""),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    // The exponent, saturated: anything beyond ±10^9 is as good as infinite here.
+    let (negative, exponent_digits) = match exponent.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, exponent.trim_start_matches('+')),
+    };
+    let mut exponent: i64 = 0;
+    for b in exponent_digits.bytes() {
+        if !b.is_ascii_digit() {
+            return false;
+        }
+        exponent = (exponent * 10 + i64::from(b - b'0')).min(1_000_000_000);
+    }
+    if negative {
+        exponent = -exponent;
+    }
+    let digits: Vec<u8> = whole.bytes().chain(fraction.bytes()).collect();
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let Some(first) = digits.iter().position(|&b| b != b'0') else {
+        return false; // zero, whatever its exponent
+    };
+    // The number of digits before the decimal point, counted from the first non-zero one.
+    let whole_digits = whole.len() as i64 - first as i64 + exponent;
+    let max = Decimal::MAX.to_string();
+    let max_digits = max.len() as i64;
+    if whole_digits != max_digits {
+        return whole_digits > max_digits;
+    }
+    // As many digits as the largest decimal: compare them (padded with zeros past the end).
+    let whole_part = (0..max.len()).map(|k| digits.get(first + k).copied().unwrap_or(b'0'));
+    whole_part.cmp(max.bytes()) == std::cmp::Ordering::Greater
 }
 
 /// The common case, fast: `digits` or `digits.digits`, optionally negative, at most 18 digits, not
@@ -254,6 +308,60 @@ pub fn quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn too_large_numbers_are_told_from_too_precise_ones() {
+        for text in [
+            "-1e30",
+            "1e29",
+            "1E+30",
+            "79228162514264337593543950336",
+            "-79228162514264337593543950335.1e1",
+            "0.0001e33",
+            "1e99999999999999999999",
+            "100000000000000000000000000000",
+        ] {
+            assert!(too_large(text), "{text} is too large");
+            let (problem, message) = number(text, Kind::Decimal, Bounds::default()).unwrap_err();
+            assert_eq!(problem, Problem::Overflow);
+            assert_eq!(
+                message,
+                format!(
+                    "the number {text} is too large (at most \
+                     79228162514264337593543950335 either side of zero)"
+                )
+            );
+        }
+        for text in [
+            "12345678901234567890123456789.5",
+            "79228162514264337593543950335.5",
+            "-79228162514264337593543950335.9",
+            "1.00000000000000000000000000001",
+            "0.1234567890123456789012345678901",
+            "1e-40",
+            "0e99999999999",
+            "7922816251426433759354395033.55e1",
+        ] {
+            assert!(!too_large(text), "{text} is not too large");
+            let (problem, message) = number(text, Kind::Decimal, Bounds::default()).unwrap_err();
+            assert_eq!(problem, Problem::Overflow);
+            assert!(
+                message.ends_with("(at most 28 significant digits)"),
+                "{message}"
+            );
+        }
+        // The largest magnitudes are read.
+        for text in [
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "7.9228162514264337593543950335e28",
+        ] {
+            assert!(
+                number(text, Kind::Decimal, Bounds::default()).is_ok(),
+                "{text}"
+            );
+        }
+    }
 
     #[test]
     fn the_fast_number_path_agrees_with_from_str_exact() {

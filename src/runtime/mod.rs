@@ -12,7 +12,7 @@
 //! |---|---|
 //! | `jsonl.rs` | the flat-object JSON scanner |
 //! | `fields.rs` | one field: type, range and member checks, with their messages |
-//! | `record.rs` | one record: framing, id, duplicate and missing fields ([`Fields`] is the policy's part) |
+//! | `record.rs` | one record: framing, its [`Id`], duplicate and missing fields ([`Fields`] is the policy's part) |
 //! | `arith.rs` | checked decimal arithmetic, rounding, three-valued logic |
 //! | `decision.rs` | [`Decision`], reason ranking, the JSON and CSV forms ([`Template`], [`Names`]) |
 //! | `output.rs` | decimals and strings as JSON |
@@ -34,5 +34,5 @@ pub use decision::{Decision, Fired, Names, Outcome, Reason, RecordRef, RuleOutco
 pub use error::{EvalError, EvalErrorKind, FieldError, Position, Problem, RecordError, Site};
 pub use fields::{Bounds, Kind};
 pub use jsonl::Raw;
-pub use record::{CsvColumns, Fields, Reader};
+pub use record::{CsvColumns, Fields, Id, Reader};
 pub use stream::{Engine, Format, Options, Summary};

@@ -1,10 +1,57 @@
 //! Records: a JSON line or CSV row validated against the indicator declarations, with the
 //! missing-value rules applied. The [`Reader`] does what is the same for every policy (the JSON
-//! and CSV framing, the record's id, duplicate and missing fields, which error wins); a
+//! and CSV framing, the record's [`Id`], duplicate and missing fields, which error wins); a
 //! [`Fields`] implementation knows the policy's indicators.
 
 use super::error::{FieldError, Position, Problem, RecordError};
 use super::jsonl::{self, Raw};
+use super::output::json_string;
+
+/// A record's id, keeping its JSON type: a number is kept as the text it was written with and
+/// written back as that same number (`1`, `12.50`, `-3`); anything else is a text. CSV cells are
+/// always texts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Id {
+    Text(String),
+    /// A JSON number, exactly as written (validated against the JSON grammar).
+    Number(String),
+}
+
+impl Id {
+    /// The id's text (a number's as written).
+    pub fn as_str(&self) -> &str {
+        match self {
+            Id::Text(t) | Id::Number(t) => t,
+        }
+    }
+
+    /// The id as JSON: a number as written, a text as a string.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        match self {
+            Id::Text(t) => json_string(out, t),
+            Id::Number(n) => out.extend_from_slice(n.as_bytes()),
+        }
+    }
+}
+
+impl std::fmt::Display for Id {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Id {
+    /// As [`Id::write_json`] writes it (a number through `RawValue`, so its text is kept).
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Id::Text(t) => serializer.serialize_str(t),
+            Id::Number(n) => match serde_json::value::RawValue::from_string(n.clone()) {
+                Ok(raw) => raw.serialize(serializer),
+                Err(_) => serializer.serialize_str(n),
+            },
+        }
+    }
+}
 
 /// The policy-specific part of reading a record: the indicators, by index.
 pub trait Fields {
@@ -83,7 +130,7 @@ impl Reader {
         }
     }
 
-    fn start<F: Fields>(&mut self, fields: &F, record: &mut F::Record, id: &mut Option<String>) {
+    fn start<F: Fields>(&mut self, fields: &F, record: &mut F::Record, id: &mut Option<Id>) {
         fields.clear(record);
         *id = None;
         self.seen.clear();
@@ -99,7 +146,7 @@ impl Reader {
         line: &[u8],
         at: Position,
         record: &mut F::Record,
-        id: &mut Option<String>,
+        id: &mut Option<Id>,
     ) -> Result<(), RecordError> {
         self.start(fields, record, id);
         let text = std::str::from_utf8(line).map_err(|e| {
@@ -118,8 +165,8 @@ impl Reader {
         let scanned = jsonl::scan(text, |key, raw| {
             if key == id_field {
                 *id = match raw {
-                    Raw::Text(t) => Some(t.into_owned()),
-                    Raw::Number(n) => Some(n.to_string()),
+                    Raw::Text(t) => Some(Id::Text(t.into_owned())),
+                    Raw::Number(n) => Some(Id::Number(n.to_string())),
                     _ => None,
                 };
                 return Ok(());
@@ -178,7 +225,7 @@ impl Reader {
         row: &csv::ByteRecord,
         at: Position,
         record: &mut F::Record,
-        id: &mut Option<String>,
+        id: &mut Option<Id>,
     ) -> Result<(), RecordError> {
         self.start(fields, record, id);
         if let Some(cell) = columns.id.and_then(|c| row.get(c)) {
@@ -192,7 +239,7 @@ impl Reader {
                 )
             })?;
             if !cell.is_empty() {
-                *id = Some(cell.to_string());
+                *id = Some(Id::Text(cell.to_string()));
             }
         }
         for (column, index) in columns.inputs.iter().enumerate() {
@@ -228,7 +275,7 @@ impl Reader {
         fields: &F,
         at: Position,
         record: &mut F::Record,
-        id: &Option<String>,
+        id: &Option<Id>,
     ) -> Result<(), RecordError> {
         for (index, seen) in self.seen.iter().enumerate() {
             if !*seen && !fields.missing(record, index) {

@@ -4,7 +4,7 @@
 
 use super::decision::{csv_row, write_json, Decision, Names, RecordRef, Template, CSV_HEADER};
 use super::error::{EvalError, Position, Problem, RecordError, Site};
-use super::record::{Fields, Reader};
+use super::record::{Fields, Id, Reader};
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Write};
 
@@ -197,7 +197,7 @@ struct Batch<'e, E: Engine> {
     decision: Decision<<E as Template>::Lets>,
     summary: Summary,
     record: <E as Fields>::Record,
-    id: Option<String>,
+    id: Option<Id>,
 }
 
 impl<E: Engine> Batch<'_, E> {
@@ -374,7 +374,7 @@ impl<E: Engine> Batch<'_, E> {
                 }
                 let at = RecordRef {
                     record: at.record,
-                    id: self.id.as_deref(),
+                    id: self.id.as_ref(),
                 };
                 match sink {
                     Sink::Json { buffer, .. } => {

@@ -119,16 +119,10 @@ pub enum RoundingMode {
 }
 
 impl RoundingMode {
-    /// The rust_decimal strategy that rounds this way; every backend rounds through this.
+    /// The rust_decimal strategy that rounds this way (the runtime's mapping, through
+    /// [`Rounding`](crate::runtime::arith::Rounding)).
     pub fn strategy(self) -> rust_decimal::RoundingStrategy {
-        use rust_decimal::RoundingStrategy as S;
-        match self {
-            RoundingMode::HalfUp => S::MidpointAwayFromZero,
-            RoundingMode::HalfEven => S::MidpointNearestEven,
-            RoundingMode::HalfDown => S::MidpointTowardZero,
-            RoundingMode::Up => S::AwayFromZero,
-            RoundingMode::Down => S::ToZero,
-        }
+        crate::runtime::arith::Rounding::from(self).strategy()
     }
 
     pub fn words(self) -> &'static str {
@@ -138,6 +132,21 @@ impl RoundingMode {
             RoundingMode::HalfDown => "half down",
             RoundingMode::Up => "up",
             RoundingMode::Down => "down",
+        }
+    }
+}
+
+/// What each written mode means to the evaluators: the one mapping from the syntax's rounding
+/// modes to the runtime's (lowering and the checker both go through it).
+impl From<RoundingMode> for crate::runtime::arith::Rounding {
+    fn from(mode: RoundingMode) -> Self {
+        use crate::runtime::arith::Rounding;
+        match mode {
+            RoundingMode::HalfUp => Rounding::HalfUp,
+            RoundingMode::HalfEven => Rounding::HalfEven,
+            RoundingMode::HalfDown => Rounding::HalfDown,
+            RoundingMode::Up => Rounding::Up,
+            RoundingMode::Down => Rounding::Down,
         }
     }
 }

@@ -247,7 +247,12 @@ pub fn jsonl(policy: &Policy, seed: u64, count: usize) -> Vec<u8> {
                 "\"id\":{}",
                 serde_json::to_string(&format!("r-{i}")).unwrap()
             )),
-            2 => fields.push(format!("\"id\":{i}")),
+            // Numeric ids come back as the same number text.
+            2 => fields.push(match i % 3 {
+                0 => format!("\"id\":{i}"),
+                1 => format!("\"id\":-{i}.50"),
+                _ => format!("\"id\":{i}e-1"),
+            }),
             _ => fields.push(format!(
                 "\"id\":{}",
                 serde_json::to_string(rng.pick(TEXTS)).unwrap()

@@ -34,7 +34,8 @@ const DEPENDENCIES: &[(&str, &str)] = &[
         ", default-features = false, features = [\"std\", \"serde-str\"]",
     ),
     ("serde", ", features = [\"derive\"]"),
-    ("serde_json", ""),
+    // `raw_value`: a numeric record id is written back in error lines exactly as it was read.
+    ("serde_json", ", features = [\"raw_value\"]"),
 ];
 
 /// One `[[package]]` of a lock file.

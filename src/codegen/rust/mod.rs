@@ -15,7 +15,7 @@
 //! | `exprs.rs` | expressions, with the interpreter's unknowns and evaluation order | |
 //! | `rules.rs` | derived values, rules, tiers, consequences, `evaluate_into` | `src/rules.rs` |
 //! | `records.rs` | the typed record and its reader | `src/input.rs` |
-//! | `output.rs` | names and JSON fragments | `src/output.rs` |
+//! | `output.rs` | names and JSON fragments (built by [`ir::json`](crate::ir::json)) | `src/output.rs` |
 
 mod exprs;
 mod layout;

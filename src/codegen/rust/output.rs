@@ -5,17 +5,10 @@
 use super::exprs::Ty;
 use super::names::{bytes_lit, str_lit};
 use super::{CodegenError, Gen};
-use crate::eval::{consequence_json, identity_json, reason_open};
+use crate::ir::json::{self, string as json};
 use crate::ir::Ref;
-use crate::runtime::output::json_string;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-
-fn json(s: &str) -> Vec<u8> {
-    let mut out = Vec::new();
-    json_string(&mut out, s);
-    out
-}
 
 fn byte_table(out: &mut String, doc: &str, name: &str, items: &[Vec<u8>]) {
     let items: String = items
@@ -145,9 +138,7 @@ impl Gen<'_> {
         out.push_str("use crate::{Input, Lets, Policy, HASH, NAME, VERSION};\n\n");
 
         // Fragments.
-        let mut after_id = b",\"policy\":".to_vec();
-        after_id.extend_from_slice(&identity_json(policy));
-        after_id.extend_from_slice(b",\"score\":");
+        let after_id = json::after_id(policy);
         writeln!(
             out,
             "/// `,\"policy\":{{…}},\"score\":`, between a decision's id and its score.\nconst AFTER_ID: &[u8] = {};",
@@ -159,7 +150,7 @@ impl Gen<'_> {
         let rule_open: Vec<Vec<u8>> = policy
             .rules
             .iter()
-            .map(|r| [b"{\"rule\":".as_slice(), &json(&r.name), b",\"points\":"].concat())
+            .map(|r| json::rule_open(&r.name))
             .collect();
         byte_table(
             &mut out,
@@ -177,7 +168,7 @@ impl Gen<'_> {
         let reasons: Vec<Vec<u8>> = policy
             .rules
             .iter()
-            .map(|r| reason_open(&r.name, r.reason.as_deref()))
+            .map(|r| json::reason_open(&r.name, r.reason.as_deref()))
             .collect();
         byte_table(
             &mut out,
@@ -185,7 +176,11 @@ impl Gen<'_> {
             "REASON_OPEN",
             &reasons,
         );
-        let consequences: Vec<Vec<u8>> = policy.consequences.iter().map(consequence_json).collect();
+        let consequences: Vec<Vec<u8>> = policy
+            .consequences
+            .iter()
+            .map(json::consequence_json)
+            .collect();
         byte_table(
             &mut out,
             "Each consequence, as it appears in `consequences`.",

@@ -6,7 +6,6 @@ use super::exprs::{dec, Code, Scope, Ty};
 use super::names::{doc, one_line};
 use super::records::dec_const;
 use super::{CodegenError, Gen};
-use crate::eval::strategy;
 use crate::ir::{Arm, Effect, Pattern, Points, Range, Ref, Rule, Sign, Value};
 use rust_decimal::RoundingStrategy;
 use std::fmt::Write as _;
@@ -135,7 +134,7 @@ impl Gen<'_> {
         let lets = self.let_types()?;
         let mut scope = self.scope();
         scope.lets = lets.clone();
-        let strategy = strategy_path(strategy(policy.scale.rounding));
+        let strategy = strategy_path(policy.scale.rounding.strategy());
         let mut out = String::new();
         out.push_str(
             "//! The policy's logic: derived values, one function per rule and per consequence, \

@@ -1,0 +1,83 @@
+//! The parts of a policy's JSON decisions that depend only on the policy, escaped once: the
+//! interpreter prepares them for each batch (`eval/decision.rs`), the Rust backend writes them into
+//! the generated crate as byte strings (`codegen/rust/output.rs`). The shape of a decision (field
+//! order, separators, numbers) is the shared runtime's, in `runtime/decision.rs`.
+
+use super::{Consequence, Lasts, Policy};
+use crate::runtime::decision;
+use crate::runtime::output::json_string;
+use rust_decimal::Decimal;
+
+/// A text as a JSON string literal.
+pub fn string(s: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len() + 2);
+    json_string(&mut out, s);
+    out
+}
+
+/// `,"policy":{…},"score":`, between a decision's id and its score.
+pub fn after_id(policy: &Policy) -> Vec<u8> {
+    let mut out = b",\"policy\":".to_vec();
+    out.extend_from_slice(&identity_json(policy));
+    out.extend_from_slice(b",\"score\":");
+    out
+}
+
+/// The `"policy"` object every decision carries.
+pub fn identity_json(policy: &Policy) -> Vec<u8> {
+    let overrides: Vec<(&str, Decimal)> = policy
+        .identity
+        .overrides
+        .iter()
+        .map(|(name, value)| (name.as_str(), *value))
+        .collect();
+    decision::identity_json(
+        &policy.identity.name,
+        &policy.identity.version,
+        &policy.identity.content_hash,
+        &overrides,
+    )
+}
+
+/// `{"rule":"name","points":`, the start of a rule's entry in `rules`.
+pub fn rule_open(rule: &str) -> Vec<u8> {
+    [b"{\"rule\":".as_slice(), &string(rule), b",\"points\":"].concat()
+}
+
+/// `{"rule":"name","reason":"…","points_below":`, the start of a rule's entry in `reasons`.
+pub fn reason_open(rule: &str, reason: Option<&str>) -> Vec<u8> {
+    let reason = reason.map_or(b"null".to_vec(), string);
+    [
+        b"{\"rule\":".as_slice(),
+        &string(rule),
+        b",\"reason\":",
+        &reason,
+        b",\"points_below\":",
+    ]
+    .concat()
+}
+
+/// A consequence as it appears in every decision it applies to.
+pub fn consequence_json(c: &Consequence) -> Vec<u8> {
+    let mut out = b"{\"consequence\":".to_vec();
+    out.extend_from_slice(&string(&c.name));
+    out.extend_from_slice(b",\"kind\":");
+    out.extend_from_slice(&string(c.kind.word()));
+    out.extend_from_slice(b",\"lasts\":");
+    out.extend_from_slice(&string(&match &c.lasts {
+        Lasts::For(d) => d.to_string(),
+        Lasts::Indefinitely { .. } => "indefinitely".to_string(),
+    }));
+    let optional = |out: &mut Vec<u8>, s: Option<&str>| match s {
+        Some(s) => out.extend_from_slice(&string(s)),
+        None => out.extend_from_slice(b"null"),
+    };
+    out.extend_from_slice(b",\"notice\":");
+    optional(&mut out, c.notice.map(|n| n.to_string()).as_deref());
+    out.extend_from_slice(b",\"appeal\":");
+    optional(&mut out, c.appeal.as_deref());
+    out.extend_from_slice(b",\"basis\":");
+    optional(&mut out, c.basis.as_deref());
+    out.push(b'}');
+    out
+}
