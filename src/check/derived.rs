@@ -7,6 +7,7 @@ use super::Checker;
 use crate::diagnostics::Code;
 use crate::span::Span;
 use crate::syntax::ast::{Expr, ExprKind};
+use crate::syntax::walk::walk;
 
 impl Checker<'_> {
     pub(super) fn derived_values(&mut self) {

@@ -78,6 +78,9 @@ mod tests {
             names("if a > 1 then min(b, c) else clamp(d, e, f)"),
             ["a", "b", "c", "d", "e", "f"]
         );
-        assert_eq!(names("a in [b, c] and not d is missing"), ["a", "b", "c", "d"]);
+        assert_eq!(
+            names("a in [b, c] and not d is missing"),
+            ["a", "b", "c", "d"]
+        );
     }
 }
