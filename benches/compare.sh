@@ -8,6 +8,9 @@
 #   RECORDS=200000 RUNS=5 bash benches/compare.sh
 #   NATIVE_BIN=path/to/native bash benches/compare.sh   # also measure the native evaluator
 #
+# `rubric eval --explain` (each decision with its plain-language explanation) is measured too,
+# against plain `rubric eval`: the goal is at most 2x its time.
+#
 # For each program: median wall time, records/s, median CPU time (user + sys) and peak RSS (max
 # resident set size) over RUNS runs, run in turn so that noise from other processes is shared.
 # The outputs must be byte-identical (cmp). Memory flatness: peak RSS on the first SMALL records
@@ -61,14 +64,16 @@ records=$(wc -l <"$DATA")
 # ---- Contenders. Each is a command that takes the input file as its last argument and writes one
 # decision per line to stdout. The third, the native evaluator (`rubric build --target rust`), has
 # the same contract as `rubric eval`: `NATIVE_BIN input.jsonl > out.jsonl`.
-contenders=(interpreter baseline)
+contenders=(interpreter baseline explain)
 declare -A command=(
     [interpreter]="$RUBRIC eval --quiet $POLICY"
     [baseline]="$BASELINE"
+    [explain]="$RUBRIC eval --quiet --explain $POLICY"
 )
 declare -A title=(
     [interpreter]="rubric eval (interpreter)"
     [baseline]="hand-written (serde + rust_decimal)"
+    [explain]="rubric eval --explain (interpreter)"
 )
 if [[ -n ${NATIVE_BIN:-} ]]; then
     [[ -x $NATIVE_BIN ]] || { echo "NATIVE_BIN=$NATIVE_BIN is not an executable" >&2; exit 2; }
@@ -117,7 +122,8 @@ echo "== outputs"
 decisions=$(wc -l <"$OUT/out-interpreter.jsonl")
 identical=yes
 for name in "${contenders[@]}"; do
-    [[ $name == interpreter ]] && continue
+    # The explained decisions are the same lines with one more member (tests/docs.rs checks it).
+    [[ $name == interpreter || $name == explain ]] && continue
     if cmp "$OUT/out-interpreter.jsonl" "$OUT/out-$name.jsonl"; then
         echo "   $name: byte-identical to the interpreter ($decisions decisions)"
     else
@@ -157,6 +163,8 @@ verdict() { awk -v r="$1" -v g="$2" 'BEGIN { print (r <= g) ? "within the goal" 
 echo
 r=$(ratio "${wall[interpreter]}" "${wall[baseline]}")
 echo "interpreter / baseline: ${r}x wall time ($(ratio "${cpu[interpreter]}" "${cpu[baseline]}")x CPU time); goal at most 2x: $(verdict "$r" 2)"
+r=$(ratio "${wall[explain]}" "${wall[interpreter]}")
+echo "eval --explain / eval:  ${r}x wall time ($(ratio "${cpu[explain]}" "${cpu[interpreter]}")x CPU time); goal at most 2x: $(verdict "$r" 2)"
 if [[ -n ${NATIVE_BIN:-} ]]; then
     r=$(ratio "${wall[native]}" "${wall[baseline]}")
     echo "native / baseline:      ${r}x wall time ($(ratio "${cpu[native]}" "${cpu[baseline]}")x CPU time); goal at most 1.1x: $(verdict "$r" 1.1)"

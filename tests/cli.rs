@@ -394,3 +394,93 @@ fn a_closed_output_pipe_is_not_a_panic() {
         assert_ne!(out.status.code(), Some(101), "{args:?}");
     }
 }
+
+#[test]
+fn what_if_values_are_checked_by_every_command() {
+    let lending = "examples/lending.rubric";
+    let data = "examples/lending.jsonl";
+    let bad = "large_loan_penalty=-500";
+    // A what-if value that breaks the direction of `loan_amount` stops every command with E1100,
+    // pointing at the `--set` argument.
+    for (args, exit) in [
+        (vec!["eval", lending, data, "--set", bad], 2),
+        (vec!["eval", lending, data, "--set", bad, "--explain"], 2),
+        (vec!["check", lending, "--set", bad], 1),
+        (vec!["gen", lending, "--records", "5", "--set", bad], 2),
+        (
+            vec![
+                "docs",
+                lending,
+                "-o",
+                "target/tmp/whatif-docs",
+                "--set",
+                bad,
+            ],
+            1,
+        ),
+        (
+            vec![
+                "build",
+                lending,
+                "--target",
+                "rust",
+                "-o",
+                "target/tmp/whatif-crate",
+                "--set",
+                bad,
+            ],
+            2,
+        ),
+    ] {
+        let out = rubric(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(code(&out), exit, "{args:?}: {stderr}");
+        assert!(stderr.contains("error[E1100]"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("<command line>")
+                && stderr
+                    .contains("`large_loan_penalty` is -500 in this run instead of the written 40"),
+            "{args:?}: the diagnostic points at the argument: {stderr}"
+        );
+        assert!(
+            out.stdout.is_empty() || args[0] == "check",
+            "{args:?}: nothing is written"
+        );
+    }
+    // Unknown params and values that are not numbers are located errors too.
+    let out = rubric(&["eval", lending, data, "--set", "large_loan_penality=60"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr.contains("error[E1300]") && stderr.contains("did you mean `large_loan_penalty`?"),
+        "{stderr}"
+    );
+    let out = rubric(&["check", lending, "--set", "large_loan_penalty=1e3"]);
+    assert_eq!(code(&out), 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error[E1301]"));
+    // A value within the guarantees runs, and the decisions name it.
+    let out = rubric(&[
+        "eval",
+        lending,
+        data,
+        "--set",
+        "large_loan_penalty=60",
+        "-q",
+    ]);
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let first = String::from_utf8_lossy(&out.stdout);
+    assert!(first
+        .lines()
+        .all(|l| l.contains(r#""overrides":{"large_loan_penalty":60}"#)));
+    // …and its warnings are the what-if policy's: 60 points can take the score below the scale,
+    // which 40 cannot.
+    let out = rubric(&["check", lending, "--set", "large_loan_penalty=60"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(code(&out), 0, "{stderr}");
+    assert!(
+        stderr.contains("warning[W1000]")
+            && stderr.contains("`large_loan_penalty` is 60 in this run"),
+        "{stderr}"
+    );
+    assert_eq!(code(&rubric(&["check", lending, "--deny-warnings"])), 0);
+}
