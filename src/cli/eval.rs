@@ -5,7 +5,6 @@ use rubric::eval::{Format, Interpreter, Options, Summary};
 use rubric::phrase::{Explainer, Phraser};
 use rubric::runtime::cli;
 use rubric::runtime::decision::Decision;
-use rubric::runtime::output::json_string;
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 
@@ -137,14 +136,8 @@ fn batch(
         // values), and from each decision in memory.
         let explainer = Explainer::new(&Phraser::new(model));
         let annotate = |decision: &Decision<_>, out: &mut Vec<u8>| {
-            out.extend_from_slice(b",\"explanation\":[");
-            for (i, sentence) in explainer.explain(decision).iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                json_string(out, sentence);
-            }
-            out.push(b']');
+            out.extend_from_slice(b",\"explanation\":");
+            explainer.write_json(decision, out);
         };
         cli::run_files_annotated(&interpreter, files, options, &mut progress, Some(&annotate))
     } else {
