@@ -1,0 +1,137 @@
+//! Derived values (`let`) and the dependencies `monotone.rs` needs.
+//!
+//! [`Analyzer::base_lets`] analyses every derived value once, in dependency order, so a rule that
+//! reads one pays nothing for its definition. [`Analyzer::dependencies`] works out which of a set
+//! of indicators each derived value and each rule reads (directly or through derived values), and
+//! [`Analyzer::focus_on`] re-analyses just the derived values that depend on the focused
+//! indicator, so proving a direction costs only the rules it touches.
+
+use super::narrow::Env;
+use super::Analyzer;
+use crate::check::model::Resolved;
+use crate::syntax::ast::{Expr, ExprKind, RuleItem};
+
+impl Analyzer<'_, '_> {
+    /// Analyses every derived value once, in dependency order.
+    pub fn base_lets(&mut self) {
+        for &index in &self.model.let_order {
+            let Some(decl) = self.model.lets.get(index).map(|l| l.decl) else {
+                continue;
+            };
+            let value = self.eval(&decl.value, &Env::default());
+            if let Some(slot) = self.lets.get_mut(index) {
+                *slot = value;
+            }
+        }
+    }
+
+    /// Switches to focus mode on `indicator`: later rule analyses also work out directions. No
+    /// warnings are reported in focus mode. `lets` are the derived values that depend on the
+    /// indicator, in dependency order (see [`Analyzer::dependencies`]); they are analysed again.
+    pub fn focus_on(&mut self, indicator: usize, lets: &[usize]) {
+        self.focus = Some(indicator);
+        self.quiet = true;
+        self.focus_lets.clear();
+        for &index in lets {
+            let Some(decl) = self.model.lets.get(index).map(|l| l.decl) else {
+                continue;
+            };
+            let value = self.eval(&decl.value, &Env::default());
+            self.focus_lets.insert(index, value);
+        }
+    }
+
+    /// For each derived value and each rule, the indicators among `wanted` it reads, directly or
+    /// through derived values. One pass over the policy (plus the size of the sets).
+    pub fn dependencies(&self, wanted: &[usize]) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+        let mut lets: Vec<Vec<usize>> = vec![Vec::new(); self.model.lets.len()];
+        let resolve = |refs: &[Resolved], lets: &[Vec<usize>]| {
+            let mut out: Vec<usize> = Vec::new();
+            for r in refs {
+                match r {
+                    Resolved::Indicator(i) if wanted.contains(i) => out.push(*i),
+                    Resolved::Let(l) => out.extend(lets.get(*l).into_iter().flatten().copied()),
+                    _ => {}
+                }
+            }
+            out.sort_unstable();
+            out.dedup();
+            out
+        };
+        for &index in &self.model.let_order {
+            let Some(decl) = self.model.lets.get(index).map(|l| l.decl) else {
+                continue;
+            };
+            let mut refs = Vec::new();
+            self.refs(&decl.value, &mut refs);
+            let deps = resolve(&refs, &lets);
+            if let Some(slot) = lets.get_mut(index) {
+                *slot = deps;
+            }
+        }
+        let rules = (0..self.model.rules.len())
+            .map(|index| resolve(&self.rule_refs(index), &lets))
+            .collect();
+        (lets, rules)
+    }
+
+    /// Everything rule `index` names: its subject, condition, points, `per` and caps.
+    fn rule_refs(&self, index: usize) -> Vec<Resolved> {
+        let mut refs = Vec::new();
+        let Some(info) = self.model.rules.get(index) else {
+            return refs;
+        };
+        if let Some(subject) = info.subject {
+            refs.push(subject);
+        }
+        for item in &info.decl.items {
+            match &item.node {
+                RuleItem::When(e) => self.refs(e, &mut refs),
+                RuleItem::Effect(effect) => {
+                    self.refs(&effect.amount, &mut refs);
+                    if let Some(per) = &effect.per {
+                        self.refs(per, &mut refs);
+                    }
+                    for cap in &effect.caps {
+                        self.refs(&cap.node.value, &mut refs);
+                    }
+                }
+                RuleItem::Bin(bin) => self.refs(&bin.amount, &mut refs),
+                _ => {}
+            }
+        }
+        refs
+    }
+
+    /// The indicators, params and derived values named in `expr`.
+    pub fn refs(&self, expr: &Expr, out: &mut Vec<Resolved>) {
+        match &expr.node {
+            ExprKind::Name(_) => {
+                if let Some(r) = self.model.resolution(expr.span) {
+                    out.push(r);
+                }
+            }
+            ExprKind::Unary(_, e) | ExprKind::IsMissing { value: e, .. } => self.refs(e, out),
+            ExprKind::Binary(_, a, b) => {
+                self.refs(a, out);
+                self.refs(b, out);
+            }
+            ExprKind::In { value, set, .. } => {
+                self.refs(value, out);
+                set.iter().for_each(|e| self.refs(e, out));
+            }
+            ExprKind::Call { args, .. } => args.iter().for_each(|e| self.refs(e, out)),
+            ExprKind::If {
+                branches,
+                otherwise,
+            } => {
+                for (c, v) in branches {
+                    self.refs(c, out);
+                    self.refs(v, out);
+                }
+                self.refs(otherwise, out);
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,400 @@
+//! The transfer functions: what every kind of expression does to abstract values.
+//!
+//! Arithmetic on intervals (with `/` rounded as the evaluator rounds it), comparisons and `=`,
+//! Kleene's `and`/`or`/`not`, `in`, `is missing`, `min`/`max`/`clamp`, `if` (each branch under
+//! what its condition says), and in focus mode the direction of each result. A division whose
+//! divisor can be 0 is reported here as it is met (W1004).
+
+use super::narrow::{Env, Key};
+use super::values::{equality, exists_below, kleene, set_dir, Abs, Dir, Val};
+use super::Analyzer;
+use crate::check::intervals::Interval;
+use crate::check::model::{Resolved, ValueKind};
+use crate::span::Span;
+use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
+use rust_decimal::Decimal;
+
+/// Decimal places kept by `/` (the evaluator's rule; see `ir::DIVISION_DECIMALS`).
+const DIVISION_DECIMALS: u32 = crate::ir::DIVISION_DECIMALS;
+
+impl Analyzer<'_, '_> {
+    /// The abstract value of `expr` with nothing narrowed.
+    pub fn eval_expr(&mut self, expr: &Expr) -> Abs {
+        self.eval(expr, &Env::default())
+    }
+
+    /// The abstract value of `expr` under what `env` knows.
+    pub(super) fn eval(&mut self, expr: &Expr, env: &Env) -> Abs {
+        match &expr.node {
+            ExprKind::Number(n) => Abs::point(*n),
+            ExprKind::Text(t) => Abs::new(Val::Text(Some(t.clone()))),
+            ExprKind::Bool(b) => Abs::truth(*b, !*b),
+            ExprKind::Name(_) => match self.model.resolution(expr.span) {
+                Some(Resolved::Indicator(i)) => self.lookup(env, Key::Ind(i)),
+                Some(Resolved::Let(l)) => self.lookup(env, Key::Let(l)),
+                Some(Resolved::Param(p)) => Abs::point(self.param(p)),
+                Some(Resolved::Member { indicator, member }) => {
+                    let size = match self.model.indicators.get(indicator).map(|i| &i.kind) {
+                        Some(ValueKind::Enum(m)) => m.len(),
+                        _ => 0,
+                    };
+                    let mut set = vec![false; size];
+                    if let Some(s) = set.get_mut(member) {
+                        *s = true;
+                    }
+                    Abs::new(Val::Set(set))
+                }
+                Some(Resolved::Tier(t)) => {
+                    let mut set = vec![false; self.model.tiers.len()];
+                    if let Some(s) = set.get_mut(t) {
+                        *s = true;
+                    }
+                    Abs::new(Val::Set(set))
+                }
+                _ => Abs::any(),
+            },
+            ExprKind::Score => match self.score {
+                Some(iv) => Abs::new(Val::Num {
+                    iv,
+                    whole: self.model.header.decimals == 0,
+                }),
+                None => Abs::new(Val::Num {
+                    iv: Interval::closed(self.model.header.min, self.model.header.max),
+                    whole: false,
+                }),
+            },
+            ExprKind::Tier => {
+                if self.tiers.len() == self.model.tiers.len() {
+                    Abs::new(Val::Set(self.tiers.clone()))
+                } else {
+                    Abs::new(Val::Set(vec![true; self.model.tiers.len()]))
+                }
+            }
+            ExprKind::Applies(rule) => match self.model.resolution(rule.span) {
+                Some(Resolved::Rule(r)) => match self.fires.get(r) {
+                    Some((t, f)) => Abs::truth(*t, *f),
+                    None => Abs::truth(true, true),
+                },
+                _ => Abs::truth(true, true),
+            },
+            ExprKind::Unary(UnaryOp::Neg, inner) => {
+                let a = self.eval(inner, env);
+                let val = match a.val {
+                    Val::Num { iv, whole } => Val::Num {
+                        iv: iv.neg(),
+                        whole,
+                    },
+                    other => other,
+                };
+                Abs {
+                    val,
+                    dir: a.dir.flip(),
+                    ..a
+                }
+            }
+            ExprKind::Unary(UnaryOp::Not, inner) => {
+                let a = self.eval(inner, env);
+                let (t, f) = a.tf();
+                Abs {
+                    val: Val::Bool { t: f, f: t },
+                    dir: a.dir.flip(),
+                    ..a
+                }
+            }
+            ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, expr.span, env),
+            ExprKind::In {
+                value,
+                set,
+                negated,
+            } => {
+                let v = self.eval(value, env);
+                let (mut can_true, mut can_false) = (false, true);
+                let mut unknown = v.unknown;
+                let mut varies = v.unk_varies;
+                let mut dir = v.dir;
+                let mut member_unknown = false;
+                for member in set {
+                    let m = self.eval(member, env);
+                    let (may, must) = equality(&v.val, &m.val);
+                    can_true |= may;
+                    if must && !m.unknown {
+                        can_false = false;
+                    }
+                    member_unknown |= m.unknown;
+                    varies |= m.unk_varies;
+                    dir = dir.and(m.dir);
+                }
+                if member_unknown {
+                    unknown = true;
+                    varies |= v.dir != Dir::Const;
+                }
+                let dir = self.membership_dir(value, set, *negated, dir);
+                let (t, f) = if *negated {
+                    (can_false, can_true)
+                } else {
+                    (can_true, can_false)
+                };
+                Abs {
+                    val: Val::Bool { t, f },
+                    unknown,
+                    dir,
+                    unk_varies: varies,
+                }
+            }
+            ExprKind::IsMissing { value, negated } => {
+                let v = self.eval(value, env);
+                let (t, f) = (v.unknown, true);
+                let (t, f) = if *negated { (f, t) } else { (t, f) };
+                let mut abs = Abs::truth(t, f);
+                abs.dir = if v.unk_varies { Dir::Any } else { Dir::Const };
+                abs
+            }
+            ExprKind::Call { func, args } => {
+                let values: Vec<Abs> = args.iter().map(|a| self.eval(a, env)).collect();
+                let unknown = values.iter().any(|v| v.unknown);
+                let varies = values.iter().any(|v| v.unk_varies);
+                let whole = values.iter().all(Abs::whole);
+                let dir = values.iter().fold(Dir::Const, |d, v| d.and(v.dir));
+                let iv = match func.node.as_str() {
+                    "min" => values
+                        .iter()
+                        .map(Abs::iv)
+                        .reduce(|a, b| a.min_with(&b))
+                        .unwrap_or_else(Interval::everything),
+                    "max" => values
+                        .iter()
+                        .map(Abs::iv)
+                        .reduce(|a, b| a.max_with(&b))
+                        .unwrap_or_else(Interval::everything),
+                    _ => match values.as_slice() {
+                        [x, lo, hi] => x.iv().min_with(&hi.iv()).max_with(&lo.iv()),
+                        _ => Interval::everything(),
+                    },
+                };
+                Abs {
+                    val: Val::Num { iv, whole },
+                    unknown,
+                    dir,
+                    unk_varies: varies,
+                }
+            }
+            ExprKind::If {
+                branches,
+                otherwise,
+            } => self.if_expr(branches, otherwise, env),
+        }
+    }
+
+    /// The direction of `value in set` when `value` is the focused yes/no or enum indicator and
+    /// the set is constant: up when the set holds the top values, down when it holds the bottom
+    /// ones.
+    fn membership_dir(&self, value: &Expr, set: &[Expr], negated: bool, dir: Dir) -> Dir {
+        if dir == Dir::Const {
+            return Dir::Const;
+        }
+        let Some(focus) = self.focus else {
+            return dir;
+        };
+        if self.key(value) != Some(Key::Ind(focus)) {
+            return Dir::Any;
+        }
+        let size = match self.model.indicators.get(focus).map(|i| &i.kind) {
+            Some(ValueKind::Enum(m)) => m.len(),
+            Some(ValueKind::Bool) => 2,
+            _ => return Dir::Any,
+        };
+        let mut inside = vec![false; size];
+        for member in set {
+            match &member.node {
+                ExprKind::Bool(b) => {
+                    if let Some(s) = inside.get_mut(usize::from(*b)) {
+                        *s = true;
+                    }
+                }
+                ExprKind::Name(_) => match self.model.resolution(member.span) {
+                    Some(Resolved::Member { member, .. }) => {
+                        if let Some(s) = inside.get_mut(member) {
+                            *s = true;
+                        }
+                    }
+                    _ => return Dir::Any,
+                },
+                _ => return Dir::Any,
+            }
+        }
+        if negated {
+            inside.iter_mut().for_each(|b| *b = !*b);
+        }
+        set_dir(&inside)
+    }
+
+    fn binary(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, span: Span, env: &Env) -> Abs {
+        let a = self.eval(lhs, env);
+        let b = self.eval(rhs, env);
+        let unknown = a.unknown || b.unknown;
+        let varies = a.unk_varies || b.unk_varies;
+        match op {
+            BinaryOp::And | BinaryOp::Or => {
+                let (t, f, u) = kleene(&a, &b, op == BinaryOp::And);
+                let varies = varies
+                    || (a.dir != Dir::Const && b.unknown)
+                    || (b.dir != Dir::Const && a.unknown);
+                Abs {
+                    val: Val::Bool { t, f },
+                    unknown: u,
+                    dir: a.dir.and(b.dir),
+                    unk_varies: varies,
+                }
+            }
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
+                let (ai, bi) = (a.iv(), b.iv());
+                let whole = a.whole() && b.whole() && op != BinaryOp::Div;
+                let sign = |iv: &Interval| {
+                    if iv.all_at_least(Decimal::ZERO) {
+                        Some(true)
+                    } else if iv.all_at_most(Decimal::ZERO) {
+                        Some(false)
+                    } else {
+                        None
+                    }
+                };
+                let (iv, dir) = match op {
+                    BinaryOp::Add => (ai.add(&bi), a.dir.and(b.dir)),
+                    BinaryOp::Sub => (ai.sub(&bi), a.dir.and(b.dir.flip())),
+                    BinaryOp::Mul => (
+                        ai.mul(&bi),
+                        a.dir.scale(sign(&bi)).and(b.dir.scale(sign(&ai))),
+                    ),
+                    _ => {
+                        if bi.contains(Decimal::ZERO) && !matches!(a.val, Val::Any) {
+                            self.division_by_zero(rhs, span, &bi);
+                        }
+                        let strict = |iv: &Interval| {
+                            if iv.contains(Decimal::ZERO) {
+                                None
+                            } else {
+                                sign(iv)
+                            }
+                        };
+                        (
+                            ai.div(&bi, DIVISION_DECIMALS),
+                            a.dir.scale(strict(&bi)).and(b.dir.flip().scale(sign(&ai))),
+                        )
+                    }
+                };
+                Abs {
+                    val: Val::Num { iv, whole },
+                    unknown,
+                    dir,
+                    unk_varies: varies,
+                }
+            }
+            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
+                // Written as `small < big` (or `<=`).
+                let (small, big, strict) = match op {
+                    BinaryOp::Lt => (&a, &b, true),
+                    BinaryOp::Le => (&a, &b, false),
+                    BinaryOp::Gt => (&b, &a, true),
+                    _ => (&b, &a, false),
+                };
+                let (si, bi) = (small.iv(), big.iv());
+                let t = exists_below(&si, &bi, !strict);
+                let f = exists_below(&bi, &si, strict);
+                let dir = if varies {
+                    Dir::Any
+                } else {
+                    small.dir.flip().and(big.dir)
+                };
+                Abs {
+                    val: Val::Bool { t, f },
+                    unknown,
+                    dir,
+                    unk_varies: varies,
+                }
+            }
+            BinaryOp::Eq | BinaryOp::Ne => {
+                let (may, must) = equality(&a.val, &b.val);
+                let (t, f) = if op == BinaryOp::Eq {
+                    (may, !must)
+                } else {
+                    (!must, may)
+                };
+                let dir = if a.dir == Dir::Const && b.dir == Dir::Const {
+                    Dir::Const
+                } else {
+                    let (value, other) = if a.dir == Dir::Const {
+                        (rhs, lhs)
+                    } else {
+                        (lhs, rhs)
+                    };
+                    self.membership_dir(
+                        value,
+                        std::slice::from_ref(other),
+                        op == BinaryOp::Ne,
+                        Dir::Any,
+                    )
+                };
+                Abs {
+                    val: Val::Bool { t, f },
+                    unknown,
+                    dir,
+                    unk_varies: varies,
+                }
+            }
+        }
+    }
+
+    fn if_expr(&mut self, branches: &[(Expr, Expr)], otherwise: &Expr, env: &Env) -> Abs {
+        let mut env_i = env.clone();
+        let mut result: Option<Abs> = None;
+        let mut unknown = false;
+        let mut cond_dir = Dir::Const;
+        for (condition, value) in branches {
+            if env_i.dead {
+                break;
+            }
+            let c = self.eval(condition, &env_i);
+            let (t, f) = c.tf();
+            cond_dir = cond_dir.and(c.dir);
+            unknown |= c.unknown;
+            if t {
+                let inside = self.refine(condition, true, &env_i);
+                if !inside.dead {
+                    let v = self.eval(value, &inside);
+                    result = Some(match result {
+                        Some(r) => r.join(&v),
+                        None => v,
+                    });
+                }
+            }
+            if f {
+                env_i = self.refine(condition, false, &env_i);
+            } else {
+                env_i.dead = true;
+            }
+        }
+        if !env_i.dead || result.is_none() {
+            let v = self.eval(otherwise, &env_i);
+            result = Some(match result {
+                Some(r) => r.join(&v),
+                None => v,
+            });
+        }
+        let mut r = result.unwrap_or_else(Abs::any);
+        if unknown {
+            r.unknown = true;
+        }
+        if cond_dir != Dir::Const {
+            // Which branch is taken moves with the focus: only a constant result is safe.
+            r.dir = if r.dir == Dir::Const
+                && matches!(r.val, Val::Num { iv, .. } if iv.as_point().is_some())
+            {
+                Dir::Const
+            } else {
+                Dir::Any
+            };
+            r.unk_varies |= unknown;
+        }
+        r
+    }
+}
