@@ -10,12 +10,10 @@ use super::values::{equality, exists_below, kleene, set_dir, Abs, Dir, Val};
 use super::Analyzer;
 use crate::check::intervals::Interval;
 use crate::check::model::{Resolved, ValueKind};
+use crate::runtime::arith::DIVISION_DECIMALS;
 use crate::span::Span;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 use rust_decimal::Decimal;
-
-/// Decimal places kept by `/` (the evaluator's rule; see `ir::DIVISION_DECIMALS`).
-const DIVISION_DECIMALS: u32 = crate::ir::DIVISION_DECIMALS;
 
 impl Analyzer<'_, '_> {
     /// The abstract value of `expr` with nothing narrowed.
