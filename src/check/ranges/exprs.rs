@@ -396,3 +396,143 @@ impl Analyzer<'_, '_> {
         r
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use crate::check::intervals::Interval;
+    use crate::diagnostics::Code;
+
+    const DECLS: &str = "
+indicator a: integer 0 to 10
+indicator b: integer -5 to 5
+indicator m: decimal 0 to 100, missing means unknown
+indicator flag: boolean
+indicator job: one of [employed, student, unemployed], missing means unknown
+param p = 3
+";
+
+    /// The interval of `let v = <expr>`.
+    fn iv(expr: &str) -> Interval {
+        let_iv(&format!("{DECLS}let v = {expr}\n"), "v")
+    }
+
+    /// Whether `let v = <expr>` can be yes, no, unknown.
+    fn truth(expr: &str) -> (bool, bool, bool) {
+        let v = let_value(&format!("{DECLS}let v = {expr}\n"), "v");
+        let (t, f) = v.tf();
+        (t, f, v.unknown)
+    }
+
+    #[test]
+    fn arithmetic() {
+        assert_eq!(iv("a + b"), closed("-5", "15"));
+        assert_eq!(iv("a - b"), closed("-5", "15"));
+        assert_eq!(iv("b - a"), closed("-15", "5"));
+        assert_eq!(iv("a * b"), closed("-50", "50"));
+        assert_eq!(iv("a * p - 1"), closed("-1", "29"));
+        assert_eq!(iv("-a"), closed("-10", "0"));
+        assert_eq!(iv("a / 4"), closed("0", "2.5"));
+        assert_eq!(iv("a / (b + 10)"), closed("0", "2"));
+        // Whole numbers stay whole, except through `/`.
+        let v = let_value(&format!("{DECLS}let v = a * b\n"), "v");
+        assert!(v.whole());
+        let v = let_value(&format!("{DECLS}let v = a / 1\n"), "v");
+        assert!(!v.whole());
+    }
+
+    #[test]
+    fn division_rounds_as_the_evaluator_does() {
+        // 1 / 3 is rounded to DIVISION_DECIMALS (10) places.
+        assert_eq!(iv("1 / 3"), closed("0.3333333333", "0.3333333334"));
+    }
+
+    #[test]
+    fn a_divisor_that_can_be_zero_gives_anything_and_w1004() {
+        assert_eq!(iv("a / b"), Interval::everything());
+        let policy =
+            format!("{HEADER}{DECLS}let v = a / b\nlet w = a / (b - b)\nlet z = b / (a + 1)\n");
+        assert_eq!(
+            range_codes(&policy),
+            vec![Code::DivisionByZero, Code::DivisionByZero]
+        );
+    }
+
+    #[test]
+    fn min_max_clamp() {
+        assert_eq!(iv("min(a, b)"), closed("-5", "5"));
+        assert_eq!(iv("max(a, b)"), closed("0", "10"));
+        assert_eq!(iv("min(a, b, -3)"), closed("-5", "-3"));
+        assert_eq!(iv("clamp(a, 2, 7)"), closed("2", "7"));
+        assert_eq!(iv("clamp(b, 0, 3)"), closed("0", "3"));
+        assert_eq!(iv("clamp(m, 50, 500)"), closed("50", "100"));
+    }
+
+    #[test]
+    fn if_analyses_each_branch_under_its_condition() {
+        // a in 6..10 in the first branch, 0..5 in the second: -5 to 10, not -10 to 10.
+        assert_eq!(iv("if a > 5 then a else 0 - a"), closed("-5", "10"));
+        assert_eq!(
+            iv("if a < 3 then 1 else if a < 7 then a else 100"),
+            closed("1", "100")
+        );
+        assert_eq!(
+            iv("if a < 3 then 1 else if a < 7 then a * 2 else 20 - a"),
+            closed("1", "13")
+        );
+        // A branch no record takes does not count.
+        assert_eq!(iv("if a > 20 then 100 else 1"), closed("1", "1"));
+        assert_eq!(iv("if a >= 0 then 1 else 100"), closed("1", "1"));
+    }
+
+    #[test]
+    fn comparisons() {
+        assert_eq!(truth("a > 5"), (true, true, false));
+        assert_eq!(truth("a >= 0"), (true, false, false));
+        assert_eq!(truth("a > 10"), (false, true, false));
+        assert_eq!(truth("a <= 10"), (true, false, false));
+        assert_eq!(truth("b < -5"), (false, true, false));
+        assert_eq!(truth("a > b + 15"), (false, true, false));
+        assert_eq!(truth("a >= b + 15"), (true, true, false));
+        assert_eq!(truth("m > 50"), (true, true, true));
+        assert_eq!(truth("a = 11"), (false, true, false));
+        assert_eq!(truth("a != 11"), (true, false, false));
+        assert_eq!(truth("p = 3"), (true, false, false));
+    }
+
+    #[test]
+    fn and_or_not_with_unknown_values() {
+        // `m > 200` is never yes, but can be unknown.
+        assert_eq!(truth("m > 200 and flag"), (false, true, true));
+        assert_eq!(truth("m > 200 or flag"), (true, true, true));
+        assert_eq!(truth("a >= 0 or m > 50"), (true, false, false));
+        assert_eq!(truth("not (a >= 0)"), (false, true, false));
+        assert_eq!(truth("not flag"), (true, true, false));
+    }
+
+    #[test]
+    fn membership_and_missing_values() {
+        assert_eq!(truth("job in [employed, student]"), (true, true, true));
+        assert_eq!(truth("a in [1, 2]"), (true, true, false));
+        assert_eq!(truth("a in [20, 30]"), (false, true, false));
+        assert_eq!(truth("a not in [20, 30]"), (true, false, false));
+        assert_eq!(truth("p in [3]"), (true, false, false));
+        assert_eq!(truth("m is missing"), (true, true, false));
+        assert_eq!(truth("a is missing"), (false, true, false));
+        assert_eq!(truth("a is not missing"), (true, false, false));
+    }
+
+    #[test]
+    fn unknown_values_propagate() {
+        let v = let_value(&format!("{DECLS}let v = m + a\n"), "v");
+        assert!(v.unknown);
+        assert_eq!(v.iv(), closed("0", "110"));
+        // Inside `else`, m is known to be there.
+        let v = let_value(
+            &format!("{DECLS}let v = if m is missing then 0 else m\n"),
+            "v",
+        );
+        assert!(!v.unknown);
+        assert_eq!(v.iv(), closed("0", "100"));
+    }
+}

@@ -297,3 +297,129 @@ impl Analyzer<'_, '_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use crate::check::intervals::Interval;
+    use crate::diagnostics::Code;
+
+    fn header(scale: &str) -> String {
+        format!(
+            "policy \"T\" {{\n version \"1\"\n effective 2027-01-01\n score {scale}\n round to 0 decimals\n}}\n"
+        )
+    }
+
+    #[test]
+    fn the_score_leaving_the_scale_is_w1000() {
+        // Late payments deduct without limit, loyalty can add 10 to a start of 95.
+        let text = format!(
+            "{}indicator late: count\nindicator loyal: boolean\nrule late_payments {{\n when late >= 1\n deduct 5 per late\n}}\nrule loyalty {{\n when loyal\n add 10\n}}\ntier good at 50 and above\ntier poor below 50\n",
+            header("0 to 100 starting at 95")
+        );
+        with_policy(&text, |model, problems| {
+            let analysis = model.analysis.as_ref().expect("analysed");
+            assert_eq!(analysis.before, ends(None, Some(("105", true))));
+            assert_eq!(analysis.after, closed("0", "100"));
+            assert_eq!(analysis.tiers_reachable, vec![true, true]);
+            let w1000: Vec<_> = problems
+                .iter()
+                .filter(|p| p.code == Code::ScoreLeavesScale)
+                .collect();
+            assert_eq!(w1000.len(), 1);
+            assert_eq!(
+                w1000.first().unwrap().message,
+                "the rules can take the score outside the scale 0 to 100: down without limit and up to 105"
+            );
+        });
+    }
+
+    #[test]
+    fn a_tier_no_score_reaches_is_w1001() {
+        let text = format!(
+            "{}indicator late: count\nrule late_taxes {{\n when late >= 1\n deduct 20 per late, at most 100\n}}\ntier A at 960 and above\ntier B from 600 below 960\ntier D below 600\n",
+            header("0 to 1200 starting at 1000")
+        );
+        with_policy(&text, |model, _| {
+            let analysis = model.analysis.as_ref().expect("analysed");
+            assert_eq!(analysis.before, closed("900", "1000"));
+            assert_eq!(analysis.after, closed("900", "1000"));
+            assert_eq!(analysis.tiers_reachable, vec![true, true, false]);
+        });
+        assert_eq!(range_codes(&text), vec![Code::UnreachableTier]);
+    }
+
+    #[test]
+    fn reach_rounds_then_clamps() {
+        // Each rule's points are rounded before they are added: 0 to 10.4 gives 0 to 10, and
+        // -0.8 to 20 gives -1 to 20. From 0 the score lies in -1 to 30, so tier `high` is out of
+        // reach.
+        let text = format!(
+            "{}indicator a: decimal 0 to 10.4\nrule r1 {{\n add a\n}}\nrule r2 {{\n add a * 2 - 0.8\n}}\ntier high at 41 and above\ntier low below 41\n",
+            header("-10 to 100 starting at 0")
+        );
+        with_policy(&text, |model, _| {
+            let analysis = model.analysis.as_ref().expect("analysed");
+            let rules: Vec<_> = analysis.rules.iter().map(|r| (r.least, r.most)).collect();
+            assert_eq!(
+                rules,
+                vec![(some("0"), some("10")), (some("-1"), some("20"))]
+            );
+            assert_eq!(analysis.before, closed("-1", "30"));
+            assert_eq!(analysis.tiers_reachable, vec![false, true]);
+        });
+        // A score that can only go above the scale is clamped to its top.
+        let text = format!(
+            "{}rule r {{\n add 50\n}}\ntier t at 0 and above\n",
+            header("0 to 100 starting at 80")
+        );
+        with_policy(&text, |model, _| {
+            let analysis = model.analysis.as_ref().expect("analysed");
+            assert_eq!(analysis.before, Interval::point(d("130")));
+            assert_eq!(analysis.after, Interval::point(d("100")));
+        });
+        assert_eq!(range_codes(&text), vec![Code::ScoreLeavesScale]);
+    }
+
+    #[test]
+    fn conditions_never_or_always_true() {
+        let body = "indicator a: integer 0 to 12\nrule never {\n when a > 12\n deduct 50\n}\nrule always {\n when a >= 0\n add 1\n}\nrule sometimes {\n when a > 6\n add 1\n}\n";
+        let text = format!("{HEADER}{body}");
+        assert_eq!(range_codes(&text), vec![Code::NeverTrue, Code::AlwaysTrue]);
+        with_policy(&text, |_, problems| {
+            let never = problems.iter().find(|p| p.code == Code::NeverTrue).unwrap();
+            assert_eq!(
+                never.message,
+                "the condition of rule `never` can never be true, so it never applies"
+            );
+            assert_eq!(never.notes, vec!["here `a` is 0 to 12".to_string()]);
+        });
+        assert_eq!(rule_range(body, "never"), (some("0"), some("0")));
+        assert_eq!(rule_range(body, "always"), (some("1"), some("1")));
+    }
+
+    #[test]
+    fn a_consequence_that_never_applies_is_w1002() {
+        let text = format!(
+            "{}indicator income: decimal 0 to 1000\nrule r {{\n add income / 100\n}}\ntier good at 50 and above\ntier poor below 50\nconsequence review {{\n is a sanction\n when tier is poor and income < 0\n lasts 3 months\n appeal \"Board\"\n basis \"Art. 2\"\n}}\nconsequence top {{\n is a benefit\n when score > 70\n lasts 3 months\n appeal \"Board\"\n basis \"Art. 3\"\n}}\n",
+            header("0 to 100 starting at 50")
+        );
+        with_policy(&text, |model, problems| {
+            let analysis = model.analysis.as_ref().expect("analysed");
+            assert_eq!(analysis.after, closed("50", "60"));
+            let messages: Vec<&str> = problems
+                .iter()
+                .filter(|p| p.code == Code::NeverTrue)
+                .map(|p| p.message.as_str())
+                .collect();
+            // The score is 50 to 60, so `score > 70` never holds either.
+            assert_eq!(
+                messages,
+                vec![
+                    "the condition of consequence `review` can never be true, so it never applies",
+                    "the condition of consequence `top` can never be true, so it never applies",
+                ]
+            );
+        });
+    }
+}

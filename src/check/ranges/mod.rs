@@ -41,6 +41,9 @@ mod narrow;
 mod rules;
 mod values;
 
+#[cfg(test)]
+mod testing;
+
 pub use values::{Abs, Dir, Val};
 
 use super::err::CheckError;

@@ -328,3 +328,133 @@ impl Analyzer<'_, '_> {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use crate::diagnostics::Code;
+
+    const DECLS: &str = "
+indicator a: integer 0 to 10
+indicator x: decimal 0 to 2
+indicator m: decimal 0 to 100, missing means unknown
+indicator flag: boolean
+indicator job: one of [employed, student, unemployed]
+param limit = 4
+";
+
+    /// The least and most of `rule r { <body> }`.
+    fn range(rule_body: &str) -> (Option<rust_decimal::Decimal>, Option<rust_decimal::Decimal>) {
+        rule_range(&format!("{DECLS}rule r {{\n{rule_body}\n}}\n"), "r")
+    }
+
+    fn codes(rule_body: &str) -> Vec<Code> {
+        range_codes(&format!("{HEADER}{DECLS}rule r {{\n{rule_body}\n}}\n"))
+    }
+
+    #[test]
+    fn comparisons_narrow_the_values_they_test() {
+        // Without the condition, `add a` would be 0 to 10.
+        assert_eq!(range("when a < 4\n add a"), (some("0"), some("3")));
+        assert_eq!(range("when a <= 4\n add a"), (some("0"), some("4")));
+        assert_eq!(range("when a < limit\n add a"), (some("0"), some("3")));
+        assert_eq!(range("when 4 > a\n add a"), (some("0"), some("3")));
+        assert_eq!(range("when a > 6\n deduct a"), (some("-10"), some("0")));
+        assert_eq!(range("when a >= 6\n add 10 - a"), (some("0"), some("4")));
+        // A known "no" is the opposite comparison.
+        assert_eq!(range("when not (a >= 4)\n add a"), (some("0"), some("3")));
+        // Both sides of `and`; either side of a failed `or`.
+        assert_eq!(
+            range("when a > 2 and a < 5\n deduct a"),
+            (some("-4"), some("0"))
+        );
+        assert_eq!(
+            range("when not (a < 3 or a > 5)\n deduct a"),
+            (some("-5"), some("0"))
+        );
+    }
+
+    #[test]
+    fn an_excluded_value_narrows_only_at_an_end() {
+        // `a != 0` makes a 1 to 10, so `10 / a` cannot divide by zero.
+        assert_eq!(range("when a != 0\n add 10 / a"), (some("0"), some("10")));
+        assert_eq!(codes("when a != 0\n add 10 / a"), vec![]);
+        assert_eq!(codes("when a not in [0]\n add 10 / a"), vec![]);
+        // 5 is not an end: a can still be 0, and the points are then unbounded.
+        assert_eq!(range("when a != 5\n add 10 / a"), (None, None));
+        assert_eq!(
+            codes("when a != 5\n add 10 / a"),
+            vec![Code::ScoreLeavesScale, Code::DivisionByZero]
+        );
+        // On decimals, x > 0 excludes 0 too: no W1004, but 1 / x grows without limit (W1000).
+        assert_eq!(range("when x > 0\n add 1 / x"), (some("0"), None));
+        assert_eq!(
+            codes("when x > 0\n add 1 / x"),
+            vec![Code::ScoreLeavesScale]
+        );
+    }
+
+    #[test]
+    fn equality_and_membership_narrow_to_the_values_listed() {
+        assert_eq!(range("when a = 3\n add a"), (some("0"), some("3")));
+        assert_eq!(
+            range("when a in [2, 3]\n deduct a"),
+            (some("-3"), some("0"))
+        );
+        assert_eq!(
+            range("when job = student\n add if job = employed then 100 else 1"),
+            (some("0"), some("1"))
+        );
+        assert_eq!(
+            range("when job in [employed, student]\n add if job = unemployed then 100 else 1"),
+            (some("0"), some("1"))
+        );
+        assert_eq!(
+            range("when job != student\n add if job = student then 100 else 1"),
+            (some("0"), some("1"))
+        );
+    }
+
+    #[test]
+    fn a_present_value_is_known() {
+        // `m` is unknown only when missing; the rule applies only when it is there.
+        let text = format!("{HEADER}{DECLS}rule r {{\n when m is not missing\n add m\n}}\n");
+        with_policy(&text, |model, _| {
+            let r = model
+                .analysis
+                .as_ref()
+                .unwrap()
+                .rules
+                .first()
+                .copied()
+                .unwrap();
+            assert_eq!((r.least, r.most), (some("0"), some("100")));
+            assert!(r.can_fire && r.can_skip);
+        });
+    }
+
+    #[test]
+    fn a_condition_that_cannot_hold_leaves_the_rule_dead() {
+        assert_eq!(
+            range("when a > 5 and a < 3\n add 10"),
+            (some("0"), some("0"))
+        );
+        assert_eq!(
+            codes("when a > 5 and a < 3\n add 10"),
+            vec![Code::NeverTrue]
+        );
+        assert_eq!(
+            codes("when flag and not flag\n add 10"),
+            vec![Code::NeverTrue]
+        );
+        assert_eq!(
+            codes("when job = student and job = employed\n add 10"),
+            vec![Code::NeverTrue]
+        );
+        // A yes/no name is narrowed like a comparison.
+        assert_eq!(
+            range("when flag\n add if flag then 5 else 100"),
+            (some("0"), some("5"))
+        );
+    }
+}

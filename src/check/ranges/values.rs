@@ -265,3 +265,156 @@ pub(super) fn set_dir(inside: &[bool]) -> Dir {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{closed, d};
+    use super::*;
+
+    fn num(lo: &str, hi: &str, whole: bool) -> Abs {
+        Abs::new(Val::Num {
+            iv: closed(lo, hi),
+            whole,
+        })
+    }
+
+    #[test]
+    fn directions_combine_like_monotone_functions() {
+        use Dir::*;
+        assert_eq!(Const.and(Inc), Inc);
+        assert_eq!(Dec.and(Const), Dec);
+        assert_eq!(Inc.and(Inc), Inc);
+        assert_eq!(Inc.and(Dec), Any);
+        assert_eq!(Any.and(Const), Any);
+        assert_eq!(Inc.flip(), Dec);
+        assert_eq!(Const.flip(), Const);
+        assert_eq!(Any.flip(), Any);
+        // Times a factor of known sign, or of either sign.
+        assert_eq!(Inc.scale(Some(true)), Inc);
+        assert_eq!(Inc.scale(Some(false)), Dec);
+        assert_eq!(Inc.scale(None), Any);
+        assert_eq!(Const.scale(None), Const);
+        assert!(Inc.fits(true) && !Inc.fits(false));
+        assert!(Dec.fits(false) && !Dec.fits(true));
+        assert!(Const.fits(true) && Const.fits(false));
+        assert!(!Any.fits(true) && !Any.fits(false));
+    }
+
+    #[test]
+    fn join_holds_every_value_of_either() {
+        let a = num("0", "1", true);
+        let b = num("5", "6.5", false).with_unknown(true, false);
+        let j = a.join(&b);
+        assert_eq!(j.iv(), closed("0", "6.5"));
+        assert!(!j.whole());
+        assert!(j.unknown);
+        assert!(num("0", "1", true).join(&num("3", "4", true)).whole());
+
+        let yes = Abs::truth(true, false);
+        let no = Abs::truth(false, true);
+        assert_eq!(yes.join(&no).tf(), (true, true));
+        assert_eq!(yes.join(&yes).tf(), (true, false));
+
+        let first = Abs::new(Val::Set(vec![true, false, false]));
+        let last = Abs::new(Val::Set(vec![false, false, true]));
+        assert_eq!(first.join(&last).val, Val::Set(vec![true, false, true]));
+
+        let text = |t: &str| Abs::new(Val::Text(Some(t.to_string())));
+        assert_eq!(text("a").join(&text("a")).val, Val::Text(Some("a".into())));
+        assert_eq!(text("a").join(&text("b")).val, Val::Text(None));
+        // Values of different kinds join to nothing known.
+        assert_eq!(yes.join(&a).val, Val::Any);
+        // Directions join as for a sum.
+        let mut up = num("0", "1", true);
+        up.dir = Dir::Inc;
+        assert_eq!(up.join(&a).dir, Dir::Inc);
+    }
+
+    #[test]
+    fn points_and_truths() {
+        assert_eq!(
+            Abs::point(d("2.5")).val,
+            Val::Num {
+                iv: closed("2.5", "2.5"),
+                whole: false
+            }
+        );
+        assert!(Abs::point(d("3")).whole());
+        assert_eq!(Abs::truth(false, true).tf(), (false, true));
+        // Anything but a yes/no value may be either.
+        assert_eq!(Abs::point(d("1")).tf(), (true, true));
+        assert_eq!(Abs::any().iv(), Interval::everything());
+        assert!(Abs::any().unknown);
+    }
+
+    #[test]
+    fn below_compares_the_outer_ends() {
+        let low = closed("0", "5");
+        let high = closed("5", "9");
+        assert!(exists_below(&low, &high, false));
+        // Nothing in [5, 9] is below [0, 5], but 5 = 5 when equal counts.
+        assert!(!exists_below(&high, &low, false));
+        assert!(exists_below(&high, &low, true));
+        // An excluded end does not meet.
+        let open = Interval::from_below(d("0"), d("5"));
+        assert!(!exists_below(&high, &open, true));
+        assert!(exists_below(&Interval::everything(), &low, false));
+    }
+
+    #[test]
+    fn equality_says_whether_values_may_and_must_be_equal() {
+        let v = |lo: &str, hi: &str| Val::Num {
+            iv: closed(lo, hi),
+            whole: true,
+        };
+        assert_eq!(equality(&v("0", "5"), &v("3", "3")), (true, false));
+        assert_eq!(equality(&v("3", "3"), &v("3", "3")), (true, true));
+        assert_eq!(equality(&v("0", "1"), &v("2", "3")), (false, false));
+        let b = |t, f| Val::Bool { t, f };
+        assert_eq!(equality(&b(true, false), &b(true, false)), (true, true));
+        assert_eq!(equality(&b(true, true), &b(true, false)), (true, false));
+        assert_eq!(equality(&b(true, false), &b(false, true)), (false, false));
+        let s = |v: &[bool]| Val::Set(v.to_vec());
+        assert_eq!(
+            equality(&s(&[true, false]), &s(&[true, false])),
+            (true, true)
+        );
+        assert_eq!(
+            equality(&s(&[true, true]), &s(&[true, false])),
+            (true, false)
+        );
+        assert_eq!(
+            equality(&s(&[false, true]), &s(&[true, false])),
+            (false, false)
+        );
+        let t = |x: &str| Val::Text(Some(x.to_string()));
+        assert_eq!(equality(&t("a"), &t("a")), (true, true));
+        assert_eq!(equality(&t("a"), &t("b")), (false, false));
+        assert_eq!(equality(&Val::Text(None), &t("a")), (true, false));
+    }
+
+    #[test]
+    fn and_or_follow_kleene() {
+        let either = Abs::truth(true, true);
+        let yes_or_unknown = Abs::truth(true, false).with_unknown(true, false);
+        let no = Abs::truth(false, true);
+        // (yes | no) and (yes | unknown): yes, no, or unknown.
+        assert_eq!(kleene(&either, &yes_or_unknown, true), (true, true, true));
+        // no and anything: no.
+        assert_eq!(kleene(&no, &yes_or_unknown, true), (false, true, false));
+        // (yes | unknown) or anything: yes or unknown, and never no unless both can be no.
+        assert_eq!(kleene(&yes_or_unknown, &no, false), (true, false, true));
+        assert_eq!(kleene(&no, &no, false), (false, true, false));
+        assert_eq!(kleene(&either, &no, false), (true, true, false));
+    }
+
+    #[test]
+    fn membership_moves_with_the_members_order() {
+        assert_eq!(set_dir(&[false, true, true]), Dir::Inc);
+        assert_eq!(set_dir(&[true, false, false]), Dir::Dec);
+        assert_eq!(set_dir(&[true, true]), Dir::Const);
+        assert_eq!(set_dir(&[false, false]), Dir::Const);
+        assert_eq!(set_dir(&[true, false, true]), Dir::Any);
+        assert_eq!(set_dir(&[false, true, false]), Dir::Any);
+    }
+}
