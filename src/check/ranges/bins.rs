@@ -317,3 +317,92 @@ fn step_dir(pieces: &mut [(Interval, Interval, Dir)]) -> Dir {
         Dir::Any
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use rust_decimal::Decimal;
+
+    const DECLS: &str = "
+indicator a: integer 0 to 12
+indicator x: decimal 0 to 10
+indicator flag: boolean
+indicator job: one of [employed, student, retired, unemployed], missing means unknown
+param bonus = 10
+param edge = 6
+";
+
+    fn range(rule_body: &str) -> (Option<Decimal>, Option<Decimal>) {
+        rule_range(&format!("{DECLS}rule r {rule_body}\n"), "r")
+    }
+
+    #[test]
+    fn every_reachable_bin_counts() {
+        assert_eq!(
+            range(
+                "by a {\n 0 => add bonus\n 1 to 5 => deduct 10\n from edge below 12 => deduct 60\n 12 => deduct 150\n}"
+            ),
+            (some("-150"), some("10"))
+        );
+        assert_eq!(
+            range("by flag {\n yes => add 3\n no => deduct 3\n}"),
+            (some("-3"), some("3"))
+        );
+    }
+
+    #[test]
+    fn values_no_bin_lists_go_to_otherwise() {
+        // 0 and 6 to 12 are in no listed bin.
+        assert_eq!(
+            range("by a {\n 1 to 5 => add 10\n otherwise => deduct 1\n}"),
+            (some("-1"), some("10"))
+        );
+        // Every value listed: `otherwise` is never used.
+        assert_eq!(
+            range("by a {\n below 6 => add 10\n at 6 and above => add 20\n otherwise => deduct 100\n}"),
+            (some("10"), some("20"))
+        );
+        // On decimals, `0 to 5` and `6 to 10` leave 5 < x < 6 to `otherwise`.
+        assert_eq!(
+            range("by x {\n 0 to 5 => add 10\n 6 to 10 => add 20\n otherwise => deduct 1\n}"),
+            (some("-1"), some("20"))
+        );
+        assert_eq!(
+            range("by x {\n from 0 below 5 => add 10\n at 5 and above => add 20\n otherwise => deduct 1\n}"),
+            (some("10"), some("20"))
+        );
+    }
+
+    #[test]
+    fn members_and_missing_values() {
+        // Without a `missing` bin, a record without a job gets no points.
+        assert_eq!(
+            range("by job {\n employed => add 20\n student, retired, unemployed => add 10\n}"),
+            (some("0"), some("20"))
+        );
+        assert_eq!(
+            range("by job {\n employed => add 20\n otherwise => add 10\n}"),
+            (some("0"), some("20"))
+        );
+        assert_eq!(
+            range(
+                "by job {\n employed => add 20\n student, retired => add 10\n unemployed => add 5\n missing => add 1\n}"
+            ),
+            (some("1"), some("20"))
+        );
+    }
+
+    #[test]
+    fn each_bin_narrows_its_subject() {
+        // a is 0 to 4 in the first bin and 5 to 12 in the second.
+        assert_eq!(
+            range("by a {\n 0 to 4 => add a\n at 5 and above => deduct a\n}"),
+            (some("-12"), some("4"))
+        );
+        // The rule's condition narrows the subject first: the first bin is unreachable.
+        assert_eq!(
+            range("by a {\n when a >= 6\n 0 to 5 => add 100\n 6 to 12 => add 1\n}"),
+            (some("0"), some("1"))
+        );
+    }
+}

@@ -135,3 +135,68 @@ impl Analyzer<'_, '_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::super::{Analyzer, Dir};
+    use rust_decimal::Decimal;
+
+    const POLICY: &str = "
+indicator a: integer 0 to 10
+indicator b: integer -5 to 5
+indicator x: decimal 0 to 2
+let l2 = l1 * b
+let l1 = a + 1
+rule r1 {\n add l2\n}
+rule r2 {\n add x\n}
+rule r3 by a {\n 0 to 5 => add 1\n 6 to 10 => add 2\n}
+rule r4 {\n deduct l1\n}
+";
+
+    #[test]
+    fn derived_values_are_analysed_in_dependency_order() {
+        // `l2` is written before the `l1` it reads.
+        assert_eq!(let_iv(POLICY, "l1"), closed("1", "11"));
+        assert_eq!(let_iv(POLICY, "l2"), closed("-55", "55"));
+        assert_eq!(rule_range(POLICY, "r1"), (some("-55"), some("55")));
+        assert_eq!(rule_range(POLICY, "r4"), (some("-11"), some("-1")));
+    }
+
+    #[test]
+    fn dependencies_follow_derived_values() {
+        with_body(POLICY, |model, _| {
+            let params: Vec<Decimal> = Vec::new();
+            let analyzer = Analyzer::new(model, &params);
+            // Declaration order: l2 is derived value 0, l1 is 1; a, b, x are indicators 0, 1, 2.
+            let (lets, rules) = analyzer.dependencies(&[0, 1]);
+            assert_eq!(lets, vec![vec![0, 1], vec![0]]);
+            assert_eq!(rules, vec![vec![0, 1], vec![], vec![0], vec![0]]);
+            // Only the indicators asked about are listed.
+            let (lets, rules) = analyzer.dependencies(&[2]);
+            assert_eq!(lets, vec![Vec::<usize>::new(), vec![]]);
+            assert_eq!(rules, vec![vec![], vec![2], vec![], vec![]]);
+        });
+    }
+
+    #[test]
+    fn focus_works_out_each_rules_direction() {
+        with_body(POLICY, |model, _| {
+            let params: Vec<Decimal> = Vec::new();
+            let mut analyzer = Analyzer::new(model, &params);
+            analyzer.base_lets();
+            // Focus on `a`, which l1 and then l2 depend on (in dependency order: l1, l2).
+            analyzer.focus_on(0, &[1, 0]);
+            let dirs: Vec<Dir> = (0..4).map(|r| analyzer.rule(r).dir).collect();
+            // l1 * b with b of either sign; x does not depend on a; the bins rise with a;
+            // deducting l1 falls as a grows.
+            assert_eq!(dirs, vec![Dir::Any, Dir::Const, Dir::Inc, Dir::Dec]);
+            // Focus mode reports nothing.
+            assert!(analyzer.problems.is_empty());
+            // Focus on `b`: l2 = l1 * b grows with b, since l1 is positive.
+            analyzer.focus_on(1, &[0]);
+            assert_eq!(analyzer.rule(0).dir, Dir::Inc);
+            assert_eq!(analyzer.rule(3).dir, Dir::Const);
+        });
+    }
+}

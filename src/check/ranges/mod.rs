@@ -201,3 +201,46 @@ impl<'m, 'a> Analyzer<'m, 'a> {
         self.problems.push(error);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::testing::*;
+    use super::*;
+
+    const BODY: &str = "
+indicator late: count
+param penalty = 20
+param cap = 100
+rule late_taxes {\n when late >= 1\n deduct penalty per late, at most cap\n}
+tier ok at 0 and above
+";
+
+    #[test]
+    fn analyse_uses_the_params_it_is_given() {
+        with_body(BODY, |model, _| {
+            let written: Vec<Decimal> = model.params.iter().map(|p| p.value).collect();
+            let (analysis, warnings) = analyse(model, &written);
+            assert_eq!(Some(&analysis), model.analysis.as_ref());
+            let r = analysis.rules.first().copied();
+            assert_eq!(
+                r,
+                Some(RuleRange {
+                    least: some("-100"),
+                    most: some("0"),
+                    can_fire: true,
+                    can_skip: true,
+                })
+            );
+            assert_eq!(analysis.before, closed("400", "500"));
+            assert!(warnings.is_empty());
+
+            // `--set cap=600`: the score can now go below 0.
+            let (analysis, warnings) = analyse(model, &[d("20"), d("600")]);
+            assert_eq!(analysis.rules.first().and_then(|r| r.least), some("-600"));
+            assert_eq!(analysis.before, closed("-100", "500"));
+            assert_eq!(analysis.after, closed("0", "500"));
+            let codes: Vec<Code> = warnings.iter().map(|w| w.code).collect();
+            assert_eq!(codes, vec![Code::ScoreLeavesScale]);
+        });
+    }
+}

@@ -243,3 +243,147 @@ fn gate(cond: Dir, points: Dir, c: &Interval) -> Dir {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use crate::diagnostics::Code;
+    use rust_decimal::Decimal;
+
+    const DECLS: &str = "
+indicator a: integer 0 to 10
+indicator b: integer -5 to 5
+indicator m: decimal 0 to 100, missing means unknown
+param penalty = 20
+param cap = 100
+param w = 1.5
+";
+
+    fn range(rules: &str, name: &str) -> (Option<Decimal>, Option<Decimal>) {
+        rule_range(&format!("{DECLS}{rules}"), name)
+    }
+
+    #[test]
+    fn a_rule_without_a_condition_always_applies() {
+        assert_eq!(
+            range("rule r {\n add a * 3\n}\n", "r"),
+            (some("0"), some("30"))
+        );
+        assert_eq!(
+            range("rule r {\n deduct a\n}\n", "r"),
+            (some("-10"), some("0"))
+        );
+        assert_eq!(
+            range("rule r {\n deduct b\n}\n", "r"),
+            (some("-5"), some("5"))
+        );
+        // A rule that may not apply also contributes 0.
+        assert_eq!(
+            range("rule r {\n when a > 5\n add 2\n}\n", "r"),
+            (some("0"), some("2"))
+        );
+        // Points that can be unknown make the rule not apply for those records.
+        assert_eq!(
+            range("rule r {\n add m + 5\n}\n", "r"),
+            (some("0"), some("105"))
+        );
+    }
+
+    #[test]
+    fn per_multiplies_and_at_most_caps() {
+        assert_eq!(
+            range(
+                "rule r {\n when a >= 1\n deduct penalty per a, at most cap\n}\n",
+                "r"
+            ),
+            (some("-100"), some("0"))
+        );
+        assert_eq!(
+            range("rule r {\n when a >= 1\n deduct penalty per a\n}\n", "r"),
+            (some("-200"), some("0"))
+        );
+        assert_eq!(
+            range("rule r {\n add 5 per a, at least 10\n}\n", "r"),
+            (some("10"), some("50"))
+        );
+        // `per` a factor of either sign.
+        assert_eq!(
+            range("rule r {\n add 2 per b\n}\n", "r"),
+            (some("-10"), some("10"))
+        );
+    }
+
+    #[test]
+    fn at_most_applies_before_at_least_whatever_the_order_written() {
+        // 0 to 100, at most 20 → 0 to 20, at least 30 → 30.
+        assert_eq!(
+            range("rule r {\n add 10 per a, at least 30, at most 20\n}\n", "r"),
+            (some("30"), some("30"))
+        );
+        assert_eq!(
+            range("rule r {\n add 10 per a, at most 20, at least 30\n}\n", "r"),
+            (some("30"), some("30"))
+        );
+    }
+
+    #[test]
+    fn a_cap_that_never_binds_is_reported() {
+        let text = |rule: &str| format!("{HEADER}{DECLS}{rule}");
+        assert_eq!(
+            range_codes(&text("rule r {\n add a, at most 50\n}\n")),
+            vec![Code::CapNeverBinds]
+        );
+        assert_eq!(
+            range_codes(&text("rule r {\n add a, at least 0\n}\n")),
+            vec![Code::CapNeverBinds]
+        );
+        assert_eq!(
+            range_codes(&text("rule r {\n add a, at most 5\n}\n")),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn group_weights_multiply_before_rounding() {
+        let group = |weight: &str| {
+            format!("group g weight {weight} {{\n rule r {{\n add a + 0.3\n }}\n}}\n")
+        };
+        // 0.3 to 10.3, times 1.5: 0.45 to 15.45, rounded to whole points half up: 0 to 15.
+        assert_eq!(range(&group("1.5"), "r"), (some("0"), some("15")));
+        assert_eq!(range(&group("w"), "r"), (some("0"), some("15")));
+        // Times 2: 0.6 to 20.6, rounded: 1 to 21.
+        assert_eq!(range(&group("2"), "r"), (some("1"), some("21")));
+    }
+
+    #[test]
+    fn contributions_are_rounded_as_the_header_says() {
+        let policy = |mode: &str, rule: &str| {
+            format!(
+                "policy \"T\" {{\n version \"1\"\n effective 2027-01-01\n score 0 to 100 starting at 50\n round to 0 decimals, {mode}\n}}\n{rule}"
+            )
+        };
+        let add = "rule r {\n add 2.5\n}\n";
+        let deduct = "rule r {\n deduct 2.5\n}\n";
+        for (mode, added, deducted) in [
+            ("half up", "3", "-3"),
+            ("half even", "2", "-2"),
+            ("half down", "2", "-2"),
+            ("up", "3", "-3"),
+            ("down", "2", "-2"),
+        ] {
+            assert_eq!(
+                rule_range_in(&policy(mode, add), "r"),
+                (some(added), some(added)),
+                "{mode}"
+            );
+            assert_eq!(
+                rule_range_in(&policy(mode, deduct), "r"),
+                (some(deducted), some(deducted)),
+                "{mode}"
+            );
+        }
+        // Two decimals: 10 / 3 = 3.3333333333 (to 3.3333333334) rounds to 3.33.
+        let two = "policy \"T\" {\n version \"1\"\n effective 2027-01-01\n score 0 to 100 starting at 50\n round to 2 decimals\n}\nrule r {\n add 10 / 3\n}\n";
+        assert_eq!(rule_range_in(two, "r"), (some("3.33"), some("3.33")));
+    }
+}
