@@ -155,7 +155,7 @@ impl Interval {
 }
 
 // -------------------------------------------------------------------------------------------------
-// Arithmetic, for the range analysis (`ranges.rs`). `None` ends are infinite. Every operation is an
+// Arithmetic, for the range analysis (`ranges/`). `None` ends are infinite. Every operation is an
 // over-approximation: the result contains every value the operation can produce from values in its
 // operands. An end is marked exclusive only when it certainly is not reached; overflow widens an
 // end to infinity.

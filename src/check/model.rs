@@ -224,7 +224,7 @@ pub struct Model<'a> {
     pub names: HashMap<String, (Symbol, Span)>,
     /// How each name occurrence was resolved, keyed by the occurrence's span.
     pub resolutions: HashMap<Span, Resolved>,
-    /// The range analysis (`ranges.rs`); `None` when the policy has errors.
+    /// The range analysis (`ranges/`); `None` when the policy has errors.
     pub analysis: Option<super::ranges::Analysis>,
     /// For each indicator with a direction, what the monotonicity check (`monotone.rs`) found.
     pub monotonicity: Vec<super::monotone::Monotonicity>,

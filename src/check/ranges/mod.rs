@@ -32,6 +32,8 @@
 //! | `rules.rs` | each rule's least and most contribution (conditions, points, `per`, caps, weights) |
 //! | `bins.rs` | scorecard bins: the subject narrowed by each bin, the values no bin takes |
 //! | `findings.rs` | the score's reach and the tiers reached, and the wording of W1000–W1005 |
+//!
+//! Each file has unit tests; `testing.rs` checks small policies from source text for them.
 
 mod bins;
 mod derived;
