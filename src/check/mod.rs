@@ -15,7 +15,7 @@
 //! | the policy's own tests | `policy_tests.rs` |
 //! | protected attributes | `protected.rs` |
 //! | unused declarations | `usage.rs` |
-//! | range analysis (only for a policy without errors) | `ranges.rs` |
+//! | range analysis (only for a policy without errors) | `ranges/` |
 //! | monotonicity of indicators with a direction (likewise; the counterexample search runs later, in `crate::verify`) | `monotone.rs` |
 //! | suppressions (`allow … because …`), `--strict`, `--set` labels ([`finish`]) | `suppress.rs`, `overrides.rs` |
 //!

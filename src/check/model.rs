@@ -147,6 +147,19 @@ pub struct Header {
     pub scale_span: Span,
 }
 
+/// What each written rounding mode means to the evaluators: the one mapping from the syntax's
+/// modes to the runtime's, used by the range analysis and by lowering.
+pub fn rounding(mode: RoundingMode) -> crate::runtime::arith::Rounding {
+    use crate::runtime::arith::Rounding;
+    match mode {
+        RoundingMode::HalfUp => Rounding::HalfUp,
+        RoundingMode::HalfEven => Rounding::HalfEven,
+        RoundingMode::HalfDown => Rounding::HalfDown,
+        RoundingMode::Up => Rounding::Up,
+        RoundingMode::Down => Rounding::Down,
+    }
+}
+
 impl Header {
     /// The smallest difference between two scores after rounding.
     pub fn step(&self) -> Decimal {
@@ -227,7 +240,7 @@ pub struct Model<'a> {
     pub names: HashMap<String, (Symbol, Span)>,
     /// How each name occurrence was resolved, keyed by the occurrence's span.
     pub resolutions: HashMap<Span, Resolved>,
-    /// The range analysis (`ranges.rs`); `None` when the policy has errors.
+    /// The range analysis (`ranges/`); `None` when the policy has errors.
     pub analysis: Option<super::ranges::Analysis>,
     /// For each indicator with a direction, what the monotonicity check (`monotone.rs`) found.
     pub monotonicity: Vec<super::monotone::Monotonicity>,

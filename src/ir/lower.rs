@@ -82,7 +82,7 @@ impl<'m, 'a> Lowering<'m, 'a> {
             max: header.max,
             start: header.start,
             decimals: header.decimals,
-            rounding: header.rounding.into(),
+            rounding: check::rounding(header.rounding),
         };
         let inputs = self.model.indicators.iter().map(input).collect();
         let mut lets = Vec::with_capacity(self.model.lets.len());

@@ -119,12 +119,6 @@ pub enum RoundingMode {
 }
 
 impl RoundingMode {
-    /// The rust_decimal strategy that rounds this way (the runtime's mapping, through
-    /// [`Rounding`](crate::runtime::arith::Rounding)).
-    pub fn strategy(self) -> rust_decimal::RoundingStrategy {
-        crate::runtime::arith::Rounding::from(self).strategy()
-    }
-
     pub fn words(self) -> &'static str {
         match self {
             RoundingMode::HalfUp => "half up",
@@ -132,21 +126,6 @@ impl RoundingMode {
             RoundingMode::HalfDown => "half down",
             RoundingMode::Up => "up",
             RoundingMode::Down => "down",
-        }
-    }
-}
-
-/// What each written mode means to the evaluators: the one mapping from the syntax's rounding
-/// modes to the runtime's (lowering and the checker both go through it).
-impl From<RoundingMode> for crate::runtime::arith::Rounding {
-    fn from(mode: RoundingMode) -> Self {
-        use crate::runtime::arith::Rounding;
-        match mode {
-            RoundingMode::HalfUp => Rounding::HalfUp,
-            RoundingMode::HalfEven => Rounding::HalfEven,
-            RoundingMode::HalfDown => Rounding::HalfDown,
-            RoundingMode::Up => Rounding::Up,
-            RoundingMode::Down => Rounding::Down,
         }
     }
 }
