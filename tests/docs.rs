@@ -351,3 +351,46 @@ fn explanations_quote_numbers_exactly() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn what_if_documents_say_so_and_show_the_values_that_run() {
+    let dir = root().join("target/tmp/docs-what-if");
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = rubric()
+        .args([
+            "docs",
+            "examples/lending.rubric",
+            "--format",
+            "md",
+            "--set",
+            "large_loan_penalty=99",
+            "-o",
+        ])
+        .arg(&dir)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = std::fs::read_to_string(dir.join("lending.md")).unwrap();
+    assert!(
+        md.contains("What-if values (not the policy as written)"),
+        "{md}"
+    );
+    assert!(md.contains(r"large\_loan\_penalty = 99 (written: 40)"));
+    assert!(md.contains("99 (what-if value; written: 40)"));
+    assert!(md.contains("large loan penalty (99 points)"));
+    assert!(!md.contains("large loan penalty (40 points)"));
+    assert!(
+        md.contains("--set large_loan_penalty=99"),
+        "the command line is given"
+    );
+    // Without --set, nothing of the kind.
+    let plain = pages(&[root().join("examples/lending.rubric")], Format::Markdown);
+    assert!(!page(&plain, "lending.md").contains("What-if"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

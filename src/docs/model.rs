@@ -212,7 +212,7 @@ impl Builder<'_, '_, '_> {
     fn identity(&self, command: &str) -> Section {
         let id = &self.policy.identity;
         let mut s = section("identity", "Identity", 2);
-        s.blocks.push(Block::Facts(vec![
+        let mut facts = vec![
             ("Policy".into(), Text::plain(id.name.clone())),
             ("Version".into(), Text::plain(id.version.clone())),
             (
@@ -223,7 +223,29 @@ impl Builder<'_, '_, '_> {
                 "Content hash (SHA-256 of the policy text)".into(),
                 Text::code(id.content_hash.clone()),
             ),
-        ]));
+        ];
+        if !id.overrides.is_empty() {
+            // A what-if version: say so where the policy is identified, with every changed value.
+            let changed: Vec<String> = self
+                .model
+                .params
+                .iter()
+                .filter(|p| p.overridden.is_some())
+                .map(|p| {
+                    format!(
+                        "{} = {} (written: {})",
+                        p.decl.name.node,
+                        number(p.value),
+                        number(p.decl.value.node)
+                    )
+                })
+                .collect();
+            facts.push((
+                "What-if values (not the policy as written)".into(),
+                Text::plain(changed.join("; ")),
+            ));
+        }
+        s.blocks.push(Block::Facts(facts));
         s.blocks.push(Block::Para(Text::plain(
             "This document was generated from the policy text, which is the only official statement of the policy, with:",
         )));
@@ -704,7 +726,14 @@ impl Builder<'_, '_, '_> {
                 let used = self.users(|r| r == Resolved::Param(i));
                 vec![
                     Text::code(param.decl.name.node.clone()),
-                    Text::plain(number(param.value)),
+                    Text::plain(match param.overridden {
+                        Some(_) => format!(
+                            "{} (what-if value; written: {})",
+                            number(param.value),
+                            number(param.decl.value.node)
+                        ),
+                        None => number(param.value),
+                    }),
                     or_dash(param.decl.unit.as_ref().map(|u| u.node.clone())),
                     docs_text(&param.decl.docs),
                     used_in(&used),
