@@ -432,6 +432,17 @@ impl Interval {
     pub fn all_at_most(&self, v: Decimal) -> bool {
         self.hi.is_some_and(|e| e.value <= v)
     }
+    /// Whether every value is at least 0 (`Some(true)`), at most 0 (`Some(false)`), or neither:
+    /// the sign that decides which way a product moves with its other factor.
+    pub fn sign(&self) -> Option<bool> {
+        if self.all_at_least(Decimal::ZERO) {
+            Some(true)
+        } else if self.all_at_most(Decimal::ZERO) {
+            Some(false)
+        } else {
+            None
+        }
+    }
 
     /// Whether every value inside is at least `v`.
     pub fn all_at_least(&self, v: Decimal) -> bool {

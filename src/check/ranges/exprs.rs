@@ -247,21 +247,12 @@ impl Analyzer<'_, '_> {
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
                 let (ai, bi) = (a.iv(), b.iv());
                 let whole = a.whole() && b.whole() && op != BinaryOp::Div;
-                let sign = |iv: &Interval| {
-                    if iv.all_at_least(Decimal::ZERO) {
-                        Some(true)
-                    } else if iv.all_at_most(Decimal::ZERO) {
-                        Some(false)
-                    } else {
-                        None
-                    }
-                };
                 let (iv, dir) = match op {
                     BinaryOp::Add => (ai.add(&bi), a.dir.and(b.dir)),
                     BinaryOp::Sub => (ai.sub(&bi), a.dir.and(b.dir.flip())),
                     BinaryOp::Mul => (
                         ai.mul(&bi),
-                        a.dir.scale(sign(&bi)).and(b.dir.scale(sign(&ai))),
+                        a.dir.scale(bi.sign()).and(b.dir.scale(ai.sign())),
                     ),
                     _ => {
                         if bi.contains(Decimal::ZERO) && !matches!(a.val, Val::Any) {
@@ -271,12 +262,12 @@ impl Analyzer<'_, '_> {
                             if iv.contains(Decimal::ZERO) {
                                 None
                             } else {
-                                sign(iv)
+                                iv.sign()
                             }
                         };
                         (
                             ai.div(&bi, DIVISION_DECIMALS),
-                            a.dir.scale(strict(&bi)).and(b.dir.flip().scale(sign(&ai))),
+                            a.dir.scale(strict(&bi)).and(b.dir.flip().scale(ai.sign())),
                         )
                     }
                 };

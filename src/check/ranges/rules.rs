@@ -43,15 +43,6 @@ impl Analyzer<'_, '_> {
         if let Some(effect) = effect {
             if let Some(per) = &effect.per {
                 let q = self.eval(per, env);
-                let sign = |iv: &Interval| {
-                    if iv.all_at_least(Decimal::ZERO) {
-                        Some(true)
-                    } else if iv.all_at_most(Decimal::ZERO) {
-                        Some(false)
-                    } else {
-                        None
-                    }
-                };
                 let (pi, qi) = (p.iv(), q.iv());
                 p = Abs {
                     val: Val::Num {
@@ -59,7 +50,7 @@ impl Analyzer<'_, '_> {
                         whole: p.whole() && q.whole(),
                     },
                     unknown: p.unknown || q.unknown,
-                    dir: p.dir.scale(sign(&qi)).and(q.dir.scale(sign(&pi))),
+                    dir: p.dir.scale(qi.sign()).and(q.dir.scale(pi.sign())),
                     unk_varies: p.unk_varies || q.unk_varies,
                 };
             }
