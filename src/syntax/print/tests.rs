@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::span::{FileId, Node, Span};
 use crate::syntax::parse;
