@@ -484,3 +484,29 @@ fn what_if_values_are_checked_by_every_command() {
     );
     assert_eq!(code(&rubric(&["check", lending, "--deny-warnings"])), 0);
 }
+
+#[test]
+fn the_eval_help_example_runs() {
+    // The what-if example of `rubric eval --help` works on the shipped example.
+    let help = String::from_utf8_lossy(&rubric(&["eval", "--help"]).stdout).into_owned();
+    let line = help
+        .lines()
+        .find(|l| l.trim_start().starts_with("rubric eval") && l.contains("--set"))
+        .expect("the help shows a --set example");
+    let args: Vec<&str> = line
+        .split_whitespace()
+        .skip(1)
+        .take_while(|w| *w != "<")
+        .collect();
+    let out = support::command()
+        .args(&args)
+        .stdin(std::fs::File::open("examples/lending.jsonl").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(
+        code(&out),
+        0,
+        "{line}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -12,12 +12,12 @@ use std::path::{Path, PathBuf};
 #[command(after_help = "Examples:
   rubric eval examples/lending.rubric examples/lending.jsonl
   rubric eval examples/lending.rubric data.csv --output decisions.csv --errors rejected.jsonl
-  rubric eval examples/lending.rubric --set decline_threshold=560 < applicants.jsonl
+  rubric eval examples/lending.rubric --set large_loan_penalty=60 < applicants.jsonl
 
 Each decision is one JSON line (see the README for its fields). Rejected records are reported on
 stderr (or as JSON lines in --errors FILE) and never stop the batch.
 Exit codes: 0 every record decided, 1 some records rejected (0 with --allow-rejects), 2 the
-command could not run (unreadable files, a policy with errors, a bad --set).")]
+command could not run (unreadable files, a policy with errors, --set values that break it).")]
 pub struct Args {
     /// The policy to evaluate.
     policy: PathBuf,
@@ -35,7 +35,8 @@ pub struct Args {
     /// Write rejected records here as JSON lines instead of to stderr.
     #[arg(long)]
     errors: Option<PathBuf>,
-    /// Override a param for a what-if run, e.g. `--set late_tax_penalty=25` (repeatable).
+    /// Override a param for a what-if run, e.g. `--set large_loan_penalty=60` (repeatable). The
+    /// policy is checked with the values given; a value that breaks it stops the run (exit 2).
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = super::load::parse_override)]
     overrides: Vec<(String, String)>,
     /// The field that identifies each record in the output.

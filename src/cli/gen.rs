@@ -33,7 +33,8 @@ pub struct Args {
     /// Output format (default: from the output's extension, else jsonl).
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
-    /// Override a param, e.g. `--set decline_threshold=560` (repeatable).
+    /// Override a param for a what-if run, e.g. `--set large_loan_penalty=60` (repeatable); the
+    /// policy is checked with the values given.
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = super::load::parse_override)]
     overrides: Vec<(String, String)>,
     /// Exit 1 when some tier or consequence was not reached.
