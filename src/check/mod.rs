@@ -107,11 +107,10 @@ pub fn check<'a>(ast: &'a PolicyFile, options: &Options) -> Report<'a> {
     if clean {
         // The analyses read a complete, consistent model; on a policy with errors they would only
         // repeat them.
-        let params: Vec<rust_decimal::Decimal> = model.params.iter().map(|p| p.value).collect();
-        let (analysis, warnings) = ranges::analyse(&model, &params);
+        let (analysis, warnings) = ranges::analyse(&model);
         model.analysis = Some(analysis);
         problems.extend(warnings);
-        model.monotonicity = monotone::prove(&model, &params);
+        model.monotonicity = monotone::prove(&model);
     }
     Report {
         model,

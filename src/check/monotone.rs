@@ -64,7 +64,7 @@ pub struct Found {
 
 /// Proves each declared direction rule by rule. An indicator whose rules could not all be shown
 /// to move the allowed way is left [`Verdict::Undecided`] with those rules, for the search.
-pub(super) fn prove(model: &Model<'_>, params: &[Decimal]) -> Vec<Monotonicity> {
+pub(super) fn prove(model: &Model<'_>) -> Vec<Monotonicity> {
     let directional: Vec<(usize, bool, Span)> = model
         .indicators
         .iter()
@@ -82,7 +82,7 @@ pub(super) fn prove(model: &Model<'_>, params: &[Decimal]) -> Vec<Monotonicity> 
     if directional.is_empty() {
         return results;
     }
-    let mut analyzer = Analyzer::new(model, params);
+    let mut analyzer = Analyzer::new(model);
     analyzer.base_lets();
     let wanted: Vec<usize> = directional.iter().map(|(i, _, _)| *i).collect();
     let (let_deps, rule_deps) = analyzer.dependencies(&wanted);

@@ -118,7 +118,6 @@ impl Analyzer<'_, '_> {
 mod tests {
     use super::super::testing::*;
     use super::super::{Analyzer, Dir};
-    use rust_decimal::Decimal;
 
     const POLICY: &str = "
 indicator a: integer 0 to 10
@@ -144,8 +143,7 @@ rule r4 {\n deduct l1\n}
     #[test]
     fn dependencies_follow_derived_values() {
         with_body(POLICY, |model, _| {
-            let params: Vec<Decimal> = Vec::new();
-            let analyzer = Analyzer::new(model, &params);
+            let analyzer = Analyzer::new(model);
             // Declaration order: l2 is derived value 0, l1 is 1; a, b, x are indicators 0, 1, 2.
             let (lets, rules) = analyzer.dependencies(&[0, 1]);
             assert_eq!(lets, vec![vec![0, 1], vec![0]]);
@@ -160,8 +158,7 @@ rule r4 {\n deduct l1\n}
     #[test]
     fn focus_works_out_each_rules_direction() {
         with_body(POLICY, |model, _| {
-            let params: Vec<Decimal> = Vec::new();
-            let mut analyzer = Analyzer::new(model, &params);
+            let mut analyzer = Analyzer::new(model);
             analyzer.base_lets();
             // Focus on `a`, which l1 and then l2 depend on (in dependency order: l1, l2).
             analyzer.focus_on(0, &[1, 0]);

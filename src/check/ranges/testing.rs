@@ -37,8 +37,26 @@ pub fn ends(lo: Option<(&str, bool)>, hi: Option<(&str, bool)>) -> Interval {
 /// Checks `text` (a whole policy) and hands the model, which must have no errors, and every
 /// warning to `f`.
 pub fn with_policy<R>(text: &str, f: impl FnOnce(&Model<'_>, &[CheckError]) -> R) -> R {
+    with_policy_set(text, &[], f)
+}
+
+/// [`with_policy`] with `--set` values.
+pub fn with_policy_set<R>(
+    text: &str,
+    set: &[(&str, &str)],
+    f: impl FnOnce(&Model<'_>, &[CheckError]) -> R,
+) -> R {
     let ast = crate::syntax::parse(FileId(0), text).unwrap_or_else(|e| panic!("{e:?}"));
-    let options = Options::default();
+    let mut sources = crate::source::SourceMap::new();
+    sources.add("policy.rubric", text);
+    let pairs: Vec<(String, String)> = set
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+    let options = Options {
+        overrides: crate::check::command_line(&mut sources, &pairs),
+        ..Options::default()
+    };
     let report = finish(check(&ast, &options), Vec::new(), &options);
     let errors: Vec<&CheckError> = report.problems.iter().filter(|p| p.is_error()).collect();
     assert!(errors.is_empty(), "{errors:#?}");
@@ -50,6 +68,15 @@ pub fn with_body<R>(body: &str, f: impl FnOnce(&Model<'_>, &[CheckError]) -> R) 
     with_policy(&format!("{HEADER}{body}"), f)
 }
 
+/// [`with_body`] with `--set` values.
+pub fn with_body_set<R>(
+    body: &str,
+    set: &[(&str, &str)],
+    f: impl FnOnce(&Model<'_>, &[CheckError]) -> R,
+) -> R {
+    with_policy_set(&format!("{HEADER}{body}"), set, f)
+}
+
 /// The analysed value of the derived value `name` declared in `body`.
 pub fn let_value(body: &str, name: &str) -> Abs {
     with_body(body, |model, _| {
@@ -58,8 +85,7 @@ pub fn let_value(body: &str, name: &str) -> Abs {
             .iter()
             .position(|l| l.decl.name.node == name)
             .unwrap_or_else(|| panic!("no derived value `{name}`"));
-        let params: Vec<Decimal> = model.params.iter().map(|p| p.value).collect();
-        let mut analyzer = Analyzer::new(model, &params);
+        let mut analyzer = Analyzer::new(model);
         analyzer.base_lets();
         analyzer.lets.get(index).cloned().unwrap()
     })
