@@ -5,6 +5,7 @@
 //! number of decimals). On a grid, `0 to 599` and `600 to 1200` leave no gap; on a continuous
 //! domain they do.
 
+use crate::syntax::ast::{Bound, RangeEnd};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
@@ -22,6 +23,27 @@ pub struct Interval {
 }
 
 impl Interval {
+    /// The interval a written range stands for (`above 10 to 20` is `(10, 20]`), each bound's
+    /// value given by `value` (a number, or a param's value). Both bounds are asked, in order,
+    /// even when the first has no value, so that every problem with them is reported.
+    pub fn of_range<E>(
+        lo: Option<&RangeEnd>,
+        hi: Option<&RangeEnd>,
+        mut value: impl FnMut(&Bound) -> Result<Decimal, E>,
+    ) -> Result<Interval, E> {
+        let mut end = |e: Option<&RangeEnd>| match e {
+            None => Ok(None),
+            Some(e) => value(&e.bound).map(|v| {
+                Some(End {
+                    value: v,
+                    inclusive: e.inclusive,
+                })
+            }),
+        };
+        let (lo, hi) = (end(lo), end(hi));
+        Ok(Interval { lo: lo?, hi: hi? })
+    }
+
     pub fn closed(lo: Decimal, hi: Decimal) -> Self {
         Interval {
             lo: Some(End {

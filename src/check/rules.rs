@@ -452,11 +452,17 @@ impl<'a> Checker<'a> {
                 ));
                 return None;
             }
-            ast::Interval::Between(a, b) => Interval::closed(self.bound(a)?, self.bound(b)?),
-            ast::Interval::FromBelow(a, b) => Interval::from_below(self.bound(a)?, self.bound(b)?),
-            ast::Interval::Below(b) => Interval::below(self.bound(b)?),
-            ast::Interval::AtOrAbove(a) => Interval::at_or_above(self.bound(a)?),
+            ast::Interval::Range { lo, hi } => self.range(lo.as_ref(), hi.as_ref())?,
         })
+    }
+
+    /// A written range with its bounds' values (both are checked, even when the first fails).
+    pub(super) fn range(
+        &mut self,
+        lo: Option<&ast::RangeEnd>,
+        hi: Option<&ast::RangeEnd>,
+    ) -> Option<Interval> {
+        Interval::of_range(lo, hi, |b| self.bound(b).ok_or(())).ok()
     }
 
     /// The value of a bin or tier bound: a number, or a param's value.
@@ -661,15 +667,8 @@ impl<'a> Checker<'a> {
 
 /// A bin's values as the drafter wrote them.
 fn value_text(value: &crate::span::Node<ast::Interval>) -> String {
-    let bound = |b: &Bound| match b {
-        Bound::Number(n) => n.node.to_string(),
-        Bound::Param(p) => p.node.clone(),
-    };
     match &value.node {
-        ast::Interval::Between(a, b) => format!("{} to {}", bound(a), bound(b)),
-        ast::Interval::FromBelow(a, b) => format!("from {} below {}", bound(a), bound(b)),
-        ast::Interval::Below(b) => format!("below {}", bound(b)),
-        ast::Interval::AtOrAbove(a) => format!("at {} and above", bound(a)),
+        ast::Interval::Range { .. } => crate::syntax::print::interval(&value.node),
         ast::Interval::Exactly(_) => "this value".to_string(),
     }
 }

@@ -17,16 +17,7 @@ impl Checker<'_> {
                 continue;
             };
             let band = match &decl.bounds.node {
-                ast::Interval::Between(a, b) => self
-                    .bound(a)
-                    .zip(self.bound(b))
-                    .map(|(a, b)| Interval::closed(a, b)),
-                ast::Interval::FromBelow(a, b) => self
-                    .bound(a)
-                    .zip(self.bound(b))
-                    .map(|(a, b)| Interval::from_below(a, b)),
-                ast::Interval::Below(b) => self.bound(b).map(Interval::below),
-                ast::Interval::AtOrAbove(a) => self.bound(a).map(Interval::at_or_above),
+                ast::Interval::Range { lo, hi } => self.range(lo.as_ref(), hi.as_ref()),
                 // The grammar gives tiers no single-value form.
                 ast::Interval::Exactly(_) => None,
             };

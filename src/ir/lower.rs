@@ -313,10 +313,7 @@ impl<'m, 'a> Lowering<'m, 'a> {
             }
         };
         let iv = match interval {
-            ast::Interval::Between(lo, hi) => Interval::closed(b(lo)?, b(hi)?),
-            ast::Interval::FromBelow(lo, hi) => Interval::from_below(b(lo)?, b(hi)?),
-            ast::Interval::Below(hi) => Interval::below(b(hi)?),
-            ast::Interval::AtOrAbove(lo) => Interval::at_or_above(b(lo)?),
+            ast::Interval::Range { lo, hi } => Interval::of_range(lo.as_ref(), hi.as_ref(), b)?,
             ast::Interval::Exactly(_) => {
                 return Err(internal("a single value where a range was expected"))
             }

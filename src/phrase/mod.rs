@@ -622,22 +622,44 @@ impl<'m, 'a> Phraser<'m, 'a> {
                 (Literal::Number(n), Some(u)) => count_of(n.node, u),
                 _ => self.literal(l),
             },
-            Interval::Between(a, b) => {
-                format!("{} to {}", self.bound(a, None), self.bound(b, unit))
+            Interval::Range { lo, hi } => {
+                // The unit goes with the last number said.
+                let first = |e: &ast::RangeEnd| self.bound(&e.bound, None);
+                let last = |e: &ast::RangeEnd| self.bound(&e.bound, unit);
+                match (lo, hi) {
+                    (Some(a), Some(b)) => match (a.inclusive, b.inclusive, tier) {
+                        (true, true, _) => format!("{} to {}", first(a), last(b)),
+                        (true, false, true) => {
+                            format!("from {} up to but not including {}", first(a), last(b))
+                        }
+                        (true, false, false) => {
+                            format!("at least {} and below {}", first(a), last(b))
+                        }
+                        (false, true, true) => {
+                            format!("above {} up to and including {}", first(a), last(b))
+                        }
+                        (false, true, false) => {
+                            format!("more than {} and at most {}", first(a), last(b))
+                        }
+                        (false, false, true) => format!("above {} and below {}", first(a), last(b)),
+                        (false, false, false) => {
+                            format!("more than {} and below {}", first(a), last(b))
+                        }
+                    },
+                    (Some(a), None) => match (a.inclusive, tier) {
+                        (true, true) => format!("{} and above", last(a)),
+                        (true, false) => format!("{} or more", last(a)),
+                        (false, true) => format!("above {}", last(a)),
+                        (false, false) => format!("more than {}", last(a)),
+                    },
+                    (None, Some(b)) => match (b.inclusive, tier) {
+                        (false, _) => format!("below {}", last(b)),
+                        (true, true) => format!("{} and below", last(b)),
+                        (true, false) => format!("{} or less", last(b)),
+                    },
+                    (None, None) => "any value".to_string(),
+                }
             }
-            Interval::FromBelow(a, b) if tier => format!(
-                "from {} up to but not including {}",
-                self.bound(a, None),
-                self.bound(b, unit)
-            ),
-            Interval::FromBelow(a, b) => format!(
-                "at least {} and below {}",
-                self.bound(a, None),
-                self.bound(b, unit)
-            ),
-            Interval::Below(b) => format!("below {}", self.bound(b, unit)),
-            Interval::AtOrAbove(a) if tier => format!("{} and above", self.bound(a, unit)),
-            Interval::AtOrAbove(a) => format!("{} or more", self.bound(a, unit)),
         }
     }
 

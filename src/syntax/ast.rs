@@ -272,14 +272,35 @@ pub enum BinPattern {
 pub enum Interval {
     /// A single value: a number, an enum member, `yes`/`no`, or a text.
     Exactly(Literal),
-    /// `[from] a to b`, both ends included.
-    Between(Bound, Bound),
-    /// `from a below b`: a included, b excluded.
-    FromBelow(Bound, Bound),
-    /// `below b`
-    Below(Bound),
-    /// `at a and above`
-    AtOrAbove(Bound),
+    /// A range of numbers, each end included or not; `None` is unbounded (never both):
+    ///
+    /// | written | range |
+    /// |---|---|
+    /// | `[from] a to b` | `[a, b]` |
+    /// | `from a below b` | `[a, b)` |
+    /// | `above a to b` | `(a, b]` |
+    /// | `above a below b` | `(a, b)` |
+    /// | `at a and above` | `[a, ∞)` |
+    /// | `above a` | `(a, ∞)` |
+    /// | `below b` | `(-∞, b)` |
+    /// | `at most b` | `(-∞, b]` |
+    Range {
+        lo: Option<RangeEnd>,
+        hi: Option<RangeEnd>,
+    },
+}
+
+/// One end of a range: its bound, and whether the bound itself is inside.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RangeEnd {
+    pub bound: Bound,
+    pub inclusive: bool,
+}
+
+impl RangeEnd {
+    pub fn new(bound: Bound, inclusive: bool) -> Self {
+        RangeEnd { bound, inclusive }
+    }
 }
 
 /// A number written in place, or the name of a param.

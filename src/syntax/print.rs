@@ -387,13 +387,27 @@ fn bin_pattern(pattern: &BinPattern) -> String {
     }
 }
 
-fn interval(interval: &Interval) -> String {
-    match interval {
-        Interval::Exactly(value) => literal(value),
-        Interval::Between(from, to) => format!("{} to {}", bound(from), bound(to)),
-        Interval::FromBelow(from, to) => format!("from {} below {}", bound(from), bound(to)),
-        Interval::Below(to) => format!("below {}", bound(to)),
-        Interval::AtOrAbove(from) => format!("at {} and above", bound(from)),
+/// A bin's or tier's values as the canonical form writes them (also quoted in diagnostics).
+pub fn interval(interval: &Interval) -> String {
+    let Interval::Range { lo, hi } = interval else {
+        return match interval {
+            Interval::Exactly(value) => literal(value),
+            Interval::Range { .. } => String::new(),
+        };
+    };
+    let end = |e: &RangeEnd| bound(&e.bound);
+    match (lo, hi) {
+        (Some(a), Some(b)) => match (a.inclusive, b.inclusive) {
+            (true, true) => format!("{} to {}", end(a), end(b)),
+            (true, false) => format!("from {} below {}", end(a), end(b)),
+            (false, true) => format!("above {} to {}", end(a), end(b)),
+            (false, false) => format!("above {} below {}", end(a), end(b)),
+        },
+        (Some(a), None) if a.inclusive => format!("at {} and above", end(a)),
+        (Some(a), None) => format!("above {}", end(a)),
+        (None, Some(b)) if b.inclusive => format!("at most {}", end(b)),
+        (None, Some(b)) => format!("below {}", end(b)),
+        (None, None) => String::new(),
     }
 }
 

@@ -186,14 +186,10 @@ impl Analyzer<'_, '_> {
                         Some(Resolved::Param(p)) => Interval::point(self.param(p)),
                         _ => return None,
                     },
-                    ast::Interval::Between(a, b) => {
-                        Interval::closed(self.bound(a)?, self.bound(b)?)
+                    ast::Interval::Range { lo, hi } => {
+                        Interval::of_range(lo.as_ref(), hi.as_ref(), |b| self.bound(b).ok_or(()))
+                            .ok()?
                     }
-                    ast::Interval::FromBelow(a, b) => {
-                        Interval::from_below(self.bound(a)?, self.bound(b)?)
-                    }
-                    ast::Interval::Below(b) => Interval::below(self.bound(b)?),
-                    ast::Interval::AtOrAbove(a) => Interval::at_or_above(self.bound(a)?),
                     _ => return None,
                 };
                 listed.push(bin);

@@ -565,17 +565,30 @@ impl Builder {
         let span = self.span(&pair);
         let rule = pair.as_rule();
         let mut c = Children::of(pair);
+        let end = |bound, inclusive| Some(RangeEnd::new(bound, inclusive));
         let interval = match rule {
-            Rule::iv_from_below => {
-                let from = self.bound(c.next())?;
-                Interval::FromBelow(from, self.bound(c.next())?)
+            Rule::iv_from_below | Rule::iv_between => {
+                let lo = end(self.bound(c.next())?, true);
+                let hi = end(self.bound(c.next())?, rule == Rule::iv_between);
+                Interval::Range { lo, hi }
             }
-            Rule::iv_between => {
-                let from = self.bound(c.next())?;
-                Interval::Between(from, self.bound(c.next())?)
+            Rule::iv_above => {
+                let below = c.has(Rule::K_BELOW);
+                let lo = end(self.bound(c.next())?, false);
+                let hi = match c.next_if(Rule::bound) {
+                    Some(b) => end(self.bound(b)?, !below),
+                    None => None,
+                };
+                Interval::Range { lo, hi }
             }
-            Rule::iv_below => Interval::Below(self.bound(c.next())?),
-            Rule::iv_at_above => Interval::AtOrAbove(self.bound(c.next())?),
+            Rule::iv_below | Rule::iv_at_most => Interval::Range {
+                lo: None,
+                hi: end(self.bound(c.next())?, rule == Rule::iv_at_most),
+            },
+            Rule::iv_at_above => Interval::Range {
+                lo: end(self.bound(c.next())?, true),
+                hi: None,
+            },
             _ => Interval::Exactly(self.literal(c.next())?),
         };
         Ok(Node::new(interval, span))
