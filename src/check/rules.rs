@@ -357,7 +357,7 @@ impl<'a> Checker<'a> {
         let mut spans = Vec::new();
         for value in values {
             if let Some(iv) = self.numeric_interval(value) {
-                if iv.is_empty(whole.then_some(Decimal::ONE)) {
+                if iv.is_empty(None) {
                     self.report(
                         CheckError::new(
                             Code::InvalidRange,
@@ -366,6 +366,22 @@ impl<'a> Checker<'a> {
                             "empty bin",
                         )
                         .with_help("write the lower end first"),
+                    );
+                    continue;
+                }
+                if whole && iv.is_empty(Some(Decimal::ONE)) {
+                    // In order, but with both ends left out there is no whole number between.
+                    self.report(
+                        CheckError::new(
+                            Code::InvalidRange,
+                            value.span,
+                            format!(
+                                "the bin `{}` holds no whole number, and this scorecard's values are whole",
+                                value_text(value)
+                            ),
+                            "no whole number in this bin",
+                        )
+                        .with_help("take one of its ends in (`to` instead of `below`, `from` instead of `above`), or remove the bin"),
                     );
                     continue;
                 }

@@ -158,6 +158,25 @@ fn scorecards() {
 }
 
 #[test]
+fn left_open_ranges() {
+    let text = ruled("rule r by points_on_licence {\n at most 0 => add 5\n above 0 to 5 => deduct 5\n above 5 below 12 => deduct 30\n above 11 => deduct 80\n}\n");
+    assert!(
+        text.starts_with("Score by points on licence: add 5 points when it is 0 or less; deduct 5 points when it is more than 0 and at most 5; deduct 30 points when it is more than 5 and below 12; deduct 80 points when it is more than 11."),
+        "{text}"
+    );
+    let body = format!(
+        "{DECLS}rule r {{\n add 1\n}}\ntier top above 950\ntier high 900 to 950\ntier mid above 500 below 900\ntier low above 100 to 500\ntier bottom at most 100\n"
+    );
+    with(&body, |p| {
+        assert_eq!(p.tier_bounds(0), "above 950 points");
+        assert_eq!(p.tier_bounds(1), "900 to 950 points");
+        assert_eq!(p.tier_bounds(2), "above 500 and below 900 points");
+        assert_eq!(p.tier_bounds(3), "above 100 up to and including 500 points");
+        assert_eq!(p.tier_bounds(4), "100 points and below");
+    });
+}
+
+#[test]
 fn groups_weights_tiers_and_consequences() {
     let body = format!(
         "{DECLS}group g \"Community\" weight factor {{\n rule r {{\n  add 1\n }}\n}}\n\

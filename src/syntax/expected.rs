@@ -86,7 +86,7 @@ fn phrase(rule: Rule) -> Option<Phrase> {
         Rule::K_ROUND | Rule::rounding_item => Word("`round`"),
         Rule::K_TO => Word("`to`"),
         Rule::K_STARTING => Word("`starting at`"),
-        Rule::K_AT | Rule::cap | Rule::iv_at_above => Word("`at`"),
+        Rule::K_AT | Rule::cap | Rule::iv_at_above | Rule::iv_at_most => Word("`at`"),
         Rule::K_DECIMALS => Word("`decimals`"),
         Rule::rounding_mode
         | Rule::mode_half_up
@@ -130,7 +130,7 @@ fn phrase(rule: Rule) -> Option<Phrase> {
         Rule::K_FROM | Rule::iv_from_below => Word("`from`"),
         Rule::K_BELOW | Rule::iv_below => Word("`below`"),
         Rule::iv_between => Word("a range such as `1 to 5`"),
-        Rule::K_ABOVE => Word("`above`"),
+        Rule::K_ABOVE | Rule::iv_above => Word("`above`"),
         Rule::K_WEIGHT => Word("`weight`"),
         Rule::K_A => Word("`a`"),
         Rule::kind_clause => Word("`is a sanction` or `is a benefit`"),

@@ -704,11 +704,31 @@ fn main() {
             );
             let dir = scratch().join("codegen-policies");
             std::fs::create_dir_all(&dir).unwrap();
+            // Every range form of bins and tiers is drawn (so the differential runs see them).
+            let mut forms = std::collections::BTreeSet::new();
             for i in 0..300 {
                 let tree = policies::recipe().new_tree(&mut runner).unwrap();
                 let path = dir.join(format!("valid_{}.rubric", i % 4));
-                std::fs::write(&path, policies::render(&tree.current())).unwrap();
+                let text = policies::render(&tree.current());
+                forms.extend(text.lines().filter_map(range_form));
+                std::fs::write(&path, text).unwrap();
                 compile(&path);
+            }
+            let all = [
+                "from N below N",
+                "from N to N",
+                "above N below N",
+                "above N to N",
+                "above N",
+                "below N",
+                "at most N",
+                "at N and above",
+            ];
+            for form in all {
+                assert!(
+                    forms.contains(form),
+                    "no random policy uses `{form}`: {forms:?}"
+                );
             }
             Ok(())
         },
@@ -722,4 +742,30 @@ fn main() {
         Ok(())
     }));
     libtest_mimic::run(&args, trials).exit();
+}
+
+/// The range form of a bin or tier line (`above N to N`), numbers replaced by `N`.
+fn range_form(line: &str) -> Option<String> {
+    let line = line.trim_start();
+    let range = match line.strip_prefix("tier ") {
+        Some(rest) => rest.split_once(' ')?.1,
+        None => line.split_once(" =>")?.0,
+    };
+    let words: Vec<&str> = range
+        .split_whitespace()
+        .map(|w| if w.parse::<i64>().is_ok() { "N" } else { w })
+        .collect();
+    let form = words.join(" ");
+    let known = [
+        "from N below N",
+        "from N to N",
+        "above N below N",
+        "above N to N",
+        "above N",
+        "below N",
+        "at most N",
+        "at N and above",
+        "N to N",
+    ];
+    known.contains(&form.as_str()).then_some(form)
 }

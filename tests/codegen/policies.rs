@@ -5,7 +5,8 @@
 //!
 //! The indicators are fixed (one of each kind, with drawn ranges and missing-value rules); params,
 //! derived values of every type, plain and scorecard rules (with `per`, caps, groups and
-//! weights, `missing` and `otherwise` arms), tiers covering the scale, and consequences on tiers,
+//! weights, `missing` and `otherwise` arms, every range form of bins), tiers covering the scale (in
+//! every range form), and consequences on tiers,
 //! scores, rules and indicators are drawn.
 
 use proptest::prelude::*;
@@ -370,12 +371,26 @@ pub fn render(recipe: &Recipe) -> String {
     splits.sort();
     splits.dedup();
     let tiers = splits.len() + 1;
+    // As with bins: each split score goes to the tier above or below it, never leaving a tier
+    // with two exclusive ends 1 apart (empty when scores are whole).
+    let mut up: Vec<bool> = Vec::with_capacity(splits.len());
+    for (i, p) in splits.iter().enumerate() {
+        let narrow = i > 0 && !up[i - 1] && p - splits[i - 1] < 2;
+        up.push(if narrow { false } else { c.flip(50) });
+    }
     for t in 0..tiers {
-        let band = match (t.checked_sub(1).map(|i| splits[i]), splits.get(t)) {
+        let lo = t.checked_sub(1).map(|i| (splits[i], up[i]));
+        let hi = splits.get(t).map(|s| (*s, up[t]));
+        let band = match (lo, hi) {
             (None, None) => format!("at {min} and above"),
-            (None, Some(hi)) => format!("below {hi}"),
-            (Some(lo), None) => format!("at {lo} and above"),
-            (Some(lo), Some(hi)) => format!("from {lo} below {hi}"),
+            (None, Some((hi, true))) => format!("below {hi}"),
+            (None, Some((hi, false))) => format!("at most {hi}"),
+            (Some((lo, true)), None) => format!("at {lo} and above"),
+            (Some((lo, false)), None) => format!("above {lo}"),
+            (Some((lo, true)), Some((hi, true))) => format!("from {lo} below {hi}"),
+            (Some((lo, true)), Some((hi, false))) => format!("{lo} to {hi}"),
+            (Some((lo, false)), Some((hi, true))) => format!("above {lo} below {hi}"),
+            (Some((lo, false)), Some((hi, false))) => format!("above {lo} to {hi}"),
         };
         out.push_str(&format!("tier k{t} {band}\n"));
     }
@@ -425,19 +440,40 @@ fn numeric_arms(c: &mut Choices<'_>, ctx: &mut Ctx) -> Vec<String> {
     let mut points: Vec<i64> = (0..1 + c.take(4)).map(|_| i64::from(c.take(100))).collect();
     points.sort();
     points.dedup();
-    let mut arms = vec![format!("below {} => {}", points[0], bin_effect(c, ctx))];
-    for w in points.windows(2) {
-        arms.push(format!(
-            "from {} below {} => {}",
-            w[0],
-            w[1],
-            bin_effect(c, ctx)
-        ));
+    // Each cut value goes to the bin above it (`from p …`, `below p`) or to the one below it
+    // (`… to p`, `at most p`, `above p`), so every range form appears. Two exclusive ends less
+    // than 2 apart would make a bin with no whole number, which is an error: never chosen.
+    let mut up: Vec<bool> = Vec::with_capacity(points.len());
+    for (i, p) in points.iter().enumerate() {
+        let narrow = i > 0 && !up[i - 1] && p - points[i - 1] < 2;
+        up.push(if narrow { false } else { c.flip(50) });
     }
-    arms.push(format!(
-        "at {} and above => {}",
-        points[points.len() - 1],
-        bin_effect(c, ctx)
-    ));
+    let below = |i: usize| {
+        if up[i] {
+            format!("below {}", points[i])
+        } else {
+            format!("to {}", points[i])
+        }
+    };
+    let first = match up[0] {
+        true => format!("below {}", points[0]),
+        false => format!("at most {}", points[0]),
+    };
+    let mut arms = vec![format!("{first} => {}", bin_effect(c, ctx))];
+    for i in 0..points.len() - 1 {
+        let from = if up[i] {
+            format!("from {}", points[i])
+        } else {
+            format!("above {}", points[i])
+        };
+        arms.push(format!("{from} {} => {}", below(i + 1), bin_effect(c, ctx)));
+    }
+    let last = points.len() - 1;
+    let top = if up[last] {
+        format!("at {} and above", points[last])
+    } else {
+        format!("above {}", points[last])
+    };
+    arms.push(format!("{top} => {}", bin_effect(c, ctx)));
     arms
 }
