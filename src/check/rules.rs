@@ -78,6 +78,7 @@ impl<'a> Checker<'a> {
                     ast::BinaryOp::Sub => a.checked_sub(b),
                     ast::BinaryOp::Mul => a.checked_mul(b),
                     ast::BinaryOp::Div => a.checked_div(b),
+                    ast::BinaryOp::Pow => crate::runtime::arith::pow(a, b).ok(),
                     _ => None,
                 }
             }

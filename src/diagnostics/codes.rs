@@ -64,6 +64,7 @@ codes! {
     BadCall = "E0202", "unknown function or wrong number of arguments";
     OutOfContext = "E0203", "score, tier or `applies` outside a consequence";
     NotConstant = "E0204", "value must be fixed in the policy";
+    NotWholeExponent = "E0205", "exponent that is not a whole number from -1000 to 1000";
 
     CyclicDerivedValue = "E0300", "derived values depend on each other in a cycle";
 

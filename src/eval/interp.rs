@@ -337,6 +337,7 @@ pub fn arith(op: Arith, a: Decimal, b: Decimal) -> Result<Decimal, EvalErrorKind
         Arith::Sub => rt::sub(a, b),
         Arith::Mul => rt::mul(a, b),
         Arith::Div => rt::div(a, b),
+        Arith::Pow => rt::pow(a, b),
     }
 }
 

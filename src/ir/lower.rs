@@ -511,6 +511,7 @@ impl<'m, 'a> Lowering<'m, 'a> {
                     BinaryOp::Sub => Expr::Arith(Arith::Sub, a, b),
                     BinaryOp::Mul => Expr::Arith(Arith::Mul, a, b),
                     BinaryOp::Div => Expr::Arith(Arith::Div, a, b),
+                    BinaryOp::Pow => Expr::Arith(Arith::Pow, a, b),
                     BinaryOp::Lt => Expr::Compare(Compare::Lt, a, b),
                     BinaryOp::Le => Expr::Compare(Compare::Le, a, b),
                     BinaryOp::Gt => Expr::Compare(Compare::Gt, a, b),
@@ -674,6 +675,7 @@ pub fn fold(expr: &Expr) -> Option<Decimal> {
                 Arith::Sub => a.checked_sub(b),
                 Arith::Mul => a.checked_mul(b),
                 Arith::Div => a.checked_div(b),
+                Arith::Pow => crate::runtime::arith::pow(a, b).ok(),
             }
         }
         _ => None,

@@ -427,6 +427,8 @@ pub enum Arith {
     Sub,
     Mul,
     Div,
+    /// `x ^ n` (`runtime::arith::pow`).
+    Pow,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

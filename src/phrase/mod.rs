@@ -154,11 +154,28 @@ impl<'m, 'a> Phraser<'m, 'a> {
             ExprKind::Name(raw) => self.name_value(expr, raw),
             ExprKind::Score => "the score".to_string(),
             ExprKind::Tier => "the tier".to_string(),
-            ExprKind::Unary(UnaryOp::Neg, inner) => format!("minus {}", self.value_in(inner, 3)),
+            // "minus (x to the power of 2)": a power after "minus" would read as (-x) ^ 2.
+            ExprKind::Unary(UnaryOp::Neg, inner) => match &inner.node {
+                ExprKind::Binary(BinaryOp::Pow, ..) => format!("minus {}", self.value_in(inner, 4)),
+                _ => format!("minus {}", self.value_in(inner, 3)),
+            },
             ExprKind::Unary(UnaryOp::Not, _)
             | ExprKind::In { .. }
             | ExprKind::IsMissing { .. }
             | ExprKind::Applies(_) => format!("whether {}", self.condition(expr)),
+            ExprKind::Binary(BinaryOp::Pow, lhs, rhs) => {
+                // Binds tightest: its operands are bracketed unless they are single terms.
+                let text = format!(
+                    "{} to the power of {}",
+                    self.value_in(lhs, 4),
+                    self.value_in(rhs, 4)
+                );
+                if level > 3 {
+                    format!("({text})")
+                } else {
+                    text
+                }
+            }
             ExprKind::Binary(op, lhs, rhs) if op.is_arithmetic() => {
                 let (word, own) = match op {
                     BinaryOp::Add => ("plus", 1),

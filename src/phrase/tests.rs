@@ -138,6 +138,18 @@ fn expressions_in_points() {
 }
 
 #[test]
+fn powers() {
+    assert_eq!(
+        ruled("rule r {\n add (hours - 2) ^ 2\n}\n"),
+        "Add points equal to (hours minus 2) to the power of 2."
+    );
+    assert_eq!(
+        ruled("rule r {\n add 2 * -hours ^ 2 + factor ^ -1\n}\n"),
+        "Add points equal to 2 times minus (hours to the power of 2) plus the factor (1.5) to the power of minus 1."
+    );
+}
+
+#[test]
 fn scorecards() {
     let text = ruled("rule r \"Licence\" by points_on_licence {\n 0 => add 10\n 1 to 5 => deduct penalty\n from 6 below 12 => deduct 30\n 12 => deduct 80\n}\n");
     assert_eq!(

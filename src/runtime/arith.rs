@@ -30,6 +30,34 @@ pub fn div(a: Decimal, b: Decimal) -> Result<Decimal, EvalErrorKind> {
     Ok(q.round_dp_with_strategy(DIVISION_DECIMALS, RoundingStrategy::MidpointAwayFromZero))
 }
 
+/// The largest exponent `^` takes, either side of zero.
+pub const MAX_EXPONENT: u32 = 1000;
+
+/// `x ^ n` for a whole `n` from -[`MAX_EXPONENT`] to [`MAX_EXPONENT`]: `|n|` factors `x`
+/// multiplied one at a time, each product rounded to [`DIVISION_DECIMALS`] places (ties away
+/// from zero) as a division is (so `x ^ 1` is `x`); for a negative `n`, 1 divided by that (a
+/// division, so `0 ^ -1` divides by zero). `x ^ 0` is 1. A fractional or larger exponent, or a result beyond the exact
+/// range, is an overflow of the record (the checker proves exponents whole and in range).
+pub fn pow(x: Decimal, n: Decimal) -> Result<Decimal, EvalErrorKind> {
+    if !n.fract().is_zero() {
+        return Err(EvalErrorKind::Overflow);
+    }
+    let times = match u32::try_from(n.abs().mantissa() / 10i128.pow(n.scale())) {
+        Ok(t) if t <= MAX_EXPONENT => t,
+        _ => return Err(EvalErrorKind::Overflow),
+    };
+    let mut product = if times == 0 { Decimal::ONE } else { x };
+    for _ in 1..times {
+        product = mul(product, x)?
+            .round_dp_with_strategy(DIVISION_DECIMALS, RoundingStrategy::MidpointAwayFromZero);
+    }
+    if n.is_sign_negative() {
+        div(Decimal::ONE, product)
+    } else {
+        Ok(product)
+    }
+}
+
 /// Compares two decimals. Same result as `Decimal::cmp`, but much faster in the common case of
 /// small numbers with different scales (a record's `22.5` against a bound `40`): the smaller scale
 /// is raised in `i128`, falling back to `Decimal::cmp` only if that could overflow.
@@ -170,5 +198,41 @@ pub fn or(a: Option<bool>, b: Option<bool>) -> Option<bool> {
         (Some(true), _) | (_, Some(true)) => Some(true),
         (Some(false), Some(false)) => Some(false),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn powers_are_exact_for_whole_results_and_rounded_like_division_otherwise() {
+        assert_eq!(pow(d("2"), d("10")), Ok(d("1024")));
+        assert_eq!(pow(d("-3"), d("3")), Ok(d("-27")));
+        assert_eq!(pow(d("7.5"), d("0")), Ok(Decimal::ONE));
+        assert_eq!(pow(d("0"), d("0")), Ok(Decimal::ONE));
+        assert_eq!(pow(d("1.5"), d("2")), Ok(d("2.25")));
+        assert_eq!(pow(d("2"), d("-2")), Ok(d("0.25")));
+        // Each product keeps 10 decimals, as a division does; one factor is itself.
+        assert_eq!(pow(d("1.00000000015"), d("2")), Ok(d("1.0000000003")));
+        assert_eq!(pow(d("1.00000000015"), d("1")), Ok(d("1.00000000015")));
+        // An annuity factor: 1.005 ^ 12.
+        assert_eq!(pow(d("1.005"), d("12")), Ok(d("1.0616778119")));
+        assert_eq!(pow(d("1"), d("1000")), Ok(Decimal::ONE));
+    }
+
+    #[test]
+    fn powers_fail_as_the_record_would() {
+        assert_eq!(pow(d("0"), d("-1")), Err(EvalErrorKind::DivisionByZero));
+        assert_eq!(pow(d("10"), d("40")), Err(EvalErrorKind::Overflow));
+        assert_eq!(pow(d("1"), d("1001")), Err(EvalErrorKind::Overflow));
+        assert_eq!(pow(d("1"), d("-1001")), Err(EvalErrorKind::Overflow));
+        assert_eq!(pow(d("2"), d("0.5")), Err(EvalErrorKind::Overflow));
+        assert_eq!(pow(d("2"), d("3.0")), Ok(d("8")));
     }
 }

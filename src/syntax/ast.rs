@@ -522,6 +522,8 @@ pub enum BinaryOp {
     Sub,
     Mul,
     Div,
+    /// `x ^ n`: `x` to the power of the whole number `n`.
+    Pow,
     Eq,
     Ne,
     Lt,
@@ -539,6 +541,7 @@ impl BinaryOp {
             BinaryOp::Sub => "-",
             BinaryOp::Mul => "*",
             BinaryOp::Div => "/",
+            BinaryOp::Pow => "^",
             BinaryOp::Eq => "=",
             BinaryOp::Ne => "!=",
             BinaryOp::Lt => "<",
@@ -560,7 +563,7 @@ impl BinaryOp {
     pub fn is_arithmetic(self) -> bool {
         matches!(
             self,
-            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Pow
         )
     }
 

@@ -241,6 +241,7 @@ mod tests {
             ("a - 1", BinaryOp::Sub),
             ("a * 1", BinaryOp::Mul),
             ("a / 1", BinaryOp::Div),
+            ("a ^ 2", BinaryOp::Pow),
             ("a and b", BinaryOp::And),
             ("a or b", BinaryOp::Or),
         ] {
@@ -257,6 +258,29 @@ mod tests {
             panic!("not an addition");
         };
         assert!(matches!(rhs.node, ExprKind::Binary(BinaryOp::Mul, _, _)));
+    }
+
+    #[test]
+    fn powers_bind_tighter_than_signs_and_products_and_do_not_chain() {
+        // -x ^ 2 is -(x ^ 2), as in mathematics.
+        let ExprKind::Unary(ast::UnaryOp::Neg, inner) = let_value("-x ^ 2") else {
+            panic!("not a negation");
+        };
+        assert!(matches!(inner.node, ExprKind::Binary(BinaryOp::Pow, _, _)));
+        let ExprKind::Binary(BinaryOp::Mul, _, rhs) = let_value("2 * x ^ 3") else {
+            panic!("not a product");
+        };
+        assert!(matches!(rhs.node, ExprKind::Binary(BinaryOp::Pow, _, _)));
+        // The exponent may carry its own sign.
+        let ExprKind::Binary(BinaryOp::Pow, _, exponent) = let_value("x ^ -1") else {
+            panic!("not a power");
+        };
+        assert!(matches!(
+            exponent.node,
+            ExprKind::Unary(ast::UnaryOp::Neg, _)
+        ));
+        // `a ^ b ^ c` would be read differently by different people: brackets are required.
+        assert!(parse(FileId(0), "let x = a ^ b ^ c").is_err());
     }
 
     /// Regression: `///` after a value was read as a division followed by a comment.

@@ -528,6 +528,7 @@ enum Prec {
     Sum,
     Product,
     Unary,
+    Power,
     Primary,
 }
 
@@ -548,6 +549,7 @@ fn prec(e: &ExprKind) -> Prec {
             BinaryOp::And => Prec::And,
             BinaryOp::Add | BinaryOp::Sub => Prec::Sum,
             BinaryOp::Mul | BinaryOp::Div => Prec::Product,
+            BinaryOp::Pow => Prec::Power,
             BinaryOp::Eq
             | BinaryOp::Ne
             | BinaryOp::Lt
@@ -580,6 +582,8 @@ fn operand_precs(op: BinaryOp) -> (Prec, Prec) {
         BinaryOp::And => (Prec::And, Prec::Not),
         BinaryOp::Add | BinaryOp::Sub => (Prec::Sum, Prec::Product),
         BinaryOp::Mul | BinaryOp::Div => (Prec::Product, Prec::Unary),
+        // The base is one term; the exponent is one term with signs (see `write_exponent`).
+        BinaryOp::Pow => (Prec::Primary, Prec::Primary),
         BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
             (Prec::Sum, Prec::Sum)
         }
@@ -621,7 +625,11 @@ fn write_expr(out: &mut String, e: &Expr, min: Prec) {
             out.push(' ');
             out.push_str(op.symbol());
             out.push(' ');
-            write_expr(out, rhs, right);
+            if *op == BinaryOp::Pow {
+                write_exponent(out, rhs);
+            } else {
+                write_expr(out, rhs, right);
+            }
         }
         ExprKind::In {
             value,
@@ -673,6 +681,17 @@ fn write_expr(out: &mut String, e: &Expr, min: Prec) {
     }
     if bracket {
         out.push(')');
+    }
+}
+
+/// An exponent: one term, with as many minus signs as it has (`x ^ -1`).
+fn write_exponent(out: &mut String, e: &Expr) {
+    match &e.node {
+        ExprKind::Unary(UnaryOp::Neg, operand) => {
+            out.push('-');
+            write_exponent(out, operand);
+        }
+        _ => write_expr(out, e, Prec::Primary),
     }
 }
 

@@ -706,11 +706,13 @@ fn main() {
             std::fs::create_dir_all(&dir).unwrap();
             // Every range form of bins and tiers is drawn (so the differential runs see them).
             let mut forms = std::collections::BTreeSet::new();
+            let mut powers = 0;
             for i in 0..300 {
                 let tree = policies::recipe().new_tree(&mut runner).unwrap();
                 let path = dir.join(format!("valid_{}.rubric", i % 4));
                 let text = policies::render(&tree.current());
                 forms.extend(text.lines().filter_map(range_form));
+                powers += usize::from(text.contains(" ^ "));
                 std::fs::write(&path, text).unwrap();
                 compile(&path);
             }
@@ -730,6 +732,7 @@ fn main() {
                     "no random policy uses `{form}`: {forms:?}"
                 );
             }
+            assert!(powers > 10, "only {powers} random policies use `^`");
             Ok(())
         },
     ));

@@ -85,7 +85,7 @@ impl Ctx {
             self.leaf(c, t)
         } else {
             match t {
-                T::Num => match c.take(9) {
+                T::Num => match c.take(10) {
                     0 => format!("({} + {})", self.expr(c, T::Num), self.expr(c, T::Num)),
                     1 => format!("({} - {})", self.expr(c, T::Num), self.expr(c, T::Num)),
                     2 => format!("({} * {})", self.expr(c, T::Num), self.expr(c, T::Num)),
@@ -103,6 +103,11 @@ impl Ctx {
                         self.expr(c, T::Num),
                         self.expr(c, T::Num),
                         self.expr(c, T::Num)
+                    ),
+                    8 => format!(
+                        "({} ^ {})",
+                        self.expr(c, T::Num),
+                        c.pick(&["2", "3", "0", "1", "-1", "-2"])
                     ),
                     _ => self.if_expr(c, t),
                 },

@@ -8,9 +8,9 @@
 use super::narrow::{Env, Key};
 use super::values::{equality, exists_below, kleene, set_dir, Abs, Dir, Val};
 use super::Analyzer;
-use crate::check::intervals::Interval;
+use crate::check::intervals::{End, Interval};
 use crate::check::model::{Resolved, ValueKind};
-use crate::runtime::arith::DIVISION_DECIMALS;
+use crate::runtime::arith::{pow, DIVISION_DECIMALS, MAX_EXPONENT};
 use crate::span::Span;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 use rust_decimal::Decimal;
@@ -244,6 +244,7 @@ impl Analyzer<'_, '_> {
                     unk_varies: varies,
                 }
             }
+            BinaryOp::Pow => self.power(&a, &b, lhs, rhs, span),
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
                 let (ai, bi) = (a.iv(), b.iv());
                 let whole = a.whole() && b.whole() && op != BinaryOp::Div;
@@ -256,7 +257,7 @@ impl Analyzer<'_, '_> {
                     ),
                     _ => {
                         if bi.contains(Decimal::ZERO) && !matches!(a.val, Val::Any) {
-                            self.division_by_zero(rhs, span, &bi);
+                            self.division_by_zero(rhs, span, &bi, false);
                         }
                         let strict = |iv: &Interval| {
                             if iv.contains(Decimal::ZERO) {
@@ -332,6 +333,51 @@ impl Analyzer<'_, '_> {
             }
         }
     }
+    /// `x ^ n`. The exponent must be a whole number from -1000 to 1000 (E0205): the evaluator
+    /// takes no other. With a fixed exponent the result's range follows from the base's (its
+    /// ends raised, as the evaluator raises them, rounding included, so the bounds are those of
+    /// the computed values); with a varying one only for a base and exponent both at least 0.
+    fn power(&mut self, a: &Abs, b: &Abs, lhs: &Expr, rhs: &Expr, span: Span) -> Abs {
+        let (ai, bi) = (a.iv(), b.iv());
+        let limit = Decimal::from(MAX_EXPONENT);
+        let in_range = b.whole() && bi.all_at_least(-limit) && bi.all_at_most(limit);
+        if !in_range && !matches!(b.val, Val::Any) {
+            self.not_whole_exponent(rhs, span, &bi, b.whole());
+        }
+        // A negative exponent divides by the base's power.
+        if !bi.all_at_least(Decimal::ZERO)
+            && ai.contains(Decimal::ZERO)
+            && !matches!(a.val, Val::Any)
+        {
+            self.division_by_zero(lhs, span, &ai, true);
+        }
+        let fixed = bi.as_point();
+        let iv = match fixed {
+            Some(k) => power_of(&ai, k),
+            None => power_between(&ai, &bi),
+        };
+        let dir = match fixed {
+            Some(k) if k.is_zero() => Dir::Const,
+            Some(k) if ai.all_at_least(Decimal::ZERO) => {
+                if k > Decimal::ZERO {
+                    a.dir
+                } else {
+                    a.dir.flip()
+                }
+            }
+            _ if a.dir == Dir::Const && b.dir == Dir::Const => Dir::Const,
+            _ => Dir::Any,
+        };
+        Abs {
+            val: Val::Num {
+                iv,
+                whole: a.whole() && fixed.is_some_and(|k| k >= Decimal::ZERO),
+            },
+            unknown: a.unknown || b.unknown,
+            dir,
+            unk_varies: a.unk_varies || b.unk_varies,
+        }
+    }
 
     fn if_expr(&mut self, branches: &[(Expr, Expr)], otherwise: &Expr, env: &Env) -> Abs {
         let mut env_i = env.clone();
@@ -388,6 +434,89 @@ impl Analyzer<'_, '_> {
     }
 }
 
+/// The values of `x ^ k` for `x` in `base` and a fixed whole `k`.
+fn power_of(base: &Interval, k: Decimal) -> Interval {
+    if k.is_zero() {
+        return Interval::point(Decimal::ONE);
+    }
+    if k < Decimal::ZERO {
+        // 1 / x ^ |k|, rounded as the evaluator's division is.
+        return Interval::point(Decimal::ONE).div(&power_of(base, -k), DIVISION_DECIMALS);
+    }
+    let raise = |e: Option<End>| -> Option<End> {
+        let e = e?;
+        pow(e.value, k).ok().map(|value| End {
+            value,
+            inclusive: true,
+        })
+    };
+    let odd = !(k / Decimal::TWO).fract().is_zero();
+    let magnitude = |e: Option<End>| {
+        e.map(|e| End {
+            value: e.value.abs(),
+            ..e
+        })
+    };
+    let (lo, hi) = (base.lo, base.hi);
+    if odd || base.all_at_least(Decimal::ZERO) {
+        // Non-decreasing in x; an unbounded end stays unbounded.
+        Interval {
+            lo: raise(lo),
+            hi: raise(hi),
+        }
+    } else if base.all_at_most(Decimal::ZERO) {
+        Interval {
+            lo: raise(magnitude(hi)),
+            hi: raise(magnitude(lo)),
+        }
+    } else {
+        // Around 0: from 0 up to the larger end's power.
+        let top = match (magnitude(lo), magnitude(hi)) {
+            (Some(l), Some(h)) => raise(Some(if l.value > h.value { l } else { h })),
+            _ => None,
+        };
+        Interval {
+            lo: Some(End {
+                value: Decimal::ZERO,
+                inclusive: true,
+            }),
+            hi: top,
+        }
+    }
+}
+
+/// The values of `x ^ n` for `x` and `n` varying: only bounded when both are at least 0, where
+/// the extremes are at the corners (for `x` at least 1 the power grows with `n`, below 1 it falls).
+fn power_between(base: &Interval, exponent: &Interval) -> Interval {
+    let (Some(a), Some(b), Some(p), Some(q)) = (base.lo, base.hi, exponent.lo, exponent.hi) else {
+        return Interval::everything();
+    };
+    if a.value < Decimal::ZERO || p.value < Decimal::ZERO {
+        return Interval::everything();
+    }
+    let corner = |x: Decimal, n: Decimal| pow(x, n).ok();
+    let lo = if a.value >= Decimal::ONE {
+        corner(a.value, p.value)
+    } else {
+        corner(a.value, q.value)
+    };
+    let hi = if b.value >= Decimal::ONE {
+        corner(b.value, q.value)
+    } else {
+        corner(b.value, p.value)
+    };
+    let end = |v: Option<Decimal>| {
+        v.map(|value| End {
+            value,
+            inclusive: true,
+        })
+    };
+    Interval {
+        lo: end(lo),
+        hi: end(hi),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
@@ -430,6 +559,50 @@ param p = 3
         assert!(v.whole());
         let v = let_value(&format!("{DECLS}let v = a / 1\n"), "v");
         assert!(!v.whole());
+    }
+
+    #[test]
+    fn powers() {
+        assert_eq!(iv("a ^ 2"), closed("0", "100"));
+        // An even power of a range around 0 starts at 0; an odd one keeps the signs.
+        assert_eq!(iv("b ^ 2"), closed("0", "25"));
+        assert_eq!(iv("b ^ 3"), closed("-125", "125"));
+        assert_eq!(iv("(b - 10) ^ 2"), closed("25", "225"));
+        assert_eq!(iv("-b ^ 2"), closed("-25", "0"));
+        assert_eq!(iv("a ^ 0"), closed("1", "1"));
+        // A negative exponent divides: 1 / (a + 1) ^ 2.
+        assert_eq!(iv("(a + 1) ^ -2"), closed("0.0082644628", "1"));
+        // Dividing by a power that can be 0 says nothing (and warns, W1004).
+        assert_eq!(iv("a ^ -1"), Interval::everything());
+        // A varying exponent: corners, for a base and exponent at least 0.
+        assert_eq!(iv("1.5 ^ a"), closed("1", "57.6650390625"));
+        assert_eq!(iv("0.5 ^ a"), closed("0.0009765625", "1"));
+        assert_eq!(iv("b ^ a"), Interval::everything());
+        // Whole bases to fixed, non-negative exponents stay whole.
+        assert!(let_value(&format!("{DECLS}let v = a ^ 2\n"), "v").whole());
+        assert!(!let_value(&format!("{DECLS}let v = 2 ^ -1\n"), "v").whole());
+        assert!(!let_value(&format!("{DECLS}let v = 2 ^ a\n"), "v").whole());
+    }
+
+    #[test]
+    fn exponents_must_be_whole_and_at_most_1000() {
+        let codes = |expr: &str| {
+            let text =
+                format!("{HEADER}{DECLS}let v = {expr}\nrule r {{\n add clamp(v, 0, 1)\n}}\n");
+            let ast = crate::syntax::parse(crate::span::FileId(0), &text).unwrap();
+            let report = crate::check::check(&ast, &Default::default());
+            report
+                .problems
+                .iter()
+                .filter(|p| p.code == Code::NotWholeExponent)
+                .count()
+        };
+        assert_eq!(codes("2 ^ a"), 0);
+        assert_eq!(codes("2 ^ (a * 100)"), 0);
+        assert_eq!(codes("2 ^ (a / 2)"), 1);
+        assert_eq!(codes("2 ^ m"), 1);
+        assert_eq!(codes("2 ^ (a * 101)"), 1);
+        assert_eq!(codes("2 ^ 0.5"), 1);
     }
 
     #[test]

@@ -42,17 +42,31 @@ pub(super) fn reach(model: &Model<'_>, rules: &[RuleRange]) -> (Interval, Interv
 }
 
 impl Analyzer<'_, '_> {
-    pub(super) fn division_by_zero(&mut self, rhs: &Expr, span: Span, divisor: &Interval) {
+    /// W1004 for a division, or for a power whose exponent can be negative (`power`: it divides
+    /// 1 by the base's power).
+    pub(super) fn division_by_zero(
+        &mut self,
+        rhs: &Expr,
+        span: Span,
+        divisor: &Interval,
+        power: bool,
+    ) {
         let always = divisor.as_point() == Some(Decimal::ZERO);
         // Name the divisor when it is a name.
-        let what = match &rhs.node {
-            ExprKind::Name(name) => format!("`{name}`"),
-            _ => "the divisor".to_string(),
+        let what = match (&rhs.node, power) {
+            (ExprKind::Name(name), _) => format!("`{name}`"),
+            (_, false) => "the divisor".to_string(),
+            (_, true) => "the base".to_string(),
+        };
+        let this = if power {
+            "this power (its exponent can be negative, which divides)"
+        } else {
+            "this division"
         };
         let message = if always {
-            format!("this division always divides by zero: {what} is always 0")
+            format!("{this} always divides by zero: {what} is always 0")
         } else {
-            format!("this division can divide by zero: {what} can be 0")
+            format!("{this} can divide by zero: {what} can be 0")
         };
         let label = if always {
             "this is always 0".to_string()
@@ -61,8 +75,34 @@ impl Analyzer<'_, '_> {
         };
         self.warn(
             CheckError::new(Code::DivisionByZero, rhs.span, message, label)
-                .with_secondary(span, "the division")
+                .with_secondary(span, if power { "the power" } else { "the division" })
                 .with_help("a record that divides by zero is rejected with an error; guard the division (`if d > 0 then … / d else 0`) or give the divisor a range that excludes 0"),
+        );
+    }
+
+    /// E0205: an exponent that may not be a whole number from -1000 to 1000.
+    pub(super) fn not_whole_exponent(
+        &mut self,
+        rhs: &Expr,
+        span: Span,
+        range: &Interval,
+        whole: bool,
+    ) {
+        let (message, label) = if whole {
+            (
+                "the exponent of `^` can be beyond 1000 either side of zero".to_string(),
+                format!("this can be {range}"),
+            )
+        } else {
+            (
+                "the exponent of `^` may not be a whole number".to_string(),
+                format!("this can be a fraction (it can be {range})"),
+            )
+        };
+        self.warn(
+            CheckError::new(Code::NotWholeExponent, rhs.span, message, label)
+                .with_secondary(span, "the power")
+                .with_help("an exponent must be a whole number from -1000 to 1000: write a whole number or a param, or use an integer or count indicator with a declared range"),
         );
     }
 

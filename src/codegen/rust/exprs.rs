@@ -486,6 +486,7 @@ impl<'p> Scope<'p> {
             Arith::Sub => ("sub", arith::sub),
             Arith::Mul => ("mul", arith::mul),
             Arith::Div => ("div", arith::div),
+            Arith::Pow => ("pow", arith::pow),
         };
         if let (Some(Value::Number(x)), Some(Value::Number(y))) = (&a.constant, &b.constant) {
             if let Ok(value) = f(*x, *y) {

@@ -95,7 +95,30 @@ impl Builder {
                 (expr, depth)
             }
             Rule::cmp_expr => self.comparison(pair)?,
-            Rule::unary => {
+            Rule::power => {
+                let mut base = None;
+                let mut exponent = None;
+                for child in pair.into_inner() {
+                    match child.as_rule() {
+                        Rule::exponent => exponent = Some(child),
+                        Rule::pow_op => {}
+                        rule if is_punctuation(rule) => {}
+                        _ => base = base.or(Some(child)),
+                    }
+                }
+                let base = match base {
+                    Some(b) => self.expr_depth(b)?,
+                    None => (Node::new(ExprKind::Number(Decimal::ZERO), span), 1),
+                };
+                match exponent {
+                    Some(e) => {
+                        let e = self.expr_depth(e)?;
+                        self.combine(BinaryOp::Pow, base, e)?
+                    }
+                    None => base,
+                }
+            }
+            Rule::unary | Rule::exponent => {
                 let mut minuses = 0u32;
                 let mut primary = None;
                 for child in pair.into_inner() {

@@ -59,6 +59,29 @@ fn arithmetic_keeps_only_needed_brackets() {
 }
 
 #[test]
+fn powers_keep_only_needed_brackets() {
+    for (text, expected) in [
+        ("a ^ 2", "a ^ 2"),
+        ("(a ^ 2)", "a ^ 2"),
+        ("-a ^ 2", "-a ^ 2"),
+        ("-(a ^ 2)", "-a ^ 2"),
+        ("(-a) ^ 2", "(-a) ^ 2"),
+        ("a ^ -1", "a ^ -1"),
+        ("a ^ (-1)", "a ^ -1"),
+        ("a ^ --b", "a ^ --b"),
+        ("(1 + r) ^ n", "(1 + r) ^ n"),
+        ("2 * a ^ 3", "2 * a ^ 3"),
+        ("(2 * a) ^ 3", "(2 * a) ^ 3"),
+        ("a ^ (b ^ c)", "a ^ (b ^ c)"),
+        ("(a ^ b) ^ c", "(a ^ b) ^ c"),
+        ("a ^ (n + 1)", "a ^ (n + 1)"),
+        ("min(a, b) ^ 2", "min(a, b) ^ 2"),
+    ] {
+        assert_eq!(canonical(text), expected, "{text}");
+    }
+}
+
+#[test]
 fn logic_and_comparisons_keep_only_needed_brackets() {
     for (text, expected) in [
         ("not (a and b)", "not (a and b)"),
