@@ -24,31 +24,11 @@ impl Checker<'_> {
             })
             .collect();
 
-        // Kahn's algorithm: a derived value is ready once everything it uses is.
-        let mut waiting: Vec<usize> = edges.iter().map(Vec::len).collect();
-        let mut users: Vec<Vec<usize>> = vec![Vec::new(); count];
-        for (user, uses) in edges.iter().enumerate() {
-            for (used, _) in uses {
-                if let Some(list) = users.get_mut(*used) {
-                    list.push(user);
-                }
-            }
+        let ordered = super::graph::order(&edges);
+        for cycle in &ordered.cycles {
+            self.report_cycle(cycle);
         }
-        let mut ready: Vec<usize> = (0..count).filter(|i| waiting.get(*i) == Some(&0)).collect();
-        ready.reverse();
-        let mut order = Vec::with_capacity(count);
-        while let Some(next) = ready.pop() {
-            order.push(next);
-            for user in users.get(next).into_iter().flatten() {
-                if let Some(w) = waiting.get_mut(*user) {
-                    *w -= 1;
-                    if *w == 0 {
-                        ready.push(*user);
-                    }
-                }
-            }
-        }
-        self.report_cycles(&edges, &waiting);
+        let order = ordered.order;
         self.model.let_order = order.clone();
 
         self.let_refs = vec![Vec::new(); count];
@@ -63,7 +43,7 @@ impl Checker<'_> {
             let ty = self.expr(&decl.value, None, &mut scope);
             let ty = if ty == Type::Tier { Type::Error } else { ty };
             if let Some(l) = self.model.lets.get_mut(index) {
-                l.ty = if waiting.get(index) == Some(&0) {
+                l.ty = if !ordered.cyclic.get(index).copied().unwrap_or(true) {
                     ty
                 } else {
                     Type::Error
@@ -84,51 +64,6 @@ impl Checker<'_> {
                 }
             }
         });
-    }
-
-    /// Reports each cycle once. Values left `waiting` are in a cycle or depend on one; following
-    /// their uses among the waiting values always ends in a cycle.
-    fn report_cycles(&mut self, edges: &[Vec<(usize, Span)>], waiting: &[usize]) {
-        let stuck = |i: usize| waiting.get(i).is_some_and(|w| *w > 0);
-        let mut reported = vec![false; edges.len()];
-        for start in 0..edges.len() {
-            if !stuck(start) || reported.get(start) == Some(&true) {
-                continue;
-            }
-            // Walk to the first repeated value: the walk from there back to it is a cycle.
-            let mut path: Vec<(usize, Span)> = Vec::new();
-            let mut position = vec![None; edges.len()];
-            let mut current = start;
-            let cycle_start = loop {
-                if let Some(p) = position.get(current).copied().flatten() {
-                    break Some(p);
-                }
-                if reported.get(current) == Some(&true) {
-                    break None;
-                }
-                if let Some(p) = position.get_mut(current) {
-                    *p = Some(path.len());
-                }
-                let Some(&(next, span)) = edges
-                    .get(current)
-                    .and_then(|e| e.iter().find(|(n, _)| stuck(*n)))
-                else {
-                    break None;
-                };
-                path.push((current, span));
-                current = next;
-            };
-            for (node, _) in &path {
-                if let Some(r) = reported.get_mut(*node) {
-                    *r = true;
-                }
-            }
-            let Some(cycle_start) = cycle_start else {
-                continue;
-            };
-            let cycle = path.get(cycle_start..).unwrap_or(&[]);
-            self.report_cycle(cycle);
-        }
     }
 
     fn report_cycle(&mut self, cycle: &[(usize, Span)]) {

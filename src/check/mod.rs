@@ -31,6 +31,7 @@ mod declare;
 mod derived;
 mod err;
 mod exprs;
+mod graph;
 pub mod intervals;
 mod model;
 pub mod monotone;
