@@ -3,7 +3,7 @@
 
 use super::err::{duplicate_clause, CheckError};
 use super::exprs::Scope;
-use super::model::Type;
+use super::model::{Model, Resolved, Type};
 use super::Checker;
 use crate::diagnostics::Code;
 use crate::span::Span;
@@ -11,6 +11,8 @@ use crate::syntax::ast::ConsequenceItem;
 
 impl Checker<'_> {
     pub(super) fn consequences(&mut self) {
+        // edges[i]: the consequences whose `applies` consequence i's condition reads.
+        let mut edges: Vec<Vec<(usize, Span)>> = vec![Vec::new(); self.model.consequences.len()];
         for index in 0..self.model.consequences.len() {
             let Some(decl) = self.model.consequences.get(index).map(|c| c.decl) else {
                 continue;
@@ -45,6 +47,12 @@ impl Checker<'_> {
             }
             let site = format!("consequence `{}`", decl.name.node);
             self.forbid_protected(&scope.refs, &site);
+            if let Some(uses) = edges.get_mut(index) {
+                uses.extend(scope.refs.iter().filter_map(|(r, span)| match r {
+                    Resolved::Consequence(c) => Some((*c, *span)),
+                    _ => None,
+                }));
+            }
             let name = &decl.name.node;
             let at = decl.name.span;
             let missing = |slot: usize| seen.get(slot).copied().flatten().is_none();
@@ -96,5 +104,60 @@ impl Checker<'_> {
                 );
             }
         }
+        let ordered = super::graph::order(&edges);
+        for cycle in &ordered.cycles {
+            self.report(consequence_cycle(&self.model, cycle));
+        }
+        self.model.consequence_order = ordered.order;
     }
+}
+
+/// E0301: consequences whose conditions read each other's `applies` in a circle.
+fn consequence_cycle(model: &Model<'_>, cycle: &[(usize, Span)]) -> CheckError {
+    let name = |i: usize| {
+        model
+            .consequences
+            .get(i)
+            .map_or(String::new(), |c| c.decl.name.node.clone())
+    };
+    let first = cycle.first().map_or(0, |(i, _)| *i);
+    let first_span = model
+        .consequences
+        .get(first)
+        .map_or(Span::default(), |c| c.decl.name.span);
+    let names: Vec<String> = cycle
+        .iter()
+        .map(|(i, _)| format!("`{}`", name(*i)))
+        .collect();
+    let message = if cycle.len() == 1 {
+        format!(
+            "the consequence {} applies only if it applies: its condition reads itself",
+            names.join("")
+        )
+    } else {
+        format!(
+            "the consequences {} depend on each other in a cycle",
+            crate::text::join_and(&names)
+        )
+    };
+    let mut error = CheckError::new(
+        Code::CyclicConsequences,
+        first_span,
+        message,
+        "part of the cycle",
+    );
+    for (k, (user, span)) in cycle.iter().enumerate() {
+        let used = cycle.get(k + 1).or(cycle.first()).map_or(0, |(i, _)| *i);
+        error = error.with_secondary(
+            *span,
+            format!(
+                "`{}` reads whether `{}` applies here",
+                name(*user),
+                name(used)
+            ),
+        );
+    }
+    error.with_help(
+        "a consequence can only depend on consequences decided without it; break the cycle",
+    )
 }

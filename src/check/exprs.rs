@@ -81,22 +81,31 @@ impl Checker<'_> {
                     Some(Symbol::Rule(r)) => {
                         self.model.resolutions.insert(rule.span, Resolved::Rule(r));
                     }
+                    Some(Symbol::Consequence(c)) => {
+                        // Another consequence: `consequences.rs` orders them and finds cycles.
+                        self.model
+                            .resolutions
+                            .insert(rule.span, Resolved::Consequence(c));
+                        scope.refs.push((Resolved::Consequence(c), rule.span));
+                    }
                     Some(other) => self.report(
                         CheckError::new(
                             Code::WrongKindOfName,
                             rule.span,
                             format!(
-                                "`{}` is {}, not a rule, so it cannot apply",
+                                "`{}` is {}, not a rule or a consequence, so it cannot apply",
                                 rule.node,
                                 other.a_kind()
                             ),
-                            "not a rule",
+                            "not a rule or a consequence",
                         )
                         .with_help(
-                            "`applies` tests whether a rule fired: write `<rule name> applies`",
+                            "`applies` tests whether a rule fired or a consequence applies: write `<rule or consequence name> applies`",
                         ),
                     ),
-                    None => self.unknown(&rule.node, rule.span, |s| matches!(s, Symbol::Rule(_))),
+                    None => self.unknown(&rule.node, rule.span, |s| {
+                        matches!(s, Symbol::Rule(_) | Symbol::Consequence(_))
+                    }),
                 }
                 Type::Bool
             }

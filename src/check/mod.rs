@@ -188,6 +188,7 @@ impl<'a> Checker<'a> {
                 groups: Vec::new(),
                 tiers: Vec::new(),
                 consequences: Vec::new(),
+                consequence_order: Vec::new(),
                 tests: Vec::new(),
                 names: Default::default(),
                 resolutions: Default::default(),

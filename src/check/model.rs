@@ -69,6 +69,8 @@ pub enum Resolved {
     Let(usize),
     Rule(usize),
     Tier(usize),
+    /// A consequence, named in another's `when … applies`.
+    Consequence(usize),
     /// Member `member` of the enum declared by indicator `indicator`.
     Member {
         indicator: usize,
@@ -236,6 +238,8 @@ pub struct Model<'a> {
     pub groups: Vec<GroupInfo<'a>>,
     pub tiers: Vec<TierInfo<'a>>,
     pub consequences: Vec<ConsequenceInfo<'a>>,
+    /// Consequences in an order where each comes after the ones whose `applies` it reads.
+    pub consequence_order: Vec<usize>,
     pub tests: Vec<&'a ast::Test>,
     pub names: HashMap<String, (Symbol, Span)>,
     /// How each name occurrence was resolved, keyed by the occurrence's span.

@@ -67,6 +67,7 @@ codes! {
     NotWholeExponent = "E0205", "exponent that is not a whole number from -1000 to 1000";
 
     CyclicDerivedValue = "E0300", "derived values depend on each other in a cycle";
+    CyclicConsequences = "E0301", "consequences depend on each other in a cycle";
 
     TiersOverlap = "E0400", "tiers overlap";
     TierGap = "E0401", "tiers leave part of the scale uncovered";

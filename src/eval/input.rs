@@ -240,6 +240,7 @@ mod tests {
             rules: vec![],
             tiers: vec![],
             consequences: vec![],
+            consequence_order: vec![],
             tests: vec![],
             params: vec![],
             reach: crate::ir::Reach { lo: None, hi: None },

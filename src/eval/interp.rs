@@ -63,6 +63,7 @@ impl<'p> Evaluator<'p> {
                 inputs,
                 lets,
                 outcome: None,
+                applied: &[],
             }
             .eval(&l.value)
             .map_err(|kind| EvalError::in_let(kind, index))?;
@@ -72,6 +73,7 @@ impl<'p> Evaluator<'p> {
             inputs,
             lets,
             outcome: None,
+            applied: &[],
         };
         let mut total = policy.scale.start;
         for (index, rule) in policy.rules.iter().enumerate() {
@@ -88,19 +90,33 @@ impl<'p> Evaluator<'p> {
         let tier = policy.tiers.iter().position(|t| t.range.contains(score));
 
         let outcome = Outcome { score, tier, fired };
-        let frame = Frame {
-            inputs,
-            lets,
-            outcome: Some(&outcome),
-        };
-        for (index, consequence) in policy.consequences.iter().enumerate() {
+        // Decided in dependency order (a consequence may read whether another applies), listed
+        // in source order.
+        let mut applied = vec![false; policy.consequences.len()];
+        for &index in &policy.consequence_order {
+            let Some(consequence) = policy.consequences.get(index) else {
+                continue;
+            };
+            let frame = Frame {
+                inputs,
+                lets,
+                outcome: Some(&outcome),
+                applied: &applied,
+            };
             let applies = frame
                 .eval(&consequence.condition)
                 .map_err(|kind| EvalError::in_consequence(kind, index))?;
-            if applies == Some(Value::Bool(true)) {
-                consequences.push(index);
+            if let Some(slot) = applied.get_mut(index) {
+                *slot = applies == Some(Value::Bool(true));
             }
         }
+        consequences.extend(
+            applied
+                .iter()
+                .enumerate()
+                .filter(|(_, applies)| **applies)
+                .map(|(index, _)| index),
+        );
         collect_reasons(&self.baselines, fired, reasons);
         decision.score = score;
         decision.unclamped = unclamped;
@@ -118,6 +134,8 @@ struct Frame<'a> {
     inputs: &'a [V],
     lets: &'a [V],
     outcome: Option<&'a Outcome<'a>>,
+    /// By consequence: whether it applies, for those decided so far.
+    applied: &'a [bool],
 }
 
 type R<T> = Result<T, EvalErrorKind>;
@@ -227,6 +245,7 @@ impl Frame<'_> {
                 .and_then(|o| o.tier)
                 .map(|t| Value::Tier(u32::try_from(t).unwrap_or(u32::MAX))),
             Expr::Applies(rule) => self.outcome.map(|o| Value::Bool(o.applies(*rule))),
+            Expr::ConsequenceApplies(c) => Some(Value::Bool(self.applied.get(*c) == Some(&true))),
             Expr::Neg(x) => self.number(x)?.map(|n| Value::Number(-n)),
             Expr::Not(x) => match self.eval(x)? {
                 Some(Value::Bool(b)) => Some(Value::Bool(!b)),

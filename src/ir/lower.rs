@@ -151,6 +151,7 @@ impl<'m, 'a> Lowering<'m, 'a> {
             rules,
             tiers,
             consequences,
+            consequence_order: self.model.consequence_order.clone(),
             tests,
             params,
             reach: Reach {
@@ -500,6 +501,7 @@ impl<'m, 'a> Lowering<'m, 'a> {
             },
             ExprKind::Applies(rule) => match self.resolved(rule.span)? {
                 Resolved::Rule(r) => Expr::Applies(r),
+                Resolved::Consequence(c) => Expr::ConsequenceApplies(c),
                 other => return Err(internal(format!("`applies` on {other:?}"))),
             },
             ExprKind::Unary(UnaryOp::Neg, e) => Expr::Neg(boxed(e)?),

@@ -35,6 +35,9 @@ pub struct Policy {
     pub rules: Vec<Rule>,
     pub tiers: Vec<Tier>,
     pub consequences: Vec<Consequence>,
+    /// The consequences in the order to decide them: each after those whose `applies` its
+    /// condition reads (decisions list them in source order).
+    pub consequence_order: Vec<usize>,
     pub tests: Vec<Test>,
     pub params: Vec<Param>,
     /// Where the score can lie before clamping (from the checker's range analysis): every record's
@@ -346,6 +349,8 @@ pub enum Expr {
     Tier,
     /// Whether the rule with this index fired.
     Applies(usize),
+    /// Whether the consequence with this index applies (decided before the one that reads it).
+    ConsequenceApplies(usize),
     Neg(Box<Expr>),
     Not(Box<Expr>),
     Arith(Arith, Box<Expr>, Box<Expr>),
@@ -387,6 +392,7 @@ impl Expr {
             | Expr::Score
             | Expr::Tier
             | Expr::Applies(_)
+            | Expr::ConsequenceApplies(_)
             | Expr::IsMissing { .. } => {}
             Expr::Neg(x) | Expr::Not(x) => out.push(x),
             Expr::Arith(_, a, b) | Expr::Compare(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {

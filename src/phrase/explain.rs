@@ -328,10 +328,7 @@ fn consequence(phraser: &Phraser<'_, '_>, index: usize) -> String {
     let Some(c) = model.consequences.get(index) else {
         return String::new();
     };
-    let label = match &c.decl.title {
-        Some(t) => format!("“{}”", t.node),
-        None => format!("“{}”", super::humanise(&c.decl.name.node)),
-    };
+    let label = phraser.consequence_label(index);
     let mut text = format!(
         "{label} applies. {}",
         capitalise(&phraser.consequence_sentence(index))

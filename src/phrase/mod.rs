@@ -121,7 +121,21 @@ impl<'m, 'a> Phraser<'m, 'a> {
             Some(Resolved::Let(_)) => humanise(raw),
             Some(Resolved::Rule(r)) => format!("the rule {}", self.rule_label(r)),
             Some(Resolved::Tier(t)) => self.tier_label(t),
+            Some(Resolved::Consequence(c)) => {
+                format!("the consequence {}", self.consequence_label(c))
+            }
             Some(Resolved::Member { .. }) | None => humanise(raw),
+        }
+    }
+
+    /// A consequence as its title in quotes (“Air travel restriction”), or its name in words.
+    pub fn consequence_label(&self, index: usize) -> String {
+        match self.model.consequences.get(index) {
+            Some(c) => match &c.decl.title {
+                Some(title) => format!("“{}”", title.node),
+                None => format!("“{}”", humanise(&c.decl.name.node)),
+            },
+            None => "a consequence".to_string(),
         }
     }
 
@@ -278,6 +292,9 @@ impl<'m, 'a> Phraser<'m, 'a> {
             },
             ExprKind::Applies(rule) => match self.model.resolution(rule.span) {
                 Some(Resolved::Rule(r)) => format!("the rule {} applies", self.rule_label(r)),
+                Some(Resolved::Consequence(c)) => {
+                    format!("the consequence {} applies", self.consequence_label(c))
+                }
                 _ => format!("the rule “{}” applies", humanise(&rule.node)),
             },
             ExprKind::Unary(UnaryOp::Not, inner) => self.negation(inner),
@@ -340,6 +357,12 @@ impl<'m, 'a> Phraser<'m, 'a> {
             ExprKind::Applies(rule) => match self.model.resolution(rule.span) {
                 Some(Resolved::Rule(r)) => {
                     format!("the rule {} does not apply", self.rule_label(r))
+                }
+                Some(Resolved::Consequence(c)) => {
+                    format!(
+                        "the consequence {} does not apply",
+                        self.consequence_label(c)
+                    )
                 }
                 _ => format!("the rule “{}” does not apply", humanise(&rule.node)),
             },

@@ -707,12 +707,14 @@ fn main() {
             // Every range form of bins and tiers is drawn (so the differential runs see them).
             let mut forms = std::collections::BTreeSet::new();
             let mut powers = 0;
+            let mut chained = 0;
             for i in 0..300 {
                 let tree = policies::recipe().new_tree(&mut runner).unwrap();
                 let path = dir.join(format!("valid_{}.rubric", i % 4));
                 let text = policies::render(&tree.current());
                 forms.extend(text.lines().filter_map(range_form));
                 powers += usize::from(text.contains(" ^ "));
+                chained += usize::from(text.contains(") and c") || text.contains(") or c"));
                 std::fs::write(&path, text).unwrap();
                 compile(&path);
             }
@@ -733,6 +735,10 @@ fn main() {
                 );
             }
             assert!(powers > 10, "only {powers} random policies use `^`");
+            assert!(
+                chained > 10,
+                "only {chained} random policies chain consequences"
+            );
             Ok(())
         },
     ));

@@ -400,8 +400,9 @@ pub fn render(recipe: &Recipe) -> String {
         out.push_str(&format!("tier k{t} {band}\n"));
     }
     out.push('\n');
-    for k in 0..c.take(4) {
-        let condition = match c.take(5) {
+    let consequences = c.take(4);
+    for k in 0..consequences {
+        let mut condition = match c.take(5) {
             0 => format!("tier is k{}", c.take(tiers as u32)),
             1 => format!(
                 "score >= {}",
@@ -418,6 +419,13 @@ pub fn render(recipe: &Recipe) -> String {
             ),
             _ => format!("{} or score < {}", ctx.expr(c, T::Bool), min + 10),
         };
+        // Reading a later consequence (never an earlier one, so there is no cycle) makes the
+        // order they are decided in differ from the order they are listed in.
+        if k + 1 < consequences && c.flip(30) {
+            let later = k + 1 + c.take(consequences - k - 1);
+            let joint = c.pick(&["and", "or"]);
+            condition = format!("({condition}) {joint} c{later} applies");
+        }
         out.push_str(&format!(
             "consequence c{k} {{\n  is a {}\n  when {condition}\n  lasts {} days, notice 3 days\n  appeal \"a\"\n  basis \"b\"\n}}\n",
             c.pick(&["sanction", "benefit"]),

@@ -105,6 +105,8 @@ pub struct Scope<'p> {
     pub used_input: Cell<bool>,
     pub used_lets: Cell<bool>,
     pub used_outcome: Cell<bool>,
+    /// Whether the expression read whether another consequence applies (`applied`).
+    pub used_applied: Cell<bool>,
     labels: Cell<usize>,
     /// The enums (by input) whose members the expressions name.
     pub enums: &'p RefCell<std::collections::BTreeSet<usize>>,
@@ -146,6 +148,7 @@ impl<'p> Scope<'p> {
             used_input: Cell::new(false),
             used_lets: Cell::new(false),
             used_outcome: Cell::new(false),
+            used_applied: Cell::new(false),
             labels: Cell::new(0),
             rule_names: RefCell::new(policy.rules.iter().map(|r| r.name.clone()).collect()),
         }
@@ -156,6 +159,7 @@ impl<'p> Scope<'p> {
         self.used_input.set(false);
         self.used_lets.set(false);
         self.used_outcome.set(false);
+        self.used_applied.set(false);
         self.labels.set(0);
     }
 
@@ -182,6 +186,7 @@ impl<'p> Scope<'p> {
             | Expr::Max(_)
             | Expr::Clamp(..) => Ty::Number,
             Expr::Applies(_)
+            | Expr::ConsequenceApplies(_)
             | Expr::Not(_)
             | Expr::Compare(..)
             | Expr::Equal { .. }
@@ -319,6 +324,17 @@ impl<'p> Scope<'p> {
             Expr::Tier => {
                 self.outcome_used()?;
                 Ok(Code::new("outcome.tier".into(), Ty::Tier, false).atomic())
+            }
+            Expr::ConsequenceApplies(c) => {
+                self.outcome_used()?;
+                self.used_applied.set(true);
+                let name = self
+                    .policy
+                    .consequences
+                    .get(*c)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default();
+                Ok(Code::new(format!("applied[{c}] /* {name} */"), Ty::Bool, true).atomic())
             }
             Expr::Applies(rule) => {
                 self.outcome_used()?;

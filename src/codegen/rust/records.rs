@@ -424,7 +424,11 @@ pub fn input_rs(g: &Gen<'_>) -> Result<String, CodegenError> {
     if policy.inputs.is_empty() {
         out.push_str("        let _ = (record, index, cell);\n        Ok(())\n    }\n\n");
     } else {
-        out.push_str("        match index {\n");
+        // One field reads as an `if` (clippy: a one-arm `match` is an equality test).
+        let single = policy.inputs.len() == 1;
+        if !single {
+            out.push_str("        match index {\n");
+        }
         for (index, input) in policy.inputs.iter().enumerate() {
             let field = g.input_field(index);
             let read = match &input.kind {
@@ -445,9 +449,16 @@ pub fn input_rs(g: &Gen<'_>) -> Result<String, CodegenError> {
             } else {
                 read
             };
-            writeln!(out, "            {index} => record.{field} = {read},").ok();
+            if single {
+                writeln!(out, "        if index == {index} {{\n            record.{field} = {read};\n        }}").ok();
+            } else {
+                writeln!(out, "            {index} => record.{field} = {read},").ok();
+            }
         }
-        out.push_str("            _ => {}\n        }\n        Ok(())\n    }\n\n");
+        if !single {
+            out.push_str("            _ => {}\n        }\n");
+        }
+        out.push_str("        Ok(())\n    }\n\n");
     }
 
     // missing

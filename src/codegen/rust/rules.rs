@@ -124,8 +124,26 @@ impl Gen<'_> {
                 ", {}: &Outcome<'_>",
                 name(scope.used_outcome.get(), "outcome")
             ));
+            if self.chained() {
+                params.push_str(&format!(
+                    ", {}: &[bool; {}]",
+                    name(scope.used_applied.get(), "applied"),
+                    self.policy.consequences.len()
+                ));
+            }
         }
         params
+    }
+
+    /// Whether a consequence reads whether another applies: then they are decided in dependency
+    /// order, each function given the ones decided so far.
+    fn chained(&self) -> bool {
+        self.policy.consequences.iter().any(|c| {
+            let mut reads = false;
+            c.condition
+                .walk(&mut |e| reads |= matches!(e, crate::ir::Expr::ConsequenceApplies(_)));
+            reads
+        })
     }
 
     pub fn rules_rs(&self) -> R<String> {
@@ -411,13 +429,34 @@ impl Gen<'_> {
             out.push_str(
                 "    let outcome = Outcome {\n        score,\n        tier,\n        fired: &decision.fired,\n    };\n",
             );
-            for index in 0..policy.consequences.len() {
+            if self.chained() {
+                // Decided in dependency order, listed in source order.
                 writeln!(
                     out,
-                    "    if {}(input, lets, &outcome).map_err(|kind| EvalError::in_consequence(kind, {index}))? {{\n        decision.consequences.push({index});\n    }}",
-                    self.consequence_fn(index)
+                    "    let mut applied = [false; {}];",
+                    policy.consequences.len()
                 )
                 .ok();
+                for &index in &policy.consequence_order {
+                    writeln!(
+                        out,
+                        "    applied[{index}] = {}(input, lets, &outcome, &applied).map_err(|kind| EvalError::in_consequence(kind, {index}))?;",
+                        self.consequence_fn(index)
+                    )
+                    .ok();
+                }
+                out.push_str(
+                    "    decision.consequences.extend(\n        applied.iter().enumerate().filter(|(_, applies)| **applies).map(|(index, _)| index),\n    );\n",
+                );
+            } else {
+                for index in 0..policy.consequences.len() {
+                    writeln!(
+                        out,
+                        "    if {}(input, lets, &outcome).map_err(|kind| EvalError::in_consequence(kind, {index}))? {{\n        decision.consequences.push({index});\n    }}",
+                        self.consequence_fn(index)
+                    )
+                    .ok();
+                }
             }
         }
         if !needs_lets && policy.lets.is_empty() {
