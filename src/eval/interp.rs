@@ -19,6 +19,9 @@ pub struct Evaluator<'p> {
     policy: &'p Policy,
     /// Each rule's baseline, for ranking reasons.
     baselines: Vec<Option<Decimal>>,
+    /// Whether a consequence reads another's `applies` (then they are decided in dependency
+    /// order; otherwise simply in source order, with nothing to keep per record).
+    chained: bool,
 }
 
 impl<'p> Evaluator<'p> {
@@ -26,6 +29,7 @@ impl<'p> Evaluator<'p> {
         Evaluator {
             policy,
             baselines: policy.rules.iter().map(|r| r.baseline).collect(),
+            chained: policy.chains_consequences(),
         }
     }
 
@@ -90,37 +94,62 @@ impl<'p> Evaluator<'p> {
         let tier = policy.tiers.iter().position(|t| t.range.contains(score));
 
         let outcome = Outcome { score, tier, fired };
-        // Decided in dependency order (a consequence may read whether another applies), listed
-        // in source order.
-        let mut applied = vec![false; policy.consequences.len()];
-        for &index in &policy.consequence_order {
+        self.consequences(inputs, lets, &outcome, consequences)?;
+        collect_reasons(&self.baselines, fired, reasons);
+        decision.score = score;
+        decision.unclamped = unclamped;
+        decision.tier = tier;
+        Ok(())
+    }
+
+    /// Decides the consequences into `out`, in source order. A consequence that reads whether
+    /// another applies is decided after it (in `consequence_order`); when none does, they are
+    /// simply decided in source order, with nothing to keep per record.
+    fn consequences(
+        &self,
+        inputs: &[V],
+        lets: &[V],
+        outcome: &Outcome<'_>,
+        out: &mut Vec<usize>,
+    ) -> Result<(), EvalError> {
+        let policy = self.policy;
+        let decide = |index: usize, applied: &[bool]| -> Result<bool, EvalError> {
             let Some(consequence) = policy.consequences.get(index) else {
-                continue;
+                return Ok(false);
             };
             let frame = Frame {
                 inputs,
                 lets,
-                outcome: Some(&outcome),
-                applied: &applied,
+                outcome: Some(outcome),
+                applied,
             };
             let applies = frame
                 .eval(&consequence.condition)
                 .map_err(|kind| EvalError::in_consequence(kind, index))?;
+            Ok(applies == Some(Value::Bool(true)))
+        };
+        if !self.chained {
+            for index in 0..policy.consequences.len() {
+                if decide(index, &[])? {
+                    out.push(index);
+                }
+            }
+            return Ok(());
+        }
+        let mut applied = vec![false; policy.consequences.len()];
+        for &index in &policy.consequence_order {
+            let applies = decide(index, &applied)?;
             if let Some(slot) = applied.get_mut(index) {
-                *slot = applies == Some(Value::Bool(true));
+                *slot = applies;
             }
         }
-        consequences.extend(
+        out.extend(
             applied
                 .iter()
                 .enumerate()
                 .filter(|(_, applies)| **applies)
                 .map(|(index, _)| index),
         );
-        collect_reasons(&self.baselines, fired, reasons);
-        decision.score = score;
-        decision.unclamped = unclamped;
-        decision.tier = tier;
         Ok(())
     }
 }

@@ -74,6 +74,17 @@ impl Rule {
 }
 
 impl Policy {
+    /// Whether a consequence reads whether another applies: then they are decided in
+    /// [`Policy::consequence_order`] rather than simply in source order.
+    pub fn chains_consequences(&self) -> bool {
+        self.consequences.iter().any(|c| {
+            let mut reads = false;
+            c.condition
+                .walk(&mut |e| reads |= matches!(e, Expr::ConsequenceApplies(_)));
+            reads
+        })
+    }
+
     /// Every number the policy's derived values and rules compute or compare with: constants in
     /// their expressions (params are folded in), scorecard bounds and values, and every param's
     /// value. Unsorted, with repeats.

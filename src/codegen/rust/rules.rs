@@ -138,12 +138,7 @@ impl Gen<'_> {
     /// Whether a consequence reads whether another applies: then they are decided in dependency
     /// order, each function given the ones decided so far.
     fn chained(&self) -> bool {
-        self.policy.consequences.iter().any(|c| {
-            let mut reads = false;
-            c.condition
-                .walk(&mut |e| reads |= matches!(e, crate::ir::Expr::ConsequenceApplies(_)));
-            reads
-        })
+        self.policy.chains_consequences()
     }
 
     pub fn rules_rs(&self) -> R<String> {
