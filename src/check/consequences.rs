@@ -114,50 +114,25 @@ impl Checker<'_> {
 
 /// E0301: consequences whose conditions read each other's `applies` in a circle.
 fn consequence_cycle(model: &Model<'_>, cycle: &[(usize, Span)]) -> CheckError {
-    let name = |i: usize| {
-        model
-            .consequences
-            .get(i)
-            .map_or(String::new(), |c| c.decl.name.node.clone())
-    };
-    let first = cycle.first().map_or(0, |(i, _)| *i);
-    let first_span = model
-        .consequences
-        .get(first)
-        .map_or(Span::default(), |c| c.decl.name.span);
-    let names: Vec<String> = cycle
-        .iter()
-        .map(|(i, _)| format!("`{}`", name(*i)))
-        .collect();
-    let message = if cycle.len() == 1 {
-        format!(
-            "the consequence {} applies only if it applies: its condition reads itself",
-            names.join("")
-        )
-    } else {
-        format!(
-            "the consequences {} depend on each other in a cycle",
-            crate::text::join_and(&names)
-        )
-    };
-    let mut error = CheckError::new(
-        Code::CyclicConsequences,
-        first_span,
-        message,
-        "part of the cycle",
-    );
-    for (k, (user, span)) in cycle.iter().enumerate() {
-        let used = cycle.get(k + 1).or(cycle.first()).map_or(0, |(i, _)| *i);
-        error = error.with_secondary(
-            *span,
-            format!(
-                "`{}` reads whether `{}` applies here",
-                name(*user),
-                name(used)
-            ),
-        );
-    }
-    error.with_help(
-        "a consequence can only depend on consequences decided without it; break the cycle",
+    super::graph::cycle_error(
+        cycle,
+        |i| {
+            model
+                .consequences
+                .get(i)
+                .map(|c| (c.decl.name.node.clone(), c.decl.name.span))
+        },
+        &super::graph::CycleWords {
+            code: Code::CyclicConsequences,
+            itself: &|name| {
+                format!(
+                    "the consequence {name} applies only if it applies: its condition reads itself"
+                )
+            },
+            several: &|names| format!("the consequences {names} depend on each other in a cycle"),
+            edge: &|user, used| format!("`{user}` reads whether `{used}` applies here"),
+            help:
+                "a consequence can only depend on consequences decided without it; break the cycle",
+        },
     )
 }

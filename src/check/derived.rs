@@ -1,6 +1,5 @@
 //! Derived values (`let`): the order to compute them in, cycles among them, and their types.
 
-use super::err::CheckError;
 use super::exprs::Scope;
 use super::model::*;
 use super::Checker;
@@ -67,52 +66,23 @@ impl Checker<'_> {
     }
 
     fn report_cycle(&mut self, cycle: &[(usize, Span)]) {
-        let name = |i: usize| {
-            self.model
-                .lets
-                .get(i)
-                .map_or(String::new(), |l| l.decl.name.node.clone())
-        };
-        let Some(&(first, _)) = cycle.first() else {
-            return;
-        };
-        let names: Vec<String> = cycle
-            .iter()
-            .map(|(i, _)| format!("`{}`", name(*i)))
-            .collect();
-        let first_span = self
-            .model
-            .lets
-            .get(first)
-            .map_or(Span::default(), |l| l.decl.name.span);
-        let message = if cycle.len() == 1 {
-            format!(
-                "the derived value {} is defined in terms of itself",
-                names.join("")
-            )
-        } else {
-            format!(
-                "the derived values {} depend on each other in a cycle",
-                crate::text::join_and(&names)
-            )
-        };
-        let mut error = CheckError::new(
-            Code::CyclicDerivedValue,
-            first_span,
-            message,
-            "part of the cycle",
+        let lets = &self.model.lets;
+        let error = super::graph::cycle_error(
+            cycle,
+            |i| {
+                lets.get(i)
+                    .map(|l| (l.decl.name.node.clone(), l.decl.name.span))
+            },
+            &super::graph::CycleWords {
+                code: Code::CyclicDerivedValue,
+                itself: &|name| format!("the derived value {name} is defined in terms of itself"),
+                several: &|names| {
+                    format!("the derived values {names} depend on each other in a cycle")
+                },
+                edge: &|user, used| format!("`{user}` uses `{used}` here"),
+                help: "a derived value can only use values computed without it; break the cycle",
+            },
         );
-        for (k, (user, span)) in cycle.iter().enumerate() {
-            let used = cycle.get(k + 1).or(cycle.first()).map_or(0, |(i, _)| *i);
-            error = error.with_secondary(
-                *span,
-                format!("`{}` uses `{}` here", name(*user), name(used)),
-            );
-        }
-        self.report(
-            error.with_help(
-                "a derived value can only use values computed without it; break the cycle",
-            ),
-        );
+        self.report(error);
     }
 }

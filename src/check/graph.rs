@@ -2,6 +2,8 @@
 //! order in which each comes after everything it uses, and every cycle, each reported once with
 //! the places that close it.
 
+use super::err::CheckError;
+use crate::diagnostics::Code;
 use crate::span::Span;
 
 /// What [`order`] found.
@@ -93,6 +95,45 @@ fn cycles(edges: &[Vec<(usize, Span)>], waiting: &[usize]) -> Vec<Vec<(usize, Sp
         }
     }
     out
+}
+
+/// How a cycle's diagnostic words it, for one kind of declaration.
+pub struct CycleWords<'w> {
+    pub code: Code,
+    /// The message for one declaration that uses itself, given its name in backticks.
+    pub itself: &'w dyn Fn(&str) -> String,
+    /// The message for several, given their names joined ("`a`, `b` and `c`").
+    pub several: &'w dyn Fn(&str) -> String,
+    /// The label where `user` names `used` (both bare names).
+    pub edge: &'w dyn Fn(&str, &str) -> String,
+    pub help: &'w str,
+}
+
+/// The diagnostic of one cycle: at the first declaration's name, with a label where each
+/// declaration names the next.
+pub fn cycle_error(
+    cycle: &[(usize, Span)],
+    name: impl Fn(usize) -> Option<(String, Span)>,
+    words: &CycleWords<'_>,
+) -> CheckError {
+    let text = |i: usize| name(i).map_or(String::new(), |(n, _)| n);
+    let first = cycle.first().map_or(0, |(i, _)| *i);
+    let first_span = name(first).map_or(Span::default(), |(_, s)| s);
+    let names: Vec<String> = cycle
+        .iter()
+        .map(|(i, _)| format!("`{}`", text(*i)))
+        .collect();
+    let message = if cycle.len() == 1 {
+        (words.itself)(&names.join(""))
+    } else {
+        (words.several)(&crate::text::join_and(&names))
+    };
+    let mut error = CheckError::new(words.code, first_span, message, "part of the cycle");
+    for (k, (user, span)) in cycle.iter().enumerate() {
+        let used = cycle.get(k + 1).or(cycle.first()).map_or(0, |(i, _)| *i);
+        error = error.with_secondary(*span, (words.edge)(&text(*user), &text(used)));
+    }
+    error.with_help(words.help)
 }
 
 #[cfg(test)]

@@ -718,17 +718,7 @@ fn main() {
                 std::fs::write(&path, text).unwrap();
                 compile(&path);
             }
-            let all = [
-                "from N below N",
-                "from N to N",
-                "above N below N",
-                "above N to N",
-                "above N",
-                "below N",
-                "at most N",
-                "at N and above",
-            ];
-            for form in all {
+            for form in RANGE_FORMS {
                 assert!(
                     forms.contains(form),
                     "no random policy uses `{form}`: {forms:?}"
@@ -753,6 +743,18 @@ fn main() {
     libtest_mimic::run(&args, trials).exit();
 }
 
+/// Every range form the random policies must draw (`N to N` is the same as `from N to N`).
+const RANGE_FORMS: [&str; 8] = [
+    "from N below N",
+    "from N to N",
+    "above N below N",
+    "above N to N",
+    "above N",
+    "below N",
+    "at most N",
+    "at N and above",
+];
+
 /// The range form of a bin or tier line (`above N to N`), numbers replaced by `N`.
 fn range_form(line: &str) -> Option<String> {
     let line = line.trim_start();
@@ -765,16 +767,5 @@ fn range_form(line: &str) -> Option<String> {
         .map(|w| if w.parse::<i64>().is_ok() { "N" } else { w })
         .collect();
     let form = words.join(" ");
-    let known = [
-        "from N below N",
-        "from N to N",
-        "above N below N",
-        "above N to N",
-        "above N",
-        "below N",
-        "at most N",
-        "at N and above",
-        "N to N",
-    ];
-    known.contains(&form.as_str()).then_some(form)
+    (RANGE_FORMS.contains(&form.as_str()) || form == "N to N").then_some(form)
 }
