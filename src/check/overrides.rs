@@ -10,6 +10,7 @@
 //! |---|---|
 //! | E1300 | `--set` names something that is not a param of the policy |
 //! | E1301 | `--set` gives a value that is not an exact number |
+//! | W1300 | `--set` gives the same param twice (the last value counts) |
 
 use super::err::{did_you_mean, CheckError};
 use super::model::*;
@@ -110,6 +111,19 @@ impl Checker<'_> {
                 );
                 continue;
             };
+            let earlier = self.model.params.get(index).and_then(|p| p.overridden);
+            if let Some(earlier) = earlier {
+                self.report(
+                    CheckError::new(
+                        Code::OverrideRepeated,
+                        o.span,
+                        format!("`--set {}` is given more than once; the last value, {}, counts", o.name, o.value),
+                        "this value replaces the earlier one",
+                    )
+                    .with_secondary(earlier, "set here first")
+                    .with_help("give each param one `--set`, so that the value that runs is the one you meant"),
+                );
+            }
             if let Some(param) = self.model.params.get_mut(index) {
                 param.value = value;
                 param.overridden = Some(o.span);

@@ -104,6 +104,7 @@ codes! {
     CapNeverBinds = "W1005", "cap that never changes the points";
     MonotonicityUndecided = "W1100", "direction of an indicator could not be proved";
     UnusedSuppression = "W1200", "suppression that suppresses nothing";
+    OverrideRepeated = "W1300", "`--set` given twice for one param";
 }
 
 impl Code {
