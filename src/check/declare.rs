@@ -276,6 +276,7 @@ impl<'a> Checker<'a> {
             unit: None,
             source: None,
             direction: None,
+            invalid_as_missing: false,
         };
         if let Some(r) = range {
             if r.min.node > r.max.node {
@@ -323,7 +324,7 @@ impl<'a> Checker<'a> {
             info.min = Some(Decimal::ZERO);
         }
 
-        let mut seen: [Option<Span>; 6] = [None; 6];
+        let mut seen: [Option<Span>; 7] = [None; 7];
         for option in &decl.options {
             let (slot, what) = match &option.node {
                 IndicatorOption::Allow(_) => continue,
@@ -334,6 +335,7 @@ impl<'a> Checker<'a> {
                 | IndicatorOption::MissingMeans(_)
                 | IndicatorOption::MissingUnknown => (3, "what a missing value means"),
                 IndicatorOption::Direction(_) => (4, "the direction"),
+                IndicatorOption::InvalidMeansMissing => (6, "`invalid means missing`"),
             };
             if let Some(first) = seen.get(slot).copied().flatten() {
                 let is_conflict = slot == 3
@@ -391,7 +393,25 @@ impl<'a> Checker<'a> {
                     }
                     info.direction = Some(*d);
                 }
+                IndicatorOption::InvalidMeansMissing => info.invalid_as_missing = true,
                 IndicatorOption::Allow(_) => {}
+            }
+        }
+        if info.invalid_as_missing && info.missing == Missing::Required {
+            if let Some(option) = decl
+                .options
+                .iter()
+                .find(|o| o.node == IndicatorOption::InvalidMeansMissing)
+            {
+                self.report(
+                    CheckError::new(
+                        Code::ConflictingOptions,
+                        option.span,
+                        format!("`{}` treats an invalid value as missing, but a missing value is not allowed", decl.name.node),
+                        "an invalid value would still reject the record",
+                    )
+                    .with_help("say what a missing value means (`missing means 0`, `missing means unknown`), or remove `invalid means missing`"),
+                );
             }
         }
         info

@@ -181,6 +181,8 @@ pub struct IndicatorInfo<'a> {
     pub unit: Option<String>,
     pub source: Option<String>,
     pub direction: Option<Direction>,
+    /// `invalid means missing`: an out-of-range value or unknown member counts as absent.
+    pub invalid_as_missing: bool,
 }
 
 #[derive(Clone, Debug)]

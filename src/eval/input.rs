@@ -167,6 +167,13 @@ impl Fields for Interpreter<'_> {
         Ok(())
     }
 
+    fn invalid_as_missing(&self, index: usize) -> bool {
+        self.policy
+            .inputs
+            .get(index)
+            .is_some_and(|i| i.invalid_as_missing)
+    }
+
     fn missing(&self, record: &mut Self::Record, index: usize) -> bool {
         match self.policy.inputs.get(index).map(|i| &i.missing) {
             Some(Missing::Required) => false,
@@ -200,6 +207,7 @@ mod tests {
                     missing,
                     protected: false,
                     unit: None,
+                    invalid_as_missing: false,
                 }
             };
         Policy {

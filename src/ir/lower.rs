@@ -607,6 +607,7 @@ fn input(info: &check::IndicatorInfo<'_>) -> Input {
         missing,
         protected: info.protected,
         unit: info.unit.clone(),
+        invalid_as_missing: info.invalid_as_missing,
     }
 }
 

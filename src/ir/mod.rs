@@ -109,6 +109,8 @@ pub struct Input {
     pub missing: Missing,
     pub protected: bool,
     pub unit: Option<String>,
+    /// `invalid means missing`: an out-of-range value or unknown member counts as absent.
+    pub invalid_as_missing: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

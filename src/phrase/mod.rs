@@ -783,6 +783,20 @@ impl<'m, 'a> Phraser<'m, 'a> {
         let Some(ind) = self.model.indicators.get(index) else {
             return String::new();
         };
+        let rule = self.absent_rule(ind);
+        if ind.invalid_as_missing {
+            // Said where the missing-value rule is, since that rule is what an invalid value gets.
+            let what = match ind.kind {
+                ValueKind::Enum(_) => "a value not in the list",
+                _ => "a value outside its range",
+            };
+            format!("{rule}; {what} counts as missing too")
+        } else {
+            rule
+        }
+    }
+
+    fn absent_rule(&self, ind: &crate::check::IndicatorInfo<'_>) -> String {
         match &ind.missing {
             Missing::Required => "Required: a record without it is rejected".to_string(),
             Missing::Unknown => {

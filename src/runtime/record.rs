@@ -76,6 +76,18 @@ pub trait Fields {
     fn cell(&self, record: &mut Self::Record, index: usize, cell: &str) -> Result<(), FieldError>;
     /// Applies the missing-value rule of an absent indicator; `false` if it is required.
     fn missing(&self, record: &mut Self::Record, index: usize) -> bool;
+    /// Whether an out-of-range value or unknown member of this indicator counts as absent
+    /// (`invalid means missing`) instead of rejecting the record.
+    fn invalid_as_missing(&self, index: usize) -> bool {
+        let _ = index;
+        false
+    }
+}
+
+/// Whether a field's problem is one `invalid means missing` forgives: a value of the right type
+/// outside the declared range, or a member the list does not have.
+fn forgivable(problem: Problem) -> bool {
+    matches!(problem, Problem::OutOfRange | Problem::UnknownMember)
 }
 
 /// Stores a value read for an indicator that has one whenever the record is valid; `false` (and
@@ -119,6 +131,9 @@ pub struct Reader {
     /// Which indicators' keys the current JSON record has named (a second one is an error, even
     /// after a `null`).
     named: Vec<bool>,
+    /// The indicators whose invalid values the current record had, treated as absent
+    /// (`invalid means missing`), in the order met. Decisions report them.
+    pub invalid: Vec<usize>,
 }
 
 impl Reader {
@@ -127,6 +142,7 @@ impl Reader {
             id_field: id_field.into(),
             seen: Vec::new(),
             named: Vec::new(),
+            invalid: Vec::new(),
         }
     }
 
@@ -137,6 +153,7 @@ impl Reader {
         self.seen.resize(fields.count(), false);
         self.named.clear();
         self.named.resize(fields.count(), false);
+        self.invalid.clear();
     }
 
     /// Parses and validates one JSON line into `record`, and its id into `id`.
@@ -161,6 +178,7 @@ impl Reader {
         let id_field = self.id_field.as_str();
         let seen = &mut self.seen;
         let named = &mut self.named;
+        let invalid = &mut self.invalid;
         let mut failure: Option<(String, FieldError)> = None;
         let scanned = jsonl::scan(text, |key, raw| {
             if key == id_field {
@@ -191,6 +209,10 @@ impl Reader {
                 }
                 // `null` is the same as absent: the missing-value rule applies.
                 Ok(false) => {}
+                // So is a forgiven invalid value.
+                Err((problem, _)) if forgivable(problem) && fields.invalid_as_missing(index) => {
+                    invalid.push(index);
+                }
                 Err(e) => failure = Some((key.to_string(), e)),
             }
             Ok(())
@@ -257,11 +279,16 @@ impl Reader {
             if cell.is_empty() {
                 continue;
             }
-            fields
-                .cell(record, index, cell)
-                .map_err(|(problem, message)| {
-                    RecordError::new(at, id.clone(), field(), problem, message)
-                })?;
+            match fields.cell(record, index, cell) {
+                Ok(()) => {}
+                Err((problem, _)) if forgivable(problem) && fields.invalid_as_missing(index) => {
+                    self.invalid.push(index);
+                    continue;
+                }
+                Err((problem, message)) => {
+                    return Err(RecordError::new(at, id.clone(), field(), problem, message))
+                }
+            }
             if let Some(s) = self.seen.get_mut(index) {
                 *s = true;
             }

@@ -4,6 +4,7 @@
 
 use super::decision::{csv_row, write_json, Decision, Names, RecordRef, Template, CSV_HEADER};
 use super::error::{EvalError, Position, Problem, RecordError, Site};
+use super::output::json_string;
 use super::record::{Fields, Id, Reader};
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Write};
@@ -379,6 +380,18 @@ impl<E: Engine> Batch<'_, E> {
                 match sink {
                     Sink::Json { buffer, .. } => {
                         write_json(engine, buffer, at, decision, &self.record);
+                        if !self.reader.invalid.is_empty() && buffer.ends_with(b"}\n") {
+                            // Values `invalid means missing` forgave: the decision says which.
+                            buffer.truncate(buffer.len() - 2);
+                            buffer.extend_from_slice(b",\"invalid_as_missing\":[");
+                            for (k, index) in self.reader.invalid.iter().enumerate() {
+                                if k > 0 {
+                                    buffer.push(b',');
+                                }
+                                json_string(buffer, engine.name(*index));
+                            }
+                            buffer.extend_from_slice(b"]}\n");
+                        }
                         if let Some(annotate) = self.annotate {
                             // Each decision ends with `}\n`: the members go before it.
                             if buffer.ends_with(b"}\n") {

@@ -169,6 +169,9 @@ pub enum IndicatorOption {
     MissingMeans(Literal),
     /// `missing means unknown`: rules that depend on the value do not fire.
     MissingUnknown,
+    /// `invalid means missing`: an out-of-range value or an unknown member is treated as if the
+    /// field were absent (the missing-value rule applies) instead of rejecting the record.
+    InvalidMeansMissing,
     Direction(Direction),
     Allow(Allow),
 }

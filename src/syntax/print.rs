@@ -331,6 +331,7 @@ fn indicator_option(option: &IndicatorOption) -> String {
         IndicatorOption::Required => "required".to_string(),
         IndicatorOption::MissingMeans(value) => format!("missing means {}", literal(value)),
         IndicatorOption::MissingUnknown => "missing means unknown".to_string(),
+        IndicatorOption::InvalidMeansMissing => "invalid means missing".to_string(),
         IndicatorOption::Direction(Direction::HigherIsWorse) => "higher is worse".to_string(),
         IndicatorOption::Direction(Direction::HigherIsBetter) => "higher is better".to_string(),
         IndicatorOption::Allow(allow) => allow_clause(allow),

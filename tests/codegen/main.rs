@@ -708,6 +708,7 @@ fn main() {
             let mut forms = std::collections::BTreeSet::new();
             let mut powers = 0;
             let mut chained = 0;
+            let mut forgiving = 0;
             for i in 0..300 {
                 let tree = policies::recipe().new_tree(&mut runner).unwrap();
                 let path = dir.join(format!("valid_{}.rubric", i % 4));
@@ -715,6 +716,7 @@ fn main() {
                 forms.extend(text.lines().filter_map(range_form));
                 powers += usize::from(text.contains(" ^ "));
                 chained += usize::from(text.contains(") and c") || text.contains(") or c"));
+                forgiving += usize::from(text.contains("invalid means missing"));
                 std::fs::write(&path, text).unwrap();
                 compile(&path);
             }
@@ -728,6 +730,10 @@ fn main() {
             assert!(
                 chained > 10,
                 "only {chained} random policies chain consequences"
+            );
+            assert!(
+                forgiving > 10,
+                "only {forgiving} random policies forgive invalid values"
             );
             Ok(())
         },

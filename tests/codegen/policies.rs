@@ -237,7 +237,11 @@ pub fn render(recipe: &Recipe) -> String {
         ("t1", "text", "\"z\"", T::Text),
     ];
     for (name, ty, default, t) in indicators {
-        let (m, unknown) = missing(c, default);
+        let (mut m, unknown) = missing(c, default);
+        // `invalid means missing` needs a missing-value rule.
+        if !m.is_empty() && c.flip(30) {
+            m.push_str(", invalid means missing");
+        }
         out.push_str(&format!("indicator {name}: {ty}{m}\n"));
         if unknown {
             ctx.maybe_missing.push(name.to_string());

@@ -461,6 +461,23 @@ pub fn input_rs(g: &Gen<'_>) -> Result<String, CodegenError> {
         out.push_str("        Ok(())\n    }\n\n");
     }
 
+    // invalid means missing (only written when an indicator says so)
+    let forgiving: Vec<String> = policy
+        .inputs
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.invalid_as_missing)
+        .map(|(index, _)| index.to_string())
+        .collect();
+    if !forgiving.is_empty() {
+        writeln!(
+            out,
+            "    fn invalid_as_missing(&self, index: usize) -> bool {{\n        matches!(index, {})\n    }}\n",
+            forgiving.join(" | ")
+        )
+        .ok();
+    }
+
     // missing
     out.push_str("    fn missing(&self, record: &mut Input, index: usize) -> bool {\n");
     let required: Vec<usize> = policy

@@ -363,6 +363,7 @@ impl Builder {
                 Rule::opt_protected => IndicatorOption::Protected,
                 Rule::allow_clause => IndicatorOption::Allow(self.allow_parts(oc)?),
                 Rule::opt_required => IndicatorOption::Required,
+                Rule::opt_invalid => IndicatorOption::InvalidMeansMissing,
                 Rule::opt_missing => match oc.next_if(Rule::literal) {
                     Some(lit) => IndicatorOption::MissingMeans(self.literal(lit)?),
                     None => IndicatorOption::MissingUnknown,
