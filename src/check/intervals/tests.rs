@@ -1,4 +1,5 @@
 use super::*;
+use crate::check::ranges::testing::{closed, ends};
 
 fn d(s: &str) -> Decimal {
     s.parse().unwrap()
@@ -105,24 +106,6 @@ fn open_ends_stay_open_only_when_certain() {
     assert!(!positive
         .mul(&Interval::closed(d("1"), d("2")))
         .contains(d("0")));
-}
-
-/// An interval from its ends: `(value, inclusive)`, `None` for unbounded.
-fn ends(lo: Option<(&str, bool)>, hi: Option<(&str, bool)>) -> Interval {
-    let end = |e: Option<(&str, bool)>| {
-        e.map(|(v, inclusive)| End {
-            value: d(v),
-            inclusive,
-        })
-    };
-    Interval {
-        lo: end(lo),
-        hi: end(hi),
-    }
-}
-
-fn closed(lo: &str, hi: &str) -> Interval {
-    Interval::closed(d(lo), d(hi))
 }
 
 #[test]

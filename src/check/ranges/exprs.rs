@@ -7,7 +7,7 @@
 
 use super::narrow::{Env, Key};
 use super::values::{equality, exists_below, kleene, set_dir, Abs, Dir, Val};
-use super::Analyzer;
+use super::{inclusive, Analyzer};
 use crate::check::intervals::{End, Interval};
 use crate::check::model::{Resolved, ValueKind};
 use crate::runtime::arith::{pow, DIVISION_DECIMALS, MAX_EXPONENT};
@@ -443,13 +443,7 @@ fn power_of(base: &Interval, k: Decimal) -> Interval {
         // 1 / x ^ |k|, rounded as the evaluator's division is.
         return Interval::point(Decimal::ONE).div(&power_of(base, -k), DIVISION_DECIMALS);
     }
-    let raise = |e: Option<End>| -> Option<End> {
-        let e = e?;
-        pow(e.value, k).ok().map(|value| End {
-            value,
-            inclusive: true,
-        })
-    };
+    let raise = |e: Option<End>| -> Option<End> { pow(e?.value, k).ok().map(inclusive) };
     let odd = !(k / Decimal::TWO).fract().is_zero();
     let magnitude = |e: Option<End>| {
         e.map(|e| End {
@@ -476,10 +470,7 @@ fn power_of(base: &Interval, k: Decimal) -> Interval {
             _ => None,
         };
         Interval {
-            lo: Some(End {
-                value: Decimal::ZERO,
-                inclusive: true,
-            }),
+            lo: Some(inclusive(Decimal::ZERO)),
             hi: top,
         }
     }
@@ -505,15 +496,9 @@ fn power_between(base: &Interval, exponent: &Interval) -> Interval {
     } else {
         corner(b.value, p.value)
     };
-    let end = |v: Option<Decimal>| {
-        v.map(|value| End {
-            value,
-            inclusive: true,
-        })
-    };
     Interval {
-        lo: end(lo),
-        hi: end(hi),
+        lo: lo.map(inclusive),
+        hi: hi.map(inclusive),
     }
 }
 

@@ -44,7 +44,7 @@ mod rules;
 mod values;
 
 #[cfg(test)]
-mod testing;
+pub(super) mod testing;
 
 pub use values::{Abs, Dir, Val};
 
