@@ -17,7 +17,7 @@ use super::model::*;
 use super::Checker;
 use crate::diagnostics::Code;
 use crate::source::SourceMap;
-use crate::span::{FileId, Span};
+use crate::span::Span;
 use rust_decimal::Decimal;
 
 /// One `--set name=value` argument, with where it stands in the command line (a pseudo-file of
@@ -62,14 +62,10 @@ pub fn command_line(sources: &mut SourceMap, pairs: &[(String, String)]) -> Vec<
         .map(|((name, value), (start, value_start, end))| Override {
             name: name.clone(),
             value: value.clone(),
-            span: span(file, start, end),
-            value_span: span(file, value_start, end),
+            span: Span::new(file, start, end),
+            value_span: Span::new(file, value_start, end),
         })
         .collect()
-}
-
-fn span(file: FileId, start: usize, end: usize) -> Span {
-    Span::new(file, start, end)
 }
 
 /// An override's value, if it is an exact decimal as a policy would write it: an optional `-`,
