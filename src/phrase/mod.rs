@@ -58,10 +58,7 @@ impl<'m, 'a> Phraser<'m, 'a> {
     /// A rule as a reader knows it: its title in quotes, or its humanised name.
     pub fn rule_label(&self, index: usize) -> String {
         match self.model.rules.get(index) {
-            Some(r) => match &r.decl.title {
-                Some(t) => format!("“{}”", t.node),
-                None => format!("“{}”", humanise(&r.decl.name.node)),
-            },
+            Some(r) => quoted_label(&r.decl.name, r.decl.title.as_ref()),
             None => "a rule".to_string(),
         }
     }
@@ -132,10 +129,7 @@ impl<'m, 'a> Phraser<'m, 'a> {
     /// A consequence as its title in quotes (“Air travel restriction”), or its name in words.
     pub fn consequence_label(&self, index: usize) -> String {
         match self.model.consequences.get(index) {
-            Some(c) => match &c.decl.title {
-                Some(title) => format!("“{}”", title.node),
-                None => format!("“{}”", humanise(&c.decl.name.node)),
-            },
+            Some(c) => quoted_label(&c.decl.name, c.decl.title.as_ref()),
             None => "a consequence".to_string(),
         }
     }
@@ -638,3 +632,11 @@ fn yes_no(b: bool) -> &'static str {
 
 #[cfg(test)]
 mod tests;
+
+/// A declaration as a reader knows it: its title in quotes, or its name in words, quoted.
+fn quoted_label(name: &ast::Ident, title: Option<&ast::Text>) -> String {
+    match title {
+        Some(t) => format!("“{}”", t.node),
+        None => format!("“{}”", humanise(&name.node)),
+    }
+}
