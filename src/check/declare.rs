@@ -72,6 +72,7 @@ impl<'a> Checker<'a> {
                         self.declare_rule(rule, Some(group));
                     }
                 }
+                Item::Table(decl) => self.declare_table(decl),
                 Item::Tier(decl) => {
                     self.declare_name(&decl.name, Symbol::Tier(self.model.tiers.len()), "tier");
                     self.model.tiers.push(TierInfo {
@@ -102,7 +103,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Registers a name in the policy's single namespace.
-    fn declare_name(&mut self, name: &ast::Ident, symbol: Symbol, kind: &str) {
+    pub(super) fn declare_name(&mut self, name: &ast::Ident, symbol: Symbol, kind: &str) {
         match self.model.names.get(&name.node) {
             Some((_, first)) => {
                 let first = *first;
@@ -247,8 +248,13 @@ impl<'a> Checker<'a> {
     // ---------------------------------------------------------------------------------------------
     // Indicators
 
-    fn indicator(&mut self, index: usize, decl: &'a ast::Indicator) -> IndicatorInfo<'a> {
-        let (kind, range) = match &decl.ty.node {
+    /// The kind of value a declared type holds (an indicator's or a table output's), and its
+    /// written range; a member listed twice is reported once.
+    pub(super) fn value_kind<'t>(
+        &mut self,
+        ty: &'t IndicatorType,
+    ) -> (ValueKind, Option<&'t ast::Range>) {
+        match ty {
             IndicatorType::Boolean => (ValueKind::Bool, None),
             IndicatorType::Count(r) => (ValueKind::Count, r.as_ref()),
             IndicatorType::Integer(r) => (ValueKind::Integer, r.as_ref()),
@@ -265,7 +271,11 @@ impl<'a> Checker<'a> {
                 (ValueKind::Enum(names), None)
             }
             IndicatorType::Text => (ValueKind::Text, None),
-        };
+        }
+    }
+
+    fn indicator(&mut self, index: usize, decl: &'a ast::Indicator) -> IndicatorInfo<'a> {
+        let (kind, range) = self.value_kind(&decl.ty.node);
         let mut info = IndicatorInfo {
             decl,
             kind,

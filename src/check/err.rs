@@ -42,6 +42,12 @@ impl CheckError {
         }
     }
 
+    /// The same problem under another code (a shared message builder, a more specific code).
+    pub fn with_code(mut self, code: Code) -> Self {
+        self.code = code;
+        self
+    }
+
     pub fn with_secondary(mut self, span: Span, label: impl Into<String>) -> Self {
         self.secondary.push((span, label.into()));
         self

@@ -305,6 +305,18 @@ impl Checker<'_> {
                 return Type::Enum(indicator);
             }
         }
+        if let Some(Type::Outcome(output)) = hint {
+            let member = self
+                .model
+                .members(Type::Outcome(output))
+                .and_then(|members| members.iter().position(|m| m == name));
+            if let Some(member) = member {
+                self.model
+                    .resolutions
+                    .insert(span, Resolved::OutcomeMember { output, member });
+                return Type::Outcome(output);
+            }
+        }
         match self.model.lookup(name) {
             Some(Symbol::Indicator(i)) => {
                 self.refer(Resolved::Indicator(i), Symbol::Indicator(i), span, scope);
@@ -320,6 +332,42 @@ impl Checker<'_> {
             Some(Symbol::Let(l)) => {
                 self.refer(Resolved::Let(l), Symbol::Let(l), span, scope);
                 self.model.lets.get(l).map_or(Type::Error, |x| x.ty)
+            }
+            Some(Symbol::Output(o)) => {
+                self.refer(Resolved::Output(o), Symbol::Output(o), span, scope);
+                self.model.outputs.get(o).map_or(Type::Error, |x| x.ty(o))
+            }
+            Some(Symbol::Table(t)) => {
+                let outputs: Vec<String> = self
+                    .model
+                    .tables
+                    .get(t)
+                    .map(|table| {
+                        table
+                            .outputs
+                            .iter()
+                            .filter_map(|o| self.model.outputs.get(*o))
+                            .map(|o| format!("`{}`", o.decl.name.node))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                self.report(
+                    CheckError::new(
+                        Code::WrongKindOfName,
+                        span,
+                        format!("`{name}` is a decision table, not a value"),
+                        "a table name",
+                    )
+                    .with_help(if outputs.is_empty() {
+                        "read one of the table's outputs by its name".to_string()
+                    } else {
+                        format!(
+                            "read one of the table's outputs by its name: {}",
+                            crate::text::join_and(&outputs)
+                        )
+                    }),
+                );
+                Type::Error
             }
             Some(Symbol::Tier(t)) if hint == Some(Type::Tier) => {
                 self.model.resolutions.insert(span, Resolved::Tier(t));
@@ -369,9 +417,16 @@ impl Checker<'_> {
             None => {
                 match hint {
                     Some(Type::Enum(indicator)) => self.not_a_member(name, span, indicator),
+                    Some(Type::Outcome(output)) => self.not_an_outcome(name, span, output),
                     Some(Type::Tier) => self.unknown(name, span, |s| matches!(s, Symbol::Tier(_))),
                     _ => self.unknown(name, span, |s| {
-                        matches!(s, Symbol::Indicator(_) | Symbol::Param(_) | Symbol::Let(_))
+                        matches!(
+                            s,
+                            Symbol::Indicator(_)
+                                | Symbol::Param(_)
+                                | Symbol::Let(_)
+                                | Symbol::Output(_)
+                        )
                     }),
                 }
                 Type::Error
@@ -414,23 +469,20 @@ impl Checker<'_> {
         let Some(info) = self.model.indicators.get(indicator) else {
             return;
         };
-        let ValueKind::Enum(members) = &info.kind else {
+        if let ValueKind::Enum(members) = &info.kind {
+            let error = not_in_list(name, span, &info.decl.name.node, members, info.decl.ty.span);
+            self.report(error);
+        }
+    }
+
+    pub(super) fn not_an_outcome(&mut self, name: &str, span: Span, output: usize) {
+        let Some(info) = self.model.outputs.get(output) else {
             return;
         };
-        let help = did_you_mean(name, members.iter().map(String::as_str))
-            .unwrap_or_else(|| format!("the values are {}", super::declare::list(members)));
-        let error = CheckError::new(
-            Code::UnknownMember,
-            span,
-            format!(
-                "`{name}` is not one of the values of `{}`",
-                info.decl.name.node
-            ),
-            "not a declared value",
-        )
-        .with_secondary(info.decl.ty.span, "the values are declared here")
-        .with_help(help);
-        self.report(error);
+        if let ValueKind::Enum(members) = &info.kind {
+            let error = not_in_list(name, span, &info.decl.name.node, members, info.decl.ty.span);
+            self.report(error);
+        }
     }
 
     fn only_in_consequence(&mut self, span: Span, what: &str, scope: &Scope) {
@@ -450,4 +502,24 @@ impl Checker<'_> {
             );
         }
     }
+}
+
+/// `name` is not one of the values of list `owner` (an indicator or a table's output).
+fn not_in_list(
+    name: &str,
+    span: Span,
+    owner: &str,
+    members: &[String],
+    declared: Span,
+) -> CheckError {
+    let help = did_you_mean(name, members.iter().map(String::as_str))
+        .unwrap_or_else(|| format!("the values are {}", super::declare::list(members)));
+    CheckError::new(
+        Code::UnknownMember,
+        span,
+        format!("`{name}` is not one of the values of `{owner}`"),
+        "not a declared value",
+    )
+    .with_secondary(declared, "the values are declared here")
+    .with_help(help)
 }

@@ -41,6 +41,7 @@ mod protected;
 pub mod ranges;
 mod rules;
 mod suppress;
+mod tables;
 mod tiers;
 mod usage;
 
@@ -184,6 +185,9 @@ impl<'a> Checker<'a> {
                 params: Vec::new(),
                 lets: Vec::new(),
                 let_order: Vec::new(),
+                tables: Vec::new(),
+                outputs: Vec::new(),
+                value_order: Vec::new(),
                 rules: Vec::new(),
                 groups: Vec::new(),
                 tiers: Vec::new(),

@@ -16,6 +16,8 @@ pub enum Type {
     Text,
     /// A member of the enum declared by the indicator with this index.
     Enum(usize),
+    /// A member of the list declared by the table output with this index.
+    Outcome(usize),
     /// The policy's tier.
     Tier,
     /// The expression had an error already reported; suppresses follow-on errors.
@@ -32,6 +34,9 @@ pub enum Symbol {
     Group(usize),
     Tier(usize),
     Consequence(usize),
+    Table(usize),
+    /// A table's output, by its index among all tables' outputs.
+    Output(usize),
 }
 
 impl Symbol {
@@ -45,6 +50,8 @@ impl Symbol {
             Symbol::Group(_) => "a group",
             Symbol::Tier(_) => "a tier",
             Symbol::Consequence(_) => "a consequence",
+            Symbol::Table(_) => "a decision table",
+            Symbol::Output(_) => "a table's output",
         }
     }
 
@@ -57,6 +64,8 @@ impl Symbol {
             Symbol::Group(_) => "group",
             Symbol::Tier(_) => "tier",
             Symbol::Consequence(_) => "consequence",
+            Symbol::Table(_) => "decision table",
+            Symbol::Output(_) => "table output",
         }
     }
 }
@@ -74,6 +83,13 @@ pub enum Resolved {
     /// Member `member` of the enum declared by indicator `indicator`.
     Member {
         indicator: usize,
+        member: usize,
+    },
+    /// A table's output (by its index among all outputs).
+    Output(usize),
+    /// Member `member` of the list declared by table output `output`.
+    OutcomeMember {
+        output: usize,
         member: usize,
     },
 }
@@ -221,6 +237,83 @@ pub struct TierInfo<'a> {
     pub range: super::intervals::Interval,
 }
 
+/// A decision table, resolved: where each input comes from, each row's conditions and values.
+#[derive(Clone, Debug)]
+pub struct TableInfo<'a> {
+    pub decl: &'a ast::Table,
+    pub hit: ast::HitPolicy,
+    pub inputs: Vec<TableInput>,
+    /// The table's outputs, by index into [`Model::outputs`].
+    pub outputs: Vec<usize>,
+    pub rows: Vec<RowInfo>,
+    /// `otherwise => …`: one value per output.
+    pub default: Option<Vec<Value>>,
+    pub default_span: Option<Span>,
+}
+
+/// One input of a table: an indicator, a derived value or another table's output.
+#[derive(Clone, Debug)]
+pub struct TableInput {
+    pub name: String,
+    pub span: Span,
+    pub source: Resolved,
+    pub ty: Type,
+}
+
+#[derive(Clone, Debug)]
+pub struct RowInfo {
+    pub span: Span,
+    /// One per input.
+    pub cells: Vec<CellInfo>,
+    /// One per output (none in a `collect count` table).
+    pub values: Vec<Value>,
+}
+
+/// What a row requires of one input, resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CellInfo {
+    Any,
+    Missing,
+    /// Any of these.
+    Values(Vec<CellValue>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum CellValue {
+    /// A range of numbers (a single number is a closed point).
+    Range(super::intervals::Interval),
+    /// A yes/no, a member (of the input's list) or a text.
+    Is(Value),
+}
+
+/// A table's output: a value the table gives, readable by name like a derived value.
+#[derive(Clone, Debug)]
+pub struct OutputInfo<'a> {
+    pub table: usize,
+    pub decl: &'a ast::Output,
+    pub kind: ValueKind,
+    /// The declared inclusive range of a numeric output.
+    pub min: Option<Decimal>,
+    pub max: Option<Decimal>,
+}
+
+impl OutputInfo<'_> {
+    pub fn ty(&self, index: usize) -> Type {
+        match self.kind {
+            ValueKind::Enum(_) => Type::Outcome(index),
+            _ => self.kind.value_type(0),
+        }
+    }
+}
+
+/// A value computed before the rules: a derived value or a decision table (which gives all its
+/// outputs at once).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ValueNode {
+    Let(usize),
+    Table(usize),
+}
+
 #[derive(Clone, Debug)]
 pub struct ConsequenceInfo<'a> {
     pub decl: &'a ast::Consequence,
@@ -236,6 +329,11 @@ pub struct Model<'a> {
     pub lets: Vec<LetInfo<'a>>,
     /// Derived values in an order where each comes after everything it uses.
     pub let_order: Vec<usize>,
+    pub tables: Vec<TableInfo<'a>>,
+    /// Every table's outputs, tables in source order.
+    pub outputs: Vec<OutputInfo<'a>>,
+    /// Derived values and tables in an order where each comes after everything it uses.
+    pub value_order: Vec<ValueNode>,
     pub rules: Vec<RuleInfo<'a>>,
     pub groups: Vec<GroupInfo<'a>>,
     pub tiers: Vec<TierInfo<'a>>,
@@ -282,6 +380,19 @@ impl Model<'_> {
         self.names.get(name).map(|(s, _)| *s)
     }
 
+    /// The members of the list a value of this type is one of (an indicator's or an output's).
+    pub fn members(&self, ty: Type) -> Option<&[String]> {
+        let kind = match ty {
+            Type::Enum(i) => &self.indicators.get(i)?.kind,
+            Type::Outcome(o) => &self.outputs.get(o)?.kind,
+            _ => return None,
+        };
+        match kind {
+            ValueKind::Enum(members) => Some(members),
+            _ => None,
+        }
+    }
+
     pub fn resolution(&self, span: Span) -> Option<Resolved> {
         self.resolutions.get(&span).copied()
     }
@@ -294,6 +405,10 @@ impl Model<'_> {
             Type::Text => "a text".to_string(),
             Type::Enum(i) => match self.indicators.get(i) {
                 Some(ind) => format!("one of the values of `{}`", ind.decl.name.node),
+                None => "a list value".to_string(),
+            },
+            Type::Outcome(o) => match self.outputs.get(o) {
+                Some(out) => format!("one of the values of `{}`", out.decl.name.node),
                 None => "a list value".to_string(),
             },
             Type::Tier => "a tier".to_string(),

@@ -339,7 +339,7 @@ impl<'a> Checker<'a> {
             Type::Enum(i) => self.named_bins(decl, subject, &values, i, covered_by_otherwise),
             Type::Bool => self.bool_bins(decl, subject, &values, covered_by_otherwise),
             Type::Text => self.text_bins(decl, subject, &values, covered_by_otherwise),
-            Type::Tier | Type::Error => {}
+            Type::Outcome(_) | Type::Tier | Type::Error => {}
         }
     }
 

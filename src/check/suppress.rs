@@ -13,7 +13,8 @@ use super::model::*;
 use crate::diagnostics::{Code, Severity};
 use crate::span::{Node, Span};
 use crate::syntax::ast::{
-    Allow, ConsequenceItem, HeaderItem, IndicatorOption, Item, PolicyFile, RuleItem, TestItem,
+    Allow, ConsequenceItem, HeaderItem, IndicatorOption, Item, PolicyFile, RuleItem, TableItem,
+    TestItem,
 };
 use std::collections::HashMap;
 
@@ -88,6 +89,13 @@ pub(super) fn collect(ast: &PolicyFile, model: &Model<'_>) -> Vec<Suppression> {
                 }
             }
             Item::Rule(rule) => rule_allows(rule, &mut push),
+            Item::Table(d) => {
+                for i in &d.node.items {
+                    if let TableItem::Allow(a) = &i.node {
+                        push(a, i.span, symbol(&d.node.name.node), d.span);
+                    }
+                }
+            }
             Item::Consequence(d) => {
                 for i in &d.node.items {
                     if let ConsequenceItem::Allow(a) = &i.node {

@@ -87,6 +87,11 @@ codes! {
     SuppressionWithoutReason = "E1201", "suppression without a reason";
     UnknownOverride = "E1300", "`--set` names no param of the policy";
     OverrideNotANumber = "E1301", "`--set` value that is not an exact number";
+    TableShape = "E1400", "decision table without inputs or outputs, or a row of the wrong width";
+    TableRowsOverlap = "E1401", "rows of a decision table overlap";
+    TableNotExhaustive = "E1402", "decision table rows that leave inputs uncovered";
+    HitPolicyMismatch = "E1403", "hit policy that does not fit the table's outputs";
+    OutputValue = "E1404", "table value that does not fit its output";
 
     MissingAppeal = "W0500", "consequence without an appeal route";
     MissingConsequenceBasis = "W0501", "consequence without a basis";
@@ -105,6 +110,8 @@ codes! {
     MonotonicityUndecided = "W1100", "direction of an indicator could not be proved";
     UnusedSuppression = "W1200", "suppression that suppresses nothing";
     OverrideRepeated = "W1300", "`--set` given twice for one param";
+    RowNeverMatches = "W1400", "table row that can never decide";
+    TableTooLarge = "W1401", "decision table too large to prove complete";
 }
 
 impl Code {

@@ -699,6 +699,13 @@ impl Builder<'_, '_, '_> {
                     }
                 }
                 Item::Tier(t) => out.push((t.span, format!("tier {}", t.name.node))),
+                Item::Table(t) => out.push((
+                    t.span,
+                    match &t.title {
+                        Some(title) => format!("table “{}”", title.node),
+                        None => format!("table {}", humanise(&t.name.node)),
+                    },
+                )),
                 Item::Consequence(c) => out.push((
                     c.span,
                     match &c.title {
@@ -841,6 +848,8 @@ impl Builder<'_, '_, '_> {
             Symbol::Group(i) => self.model.groups.get(i).map(|x| &x.decl.name.node),
             Symbol::Tier(i) => self.model.tiers.get(i).map(|x| &x.decl.name.node),
             Symbol::Consequence(i) => self.model.consequences.get(i).map(|x| &x.decl.name.node),
+            Symbol::Table(i) => self.model.tables.get(i).map(|x| &x.decl.name.node),
+            Symbol::Output(i) => self.model.outputs.get(i).map(|x| &x.decl.name.node),
         };
         format!("{} {}", sym.kind(), name.cloned().unwrap_or_default())
     }

@@ -122,7 +122,8 @@ impl<'m, 'a> Phraser<'m, 'a> {
             Some(Resolved::Consequence(c)) => {
                 format!("the consequence {}", self.consequence_label(c))
             }
-            Some(Resolved::Member { .. }) | None => humanise(raw),
+            Some(Resolved::Output(_)) => humanise(raw),
+            Some(Resolved::Member { .. } | Resolved::OutcomeMember { .. }) | None => humanise(raw),
         }
     }
 

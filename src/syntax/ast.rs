@@ -29,6 +29,7 @@ pub enum Item {
     Let(Node<Let>),
     Rule(Node<Rule>),
     Group(Node<Group>),
+    Table(Node<Table>),
     Tier(Node<Tier>),
     Consequence(Node<Consequence>),
     Test(Node<Test>),
@@ -43,6 +44,7 @@ impl Item {
             Item::Let(x) => x.span,
             Item::Rule(x) => x.span,
             Item::Group(x) => x.span,
+            Item::Table(x) => x.span,
             Item::Tier(x) => x.span,
             Item::Consequence(x) => x.span,
             Item::Test(x) => x.span,
@@ -330,6 +332,80 @@ pub struct Group {
     pub weight: Option<Expr>,
     pub rules: Vec<Node<Rule>>,
     pub allows: Vec<Node<Allow>>,
+}
+
+// -------------------------------------------------------------------------------------------------
+// Decision tables
+
+/// `table name "title" { hit …  inputs …  outputs …  rows  otherwise => … }`. Clauses are kept as
+/// written (repeated or missing ones are the checker's to report).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub docs: Docs,
+    pub name: Ident,
+    pub title: Option<Text>,
+    pub items: Vec<Node<TableItem>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TableItem {
+    Hit(HitPolicy),
+    Inputs(Vec<Ident>),
+    Outputs(Vec<Node<Output>>),
+    Row(TableRow),
+    /// `otherwise => …`: the outputs when no row matches.
+    Default(Vec<Literal>),
+    Allow(Allow),
+}
+
+/// Which rows decide a table's outcome when several match (DMN's hit policies).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HitPolicy {
+    /// At most one row matches any input (the checker proves it).
+    Unique,
+    /// The first matching row, in the order written.
+    First,
+    /// The matching row whose first output comes first in that output's list.
+    Priority,
+    /// Rows may overlap only where they give the same outputs (the checker proves it).
+    Any,
+    /// Every matching row, aggregated.
+    Collect(Aggregate),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Aggregate {
+    Sum,
+    Min,
+    Max,
+    /// How many rows match (rows give no outputs).
+    Count,
+}
+
+/// A named output and its type (the indicator types).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Output {
+    pub name: Ident,
+    pub ty: Node<IndicatorType>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableRow {
+    /// One condition per input, in the order of `inputs`.
+    pub cells: Vec<Node<Cell>>,
+    /// One value per output; empty in a `collect count` table.
+    pub outputs: Vec<Literal>,
+}
+
+/// What a row requires of one input.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    /// `-`: any value, even an unknown one.
+    Any,
+    /// `missing`: only an unknown value.
+    Missing,
+    /// One value or range, or `[a, b, …]` (any of them).
+    Values(Vec<Node<Interval>>),
 }
 
 // -------------------------------------------------------------------------------------------------

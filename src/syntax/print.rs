@@ -91,6 +91,7 @@ impl Printer {
             Item::Let(x) => self.let_decl(x),
             Item::Rule(x) => self.rule(x),
             Item::Group(x) => self.group(x),
+            Item::Table(x) => self.table(x),
             Item::Tier(x) => self.tier(x),
             Item::Consequence(x) => self.consequence(x),
             Item::Test(x) => self.test(x),
@@ -739,5 +740,6 @@ fn titled(keyword: &str, name: &str, title: Option<&Text>) -> String {
     }
 }
 
+mod tables;
 #[cfg(test)]
 mod tests;

@@ -7,9 +7,11 @@
 //! |---|---|
 //! | `mod.rs` | the file and its declarations |
 //! | `exprs.rs` | expressions, with the depth limit |
+//! | `tables.rs` | decision tables, and the types indicators and table outputs share |
 //! | `tokens.rs` | names, numbers, texts, dates, literals |
 
 mod exprs;
+mod tables;
 mod tokens;
 
 pub use tokens::days_in_month;
@@ -177,6 +179,18 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::K_NOT
             | Rule::K_IN
             | Rule::K_APPLIES
+            | Rule::K_TABLE
+            | Rule::K_HIT
+            | Rule::K_UNIQUE
+            | Rule::K_FIRST
+            | Rule::K_PRIORITY
+            | Rule::K_ANY
+            | Rule::K_COLLECT
+            | Rule::K_SUM
+            | Rule::K_MIN
+            | Rule::K_MAX
+            | Rule::K_INPUTS
+            | Rule::K_OUTPUTS
             | Rule::K_ALLOW
     )
 }
@@ -220,6 +234,7 @@ impl Builder {
             Rule::let_decl => Item::Let(self.let_decl(pair)?),
             Rule::rule_decl => Item::Rule(self.rule(pair)?),
             Rule::group_decl => Item::Group(self.group(pair)?),
+            Rule::table_decl => Item::Table(self.table(pair)?),
             Rule::tier_decl => Item::Tier(self.tier(pair)?),
             Rule::consequence_decl => Item::Consequence(self.consequence(pair)?),
             _ => Item::Test(self.test(pair)?),
@@ -328,30 +343,7 @@ impl Builder {
         let mut c = Children::of(pair);
         let docs = Self::docs(&mut c);
         let name = self.ident(c.next());
-        let ty_pair = c.next();
-        let ty_span = self.span(&ty_pair);
-        let ty_rule = ty_pair.as_rule();
-        let mut tc = Children::of(ty_pair);
-        let range = |tc: &mut Children<'_>| -> Result<Option<Range>> {
-            match tc.next_if(Rule::type_range) {
-                Some(r) => {
-                    let mut rc = Children::of(r);
-                    Ok(Some(Range {
-                        min: self.number(rc.next())?,
-                        max: self.number(rc.next())?,
-                    }))
-                }
-                None => Ok(None),
-            }
-        };
-        let ty = match ty_rule {
-            Rule::type_boolean => IndicatorType::Boolean,
-            Rule::type_count => IndicatorType::Count(range(&mut tc)?),
-            Rule::type_integer => IndicatorType::Integer(range(&mut tc)?),
-            Rule::type_decimal => IndicatorType::Decimal(range(&mut tc)?),
-            Rule::type_enum => IndicatorType::Enum(tc.rest().map(|m| self.ident(m)).collect()),
-            _ => IndicatorType::Text,
-        };
+        let ty = self.indicator_type(c.next())?;
         let mut options = Vec::new();
         for option in c.rest() {
             let option_span = self.span(&option);
@@ -384,7 +376,7 @@ impl Builder {
             Indicator {
                 docs,
                 name,
-                ty: Node::new(ty, ty_span),
+                ty,
                 options,
             },
             span,
