@@ -135,14 +135,29 @@ impl Checker<'_> {
                         self.report(invalid(value.span(), &format!("the points of rule `{}` are a number", name.node)));
                     }
                 }
+                Some(Symbol::Output(o)) => {
+                    self.model.resolutions.insert(name.span, Resolved::Output(o));
+                    // `expect category = unknown`: the table had no outcome.
+                    let unknown = matches!(value, Literal::Name(n) if n.node == "unknown")
+                        && !self.model.outputs.get(o).is_some_and(|x| {
+                            matches!(&x.kind, ValueKind::Enum(m) if m.iter().any(|m| m == "unknown"))
+                        });
+                    if !unknown {
+                        let before = self.problems.len();
+                        self.output_value(value, o);
+                        for p in self.problems.iter_mut().skip(before) {
+                            p.code = Code::InvalidTest;
+                        }
+                    }
+                }
                 Some(other) => self.report(
                     invalid(
                         name.span,
-                        &format!("a test can expect the points of a rule, but `{}` is {}", name.node, other.a_kind()),
+                        &format!("a test can expect the points of a rule or a table's output, but `{}` is {}", name.node, other.a_kind()),
                     )
-                    .with_help("write `expect <rule> = <points>`, `expect <consequence>` or `expect no <consequence>`"),
+                    .with_help("write `expect <rule> = <points>`, `expect <output> = <value>`, `expect <consequence>` or `expect no <consequence>`"),
                 ),
-                None => self.unknown(&name.node, name.span, |s| matches!(s, Symbol::Rule(_))),
+                None => self.unknown(&name.node, name.span, |s| matches!(s, Symbol::Rule(_) | Symbol::Output(_))),
             },
             Expectation::Present(name) | Expectation::Absent(name) => match self.model.lookup(&name.node) {
                 Some(Symbol::Consequence(_)) => {}

@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 use std::collections::BTreeSet;
 
 mod examples;
+mod tables;
 
 /// A run of text: plain words, names (shown as code) and strong words.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -119,6 +120,7 @@ pub fn build(model: &Model<'_>, policy: &ir::Policy, slug: &str, command: &str) 
     };
     let mut sections = vec![b.identity(command), b.scoring(), b.rules_overview()];
     sections.extend(b.rules());
+    sections.extend(b.tables());
     sections.push(b.tiers());
     sections.push(b.consequences_overview());
     sections.extend(b.consequences());

@@ -32,6 +32,10 @@ pub struct Fragments {
     tier_name: Vec<Vec<u8>>,
     /// Per consequence: the whole object.
     consequence: Vec<Vec<u8>>,
+    /// Per table: `"name"` (for the `unknown` list).
+    table_name: Vec<Vec<u8>>,
+    /// Per output: `"name":`.
+    output_key: Vec<Vec<u8>>,
 }
 
 impl Fragments {
@@ -72,6 +76,8 @@ impl Fragments {
                 .iter()
                 .map(json::consequence_json)
                 .collect(),
+            table_name: policy.tables.iter().map(|t| string(&t.name)).collect(),
+            output_key: policy.outputs.iter().map(|o| key(&o.name)).collect(),
         }
     }
 
@@ -141,6 +147,26 @@ impl Template for Interpreter<'_> {
     fn consequence(&self, consequence: usize) -> &[u8] {
         bytes(&self.template.consequence, consequence)
     }
+    fn table_json(&self, table: usize) -> &[u8] {
+        bytes(&self.template.table_name, table)
+    }
+    fn outcome_open(&self, out: &mut Vec<u8>, table: usize, lets: &Self::Lets) {
+        let Some(t) = self.policy.tables.get(table) else {
+            return;
+        };
+        out.extend_from_slice(bytes(&self.template.table_name, table));
+        out.extend_from_slice(b":{");
+        for (k, o) in t.outputs.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(bytes(&self.template.output_key, *o));
+            let value = lets
+                .get(self.policy.lets.len() + o)
+                .and_then(Option::as_ref);
+            self.template.value(out, value, &[]);
+        }
+    }
 
     fn values(&self, out: &mut Vec<u8>, rule: usize, record: &Self::Record, lets: &Self::Lets) {
         let Some(rule) = self.policy.rules.get(rule) else {
@@ -154,6 +180,11 @@ impl Template for Interpreter<'_> {
             let (key, value, members) = match *r {
                 Ref::Input(i) => (t.input_key.get(i), record.get(i), t.input_members.get(i)),
                 Ref::Let(l) => (t.let_key.get(l), lets.get(l), t.let_members.get(l)),
+                Ref::Output(o) => (
+                    t.output_key.get(o),
+                    lets.get(self.policy.lets.len() + o),
+                    None,
+                ),
             };
             out.extend_from_slice(key.map_or(&b"\"\":"[..], Vec::as_slice));
             t.value(

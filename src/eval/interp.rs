@@ -7,7 +7,7 @@
 use super::decision::Decision;
 use crate::ir::*;
 use crate::runtime::arith as rt;
-use crate::runtime::decision::{collect_reasons, tally};
+use crate::runtime::decision::{collect_reasons, tally, TableRows};
 use crate::runtime::{EvalError, EvalErrorKind, Outcome, RuleOutcome};
 use rust_decimal::Decimal;
 
@@ -55,30 +55,49 @@ impl<'p> Evaluator<'p> {
             reasons,
             consequences,
             lets,
+            tables,
             ..
         } = decision;
         fired.clear();
         unknown.clear();
         reasons.clear();
         consequences.clear();
+        // Derived values, then tables' outputs (at `lets.len() + output`), all unknown until
+        // computed in `steps` order.
         lets.clear();
-        for (index, l) in policy.lets.iter().enumerate() {
-            let value = Frame {
-                inputs,
-                lets,
-                outcome: None,
-                applied: &[],
+        lets.resize(policy.lets.len() + policy.outputs.len(), None);
+        TableRows::reset(tables, policy.tables.len());
+        for step in &policy.steps {
+            match *step {
+                Step::Let(index) => {
+                    let Some(l) = policy.lets.get(index) else {
+                        continue;
+                    };
+                    let value = Frame::new(inputs, lets, policy)
+                        .eval(&l.value)
+                        .map_err(|kind| EvalError::in_let(kind, index))?;
+                    if let Some(slot) = lets.get_mut(index) {
+                        *slot = value;
+                    }
+                }
+                Step::Table(index) => {
+                    let (Some(table), Some(rows)) =
+                        (policy.tables.get(index), tables.get_mut(index))
+                    else {
+                        continue;
+                    };
+                    let frame = Frame::new(inputs, lets, policy);
+                    let values = super::table::decide(table, |r| frame.read(r), rows);
+                    let base = policy.lets.len();
+                    for (output, value) in table.outputs.iter().zip(values) {
+                        if let Some(slot) = lets.get_mut(base + output) {
+                            *slot = value;
+                        }
+                    }
+                }
             }
-            .eval(&l.value)
-            .map_err(|kind| EvalError::in_let(kind, index))?;
-            lets.push(value);
         }
-        let frame = Frame {
-            inputs,
-            lets,
-            outcome: None,
-            applied: &[],
-        };
+        let frame = Frame::new(inputs, lets, policy);
         let mut total = policy.scale.start;
         for (index, rule) in policy.rules.iter().enumerate() {
             tally(
@@ -118,10 +137,9 @@ impl<'p> Evaluator<'p> {
                 return Ok(false);
             };
             let frame = Frame {
-                inputs,
-                lets,
                 outcome: Some(outcome),
                 applied,
+                ..Frame::new(inputs, lets, policy)
             };
             let applies = frame
                 .eval(&consequence.condition)
@@ -165,6 +183,20 @@ struct Frame<'a> {
     outcome: Option<&'a Outcome<'a>>,
     /// By consequence: whether it applies, for those decided so far.
     applied: &'a [bool],
+    /// Where tables' outputs start in `lets`.
+    outputs_at: usize,
+}
+
+impl<'a> Frame<'a> {
+    fn new(inputs: &'a [V], lets: &'a [V], policy: &Policy) -> Self {
+        Frame {
+            inputs,
+            lets,
+            outcome: None,
+            applied: &[],
+            outputs_at: policy.lets.len(),
+        }
+    }
 }
 
 type R<T> = Result<T, EvalErrorKind>;
@@ -261,6 +293,8 @@ impl Frame<'_> {
         match r {
             Ref::Input(i) => self.inputs.get(i).cloned().flatten(),
             Ref::Let(l) => self.lets.get(l).cloned().flatten(),
+            // Outputs follow the derived values in the same vector.
+            Ref::Output(o) => self.lets.get(self.outputs_at + o).cloned().flatten(),
         }
     }
 
@@ -389,7 +423,7 @@ pub fn arith(op: Arith, a: Decimal, b: Decimal) -> Result<Decimal, EvalErrorKind
     }
 }
 
-fn matches(pattern: &Pattern, value: &Value) -> bool {
+pub(super) fn matches(pattern: &Pattern, value: &Value) -> bool {
     match (pattern, value) {
         (Pattern::Range(r), Value::Number(n)) => r.contains(*n),
         (Pattern::Value(p), v) => p == v,

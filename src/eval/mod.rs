@@ -20,6 +20,7 @@ mod input;
 mod interp;
 mod policy_tests;
 mod stream;
+mod table;
 
 pub use crate::runtime::output::{json_string, write_decimal};
 pub use crate::runtime::stream::{Format, Options, Progress, Summary};

@@ -4,7 +4,7 @@
 
 use super::decision::Decision;
 use super::interp::Evaluator;
-use crate::ir::{Expectation, InputKind, Missing, Policy, Test, Value};
+use crate::ir::{Expectation, InputKind, Missing, OutputKind, Policy, Test, Value};
 use rust_decimal::Decimal;
 
 /// One expectation that did not hold.
@@ -205,6 +205,36 @@ fn check(policy: &Policy, decision: &Decision, expectation: &Expectation) -> Opt
                 ),
                 expected: word(*applies),
                 actual: word(actual),
+            })
+        }
+        Expectation::Outcome { output, value } => {
+            let actual = decision
+                .lets
+                .get(policy.lets.len() + output)
+                .cloned()
+                .flatten();
+            let equal = match (&actual, value) {
+                // Numbers compare by value (`2` and `2.0` are one outcome).
+                (Some(Value::Number(a)), Some(Value::Number(b))) => a == b,
+                (a, b) => a.as_ref() == b.as_ref(),
+            };
+            let words = |v: Option<&Value>| match v {
+                None => "unknown".to_string(),
+                Some(Value::Text(t)) => match policy.outputs.get(*output).map(|o| &o.kind) {
+                    Some(OutputKind::List(_)) => t.clone(),
+                    _ => format!("{t:?}"),
+                },
+                Some(Value::Number(n)) => n.normalize().to_string(),
+                Some(Value::Bool(b)) => if *b { "yes" } else { "no" }.to_string(),
+                Some(other) => format!("{other:?}"),
+            };
+            (!equal).then(|| Failure {
+                what: format!(
+                    "output `{}`",
+                    policy.outputs.get(*output).map_or("", |o| o.name.as_str())
+                ),
+                expected: words(value.as_ref()),
+                actual: words(actual.as_ref()),
             })
         }
         _ => None,

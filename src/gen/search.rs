@@ -170,6 +170,12 @@ impl Ctx<'_> {
         match r {
             Ref::Input(i) => self.inputs.get(i).cloned().flatten(),
             Ref::Let(l) => self.decision.lets.get(l).cloned().flatten(),
+            Ref::Output(o) => self
+                .decision
+                .lets
+                .get(self.policy.lets.len() + o)
+                .cloned()
+                .flatten(),
         }
     }
 

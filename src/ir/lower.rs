@@ -14,6 +14,8 @@ use crate::syntax::ast::{
 };
 use sha2::{Digest, Sha256};
 
+mod tables;
+
 type Result<T> = std::result::Result<T, LowerError>;
 
 /// Lowers a checked policy. `source` is the policy text (its hash identifies the policy). Params
@@ -148,6 +150,9 @@ impl<'m, 'a> Lowering<'m, 'a> {
             scale,
             inputs,
             lets,
+            tables: self.tables()?,
+            outputs: self.outputs(),
+            steps: self.steps()?,
             rules,
             tiers,
             consequences,
@@ -419,6 +424,13 @@ impl<'m, 'a> Lowering<'m, 'a> {
                         rule,
                         points: number(v)?,
                     },
+                    Resolved::Output(output) => Expectation::Outcome {
+                        output,
+                        value: match v {
+                            Literal::Name(m) if m.node == "unknown" => None,
+                            _ => Some(self.literal(v)?),
+                        },
+                    },
                     other => return Err(internal(format!("expected rule resolved to {other:?}"))),
                 }
             }
@@ -441,6 +453,9 @@ impl<'m, 'a> Lowering<'m, 'a> {
             Literal::Bool(b) => Value::Bool(b.node),
             Literal::Name(n) => match self.resolved(n.span)? {
                 Resolved::Member { member, .. } => Value::Member(index_u32(member)?),
+                r @ Resolved::OutcomeMember { .. } => {
+                    self.outcome_member(r)?.unwrap_or(Value::Bool(false))
+                }
                 other => {
                     return Err(internal(format!(
                         "value `{}` resolved to {other:?}",
@@ -478,6 +493,7 @@ impl<'m, 'a> Lowering<'m, 'a> {
                 .get(l)
                 .map(|p| Ref::Let(*p))
                 .ok_or_else(|| internal("derived value out of range")),
+            Resolved::Output(o) => Ok(Ref::Output(o)),
             other => Err(internal(format!(
                 "{other:?} is not an input or derived value"
             ))),
@@ -495,6 +511,9 @@ impl<'m, 'a> Lowering<'m, 'a> {
             ExprKind::Name(_) => match self.resolved(expr.span)? {
                 Resolved::Param(p) => Expr::Const(Value::Number(self.param(p)?)),
                 Resolved::Member { member, .. } => Expr::Const(Value::Member(index_u32(member)?)),
+                r @ Resolved::OutcomeMember { .. } => {
+                    Expr::Const(self.outcome_member(r)?.unwrap_or(Value::Bool(false)))
+                }
                 Resolved::Tier(t) => Expr::Const(Value::Tier(index_u32(t)?)),
                 Resolved::Rule(r) => Expr::Applies(r),
                 other => Expr::Read(self.reference(other)?),

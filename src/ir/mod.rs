@@ -10,10 +10,12 @@
 mod err;
 pub mod json;
 mod lower;
+mod table;
 mod walk;
 
 pub use err::LowerError;
 pub use lower::lower;
+pub use table::*;
 
 use rust_decimal::Decimal;
 
@@ -31,6 +33,12 @@ pub struct Policy {
     pub inputs: Vec<Input>,
     /// Derived values in evaluation order: each uses only inputs and earlier derived values.
     pub lets: Vec<Let>,
+    /// Decision tables in source order.
+    pub tables: Vec<Table>,
+    /// Every table's outputs, tables in source order.
+    pub outputs: Vec<Output>,
+    /// The derived values and tables in the order to compute them (each after what it reads).
+    pub steps: Vec<Step>,
     /// Rules in source order (group members where they stand).
     pub rules: Vec<Rule>,
     pub tiers: Vec<Tier>,
@@ -187,6 +195,8 @@ pub struct Group {
 pub enum Ref {
     Input(usize),
     Let(usize),
+    /// A table's output, by index into [`Policy::outputs`].
+    Output(usize),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -460,8 +470,19 @@ pub struct Test {
 pub enum Expectation {
     Score(Decimal),
     Tier(usize),
-    Contribution { rule: usize, points: Decimal },
-    Applies { consequence: usize, applies: bool },
+    Contribution {
+        rule: usize,
+        points: Decimal,
+    },
+    /// A table's output has this value (`None`: unknown).
+    Outcome {
+        output: usize,
+        value: Option<Value>,
+    },
+    Applies {
+        consequence: usize,
+        applies: bool,
+    },
 }
 
 /// Digits kept after the decimal point by `/`, so that every backend agrees on a division.

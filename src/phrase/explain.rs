@@ -9,9 +9,9 @@
 //! the checked model, `--set` overrides included.
 
 use super::{capitalise, Phraser};
-use crate::runtime::decision::Decision;
+use crate::runtime::decision::{Decision, TableRows};
 use crate::runtime::output::{json_string, write_decimal};
-use crate::syntax::ast::{ConsequenceItem, RuleItem};
+use crate::syntax::ast::{Aggregate, ConsequenceItem, HitPolicy, Literal, RuleItem, TableItem};
 use rust_decimal::Decimal;
 
 /// How many reasons an explanation names.
@@ -48,8 +48,22 @@ struct RuleWords {
     reason: Piece,
 }
 
+/// A decision table as an explanation names it.
+struct TableWords {
+    /// "“Pre-bureau risk category”"
+    label: Piece,
+    /// Per row: " row 2 (existing customer no, risk score 100 up to 120), which gives category
+    /// MEDIUM"
+    rows: Vec<Piece>,
+    /// " matched no row, so it gave category LOW" (or the words of a `collect` or no outcome).
+    none: Piece,
+    /// Whether every matching row counts (then the rows are listed, not one).
+    collects: bool,
+}
+
 /// Everything about a policy an explanation says, phrased once.
 pub struct Explainer {
+    tables: Vec<TableWords>,
     min: Decimal,
     max: Decimal,
     start: Decimal,
@@ -169,6 +183,9 @@ impl Explainer {
             })
             .collect();
         Explainer {
+            tables: (0..model.tables.len())
+                .map(|t| table_words(phraser, t))
+                .collect(),
             min: model.header.min,
             max: model.header.max,
             start: model.header.start,
@@ -219,6 +236,9 @@ impl Explainer {
         s.points(self.start);
         s.ascii(".");
         s.end();
+        for (words, rows) in self.tables.iter().zip(&decision.tables) {
+            table(words, rows, s);
+        }
         let mut total = self.start;
         for fired in &decision.fired {
             let pts = fired.points;
@@ -341,4 +361,119 @@ fn consequence(phraser: &Phraser<'_, '_>, index: usize) -> String {
         }
     }
     text
+}
+
+/// "“Risk” was decided by row 2 (…), which gives category MEDIUM.", and the rows an unknown
+/// value left undecided.
+fn table(words: &TableWords, rows: &TableRows, s: &mut impl Sentences) {
+    s.begin();
+    s.piece(&words.label);
+    if rows.matched.is_empty() {
+        s.piece(&words.none);
+    } else {
+        s.ascii(if words.collects {
+            " counted"
+        } else {
+            " was decided by"
+        });
+        for (k, r) in rows.matched.iter().enumerate() {
+            if k > 0 {
+                s.ascii(if k + 1 == rows.matched.len() { " and" } else { "," });
+            }
+            match words.rows.get(*r) {
+                Some(row) => s.piece(row),
+                None => s.ascii(" a row"),
+            }
+        }
+    }
+    s.ascii(".");
+    s.end();
+    if !rows.unknown.is_empty() {
+        s.begin();
+        s.ascii(if rows.unknown.len() == 1 { "Row " } else { "Rows " });
+        for (k, r) in rows.unknown.iter().enumerate() {
+            if k > 0 {
+                s.ascii(if k + 1 == rows.unknown.len() { " and " } else { ", " });
+            }
+            s.number(Decimal::from(*r + 1));
+        }
+        s.ascii(" of ");
+        s.piece(&words.label);
+        s.ascii(" could not be decided, because a value they test is not known.");
+        s.end();
+    }
+}
+
+/// How an explanation phrases table `index`, once.
+fn table_words(phraser: &Phraser<'_, '_>, index: usize) -> TableWords {
+    let model = phraser.model();
+    let Some(table) = model.tables.get(index) else {
+        return TableWords {
+            label: Piece::new(String::new()),
+            rows: Vec::new(),
+            none: Piece::new(String::new()),
+            collects: false,
+        };
+    };
+    let inputs: Vec<String> = table
+        .inputs
+        .iter()
+        .map(|i| super::humanise(&i.name))
+        .collect();
+    let outputs: Vec<String> = table
+        .outputs
+        .iter()
+        .filter_map(|o| model.outputs.get(*o))
+        .map(|o| super::humanise(&o.decl.name.node))
+        .collect();
+    let gives = |values: &[Literal]| -> String {
+        let pairs: Vec<String> = outputs
+            .iter()
+            .zip(values)
+            .map(|(o, v)| format!("{o} {}", phraser.literal(v)))
+            .collect();
+        crate::text::join_and(&pairs)
+    };
+    let mut rows = Vec::new();
+    let mut default = None;
+    for item in &table.decl.items {
+        match &item.node {
+            TableItem::Row(row) => {
+                let n = rows.len() + 1;
+                let tests: Vec<String> = phraser
+                    .row_cells(index, row)
+                    .into_iter()
+                    .zip(&inputs)
+                    .filter(|(cell, _)| cell != "any")
+                    .map(|(cell, input)| format!("{input} {cell}"))
+                    .collect();
+                let tests = if tests.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", tests.join(", "))
+                };
+                rows.push(Piece::new(if row.outputs.is_empty() {
+                    format!(" row {n}{tests}")
+                } else {
+                    format!(" row {n}{tests}, which gives {}", gives(&row.outputs))
+                }));
+            }
+            TableItem::Default(values) => default = Some(gives(values)),
+            _ => {}
+        }
+    }
+    let first = outputs.first().cloned().unwrap_or_default();
+    let none = match (default, table.hit) {
+        (Some(values), _) => format!(" matched no row, so it gave {values}"),
+        (None, HitPolicy::Collect(Aggregate::Sum | Aggregate::Count)) => {
+            format!(" matched no row, so its {first} is 0")
+        }
+        (None, _) => " matched no row, so its outcome is not known".to_string(),
+    };
+    TableWords {
+        label: Piece::new(phraser.table_label(index)),
+        rows,
+        none: Piece::new(none),
+        collects: matches!(table.hit, HitPolicy::Collect(_)),
+    }
 }

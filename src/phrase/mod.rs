@@ -11,9 +11,11 @@
 //! | `mod.rs` | the [`Phraser`]: expressions, conditions, effects, rules, bins, tiers, consequences |
 //! | `words.rs` | names, numbers, units, plurals, durations, points ranges |
 //! | `explain.rs` | sentences explaining one decision |
+//! | `tables.rs` | decision tables: what they decide, their hit policy, their rows |
 
 mod effects;
 mod explain;
+mod tables;
 mod words;
 
 pub use explain::Explainer;

@@ -253,6 +253,7 @@ fn explanations_say_what_happened() {
                 arm: None,
             }],
             unknown: vec![],
+            tables: vec![],
             reasons: vec![Reason {
                 rule: 0,
                 below: Decimal::from(600),

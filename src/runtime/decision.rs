@@ -28,6 +28,8 @@ pub struct Decision<L> {
     pub reasons: Vec<Reason>,
     /// Consequences that apply, by index, in source order.
     pub consequences: Vec<usize>,
+    /// Per decision table, in source order: which rows decided it.
+    pub tables: Vec<TableRows>,
     /// The derived values, as computed for this record.
     pub lets: L,
 }
@@ -38,6 +40,30 @@ pub struct Fired {
     pub points: Decimal,
     /// For a scorecard, the index of the arm that matched (`None` for `missing`/`otherwise`).
     pub arm: Option<usize>,
+}
+
+/// What one decision table did for a record.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TableRows {
+    /// The rows that decided the outcome, by index (the one row, or every row a `collect`
+    /// aggregated), in the order written.
+    pub matched: Vec<usize>,
+    /// Rows that did not match because a value they test is unknown.
+    pub unknown: Vec<usize>,
+    /// No row matched and the `otherwise` values were used.
+    pub by_default: bool,
+}
+
+impl TableRows {
+    /// Sizes `tables` for `count` tables and empties each, keeping their buffers.
+    pub fn reset(tables: &mut Vec<TableRows>, count: usize) {
+        tables.resize_with(count, TableRows::default);
+        for t in tables.iter_mut() {
+            t.matched.clear();
+            t.unknown.clear();
+            t.by_default = false;
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -180,6 +206,10 @@ pub trait Template {
     fn reason_open(&self, rule: usize) -> &[u8];
     /// The whole object of a consequence.
     fn consequence(&self, consequence: usize) -> &[u8];
+    /// `"name"` of a decision table (for the `unknown` list).
+    fn table_json(&self, table: usize) -> &[u8];
+    /// The start of a table's member of `outcomes`: `"name":{"output":value,…` (not closed).
+    fn outcome_open(&self, out: &mut Vec<u8>, table: usize, lets: &Self::Lets);
     /// The members of the `values` object of a fired rule: the inputs and derived values it
     /// reads, as `"name":value` separated by commas.
     fn values(&self, out: &mut Vec<u8>, rule: usize, record: &Self::Record, lets: &Self::Lets);
@@ -212,6 +242,9 @@ pub fn write_json<T: Template>(
     } else {
         out.extend_from_slice(b",\"clamped\":false");
     }
+    if !decision.tables.is_empty() {
+        write_outcomes(template, out, decision);
+    }
     out.extend_from_slice(b",\"rules\":[");
     for (i, f) in decision.fired.iter().enumerate() {
         if i > 0 {
@@ -230,6 +263,16 @@ pub fn write_json<T: Template>(
         }
         out.extend_from_slice(template.rule_json(*r));
     }
+    let mut first = decision.unknown.is_empty();
+    for (t, rows) in decision.tables.iter().enumerate() {
+        if !rows.unknown.is_empty() {
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            out.extend_from_slice(template.table_json(t));
+        }
+    }
     out.extend_from_slice(b"],\"reasons\":[");
     for (i, reason) in decision.reasons.iter().enumerate() {
         if i > 0 {
@@ -247,6 +290,39 @@ pub fn write_json<T: Template>(
         out.extend_from_slice(template.consequence(*c));
     }
     out.extend_from_slice(b"]}\n");
+}
+
+/// `,"outcomes":{…}`: each table's outputs, the rows (numbered from 1) that decided them, whether
+/// the `otherwise` values were used, and the rows an unknown value kept from matching.
+fn write_outcomes<T: Template>(template: &T, out: &mut Vec<u8>, decision: &Decision<T::Lets>) {
+    let rows_json = |out: &mut Vec<u8>, rows: &[usize]| {
+        out.push(b'[');
+        for (i, r) in rows.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(itoa::Buffer::new().format(r + 1).as_bytes());
+        }
+        out.push(b']');
+    };
+    out.extend_from_slice(b",\"outcomes\":{");
+    for (t, rows) in decision.tables.iter().enumerate() {
+        if t > 0 {
+            out.push(b',');
+        }
+        template.outcome_open(out, t, &decision.lets);
+        out.extend_from_slice(b",\"rows\":");
+        rows_json(out, &rows.matched);
+        if rows.by_default {
+            out.extend_from_slice(b",\"otherwise\":true");
+        }
+        if !rows.unknown.is_empty() {
+            out.extend_from_slice(b",\"unknown_rows\":");
+            rows_json(out, &rows.unknown);
+        }
+        out.push(b'}');
+    }
+    out.push(b'}');
 }
 
 /// The `"policy"` object every decision carries. `overrides` are the params given other values

@@ -709,6 +709,8 @@ fn main() {
             let mut powers = 0;
             let mut chained = 0;
             let mut forgiving = 0;
+            let mut hits = std::collections::BTreeMap::new();
+            let mut tables_read = 0;
             for i in 0..300 {
                 let tree = policies::recipe().new_tree(&mut runner).unwrap();
                 let path = dir.join(format!("valid_{}.rubric", i % 4));
@@ -717,6 +719,12 @@ fn main() {
                 powers += usize::from(text.contains(" ^ "));
                 chained += usize::from(text.contains(") and c") || text.contains(") or c"));
                 forgiving += usize::from(text.contains("invalid means missing"));
+                for line in text.lines() {
+                    if let Some(hit) = line.trim().strip_prefix("hit ") {
+                        *hits.entry(hit.to_string()).or_insert(0) += 1;
+                    }
+                }
+                tables_read += usize::from(text.contains("inputs o") || text.contains(" = high)"));
                 std::fs::write(&path, text).unwrap();
                 compile(&path);
             }
@@ -734,6 +742,23 @@ fn main() {
             assert!(
                 forgiving > 10,
                 "only {forgiving} random policies forgive invalid values"
+            );
+            for hit in [
+                "unique",
+                "first",
+                "priority",
+                "any",
+                "collect sum",
+                "collect min",
+                "collect max",
+                "collect count",
+            ] {
+                let n = hits.get(hit).copied().unwrap_or(0);
+                assert!(n > 5, "only {n} random tables are `hit {hit}`: {hits:?}");
+            }
+            assert!(
+                tables_read > 5,
+                "only {tables_read} random policies read a table's list output"
             );
             Ok(())
         },

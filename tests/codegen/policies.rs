@@ -65,6 +65,8 @@ struct Ctx {
     texts: Vec<String>,
     /// Names that may be unknown (for `is missing`).
     maybe_missing: Vec<String>,
+    /// Tables' list outputs, with the cells that test them.
+    outcomes: Vec<(String, Vec<String>)>,
     depth: u32,
 }
 
@@ -178,6 +180,11 @@ impl Ctx {
         match t {
             T::Num => c.pick(NUMBERS).to_string(),
             T::Bool => {
+                if !self.outcomes.is_empty() && c.flip(60) {
+                    let (name, _) = &self.outcomes[c.take(self.outcomes.len() as u32) as usize];
+                    let member = c.pick(&["high", "mid", "low"]);
+                    return format!("({name} = {member})");
+                }
                 if !self.maybe_missing.is_empty() && c.flip(30) {
                     let name = self.maybe_missing[c.take(self.maybe_missing.len() as u32) as usize]
                         .clone();
@@ -225,6 +232,7 @@ pub fn render(recipe: &Recipe) -> String {
         members: Vec::new(),
         texts: Vec::new(),
         maybe_missing: Vec::new(),
+        outcomes: Vec::new(),
         depth: 0,
     };
     let indicators: [(&str, &str, &str, T); 7] = [
@@ -272,6 +280,7 @@ pub fn render(recipe: &Recipe) -> String {
         }
     }
     out.push('\n');
+    tables(c, &mut ctx, &mut out);
     let rules = 1 + c.take(6);
     let mut group_open = false;
     let mut rule_names = Vec::new();
@@ -454,12 +463,22 @@ fn numeric_arms(c: &mut Choices<'_>, ctx: &mut Ctx) -> Vec<String> {
             format!("otherwise => {}", bin_effect(c, ctx)),
         ];
     }
+    numeric_ranges(c)
+        .into_iter()
+        .map(|range| format!("{range} => {}", bin_effect(c, ctx)))
+        .collect()
+}
+
+/// A partition of the whole numbers into ranges (`below a`, `from a below b`, …, `at z and
+/// above`, with each cut value going up or down), as the cells of a table's or arms of a
+/// scorecard's rows; never a range without a whole number.
+fn numeric_ranges(c: &mut Choices<'_>) -> Vec<String> {
     let mut points: Vec<i64> = (0..1 + c.take(4)).map(|_| i64::from(c.take(100))).collect();
     points.sort();
     points.dedup();
-    // Each cut value goes to the bin above it (`from p …`, `below p`) or to the one below it
+    // Each cut value goes to the range above it (`from p …`, `below p`) or to the one below it
     // (`… to p`, `at most p`, `above p`), so every range form appears. Two exclusive ends less
-    // than 2 apart would make a bin with no whole number, which is an error: never chosen.
+    // than 2 apart would make a range with no whole number, which is an error: never chosen.
     let mut up: Vec<bool> = Vec::with_capacity(points.len());
     for (i, p) in points.iter().enumerate() {
         let narrow = i > 0 && !up[i - 1] && p - points[i - 1] < 2;
@@ -472,25 +491,183 @@ fn numeric_arms(c: &mut Choices<'_>, ctx: &mut Ctx) -> Vec<String> {
             format!("to {}", points[i])
         }
     };
-    let first = match up[0] {
+    let mut ranges = vec![match up[0] {
         true => format!("below {}", points[0]),
         false => format!("at most {}", points[0]),
-    };
-    let mut arms = vec![format!("{first} => {}", bin_effect(c, ctx))];
+    }];
     for i in 0..points.len() - 1 {
         let from = if up[i] {
             format!("from {}", points[i])
         } else {
             format!("above {}", points[i])
         };
-        arms.push(format!("{from} {} => {}", below(i + 1), bin_effect(c, ctx)));
+        ranges.push(format!("{from} {}", below(i + 1)));
     }
     let last = points.len() - 1;
-    let top = if up[last] {
+    ranges.push(if up[last] {
         format!("at {} and above", points[last])
     } else {
         format!("above {}", points[last])
-    };
-    arms.push(format!("{top} => {}", bin_effect(c, ctx)));
-    arms
+    });
+    ranges
+}
+
+/// Decision tables over the indicators, derived values and earlier tables' outputs, with every
+/// hit policy: `unique` and `any` rows are a grid (a partition of each input's values, crossed),
+/// so they never overlap and cover every input; the others draw any cells and a default.
+fn tables(c: &mut Choices<'_>, ctx: &mut Ctx, out: &mut String) {
+    for t in 0..c.take(3) {
+        let hit = c.pick(&[
+            "unique",
+            "first",
+            "priority",
+            "any",
+            "collect sum",
+            "collect min",
+            "collect max",
+            "collect count",
+        ]);
+        let grid = matches!(hit, "unique" | "any");
+        // Inputs: (name, the partition of its values into cells).
+        let mut inputs: Vec<(String, Vec<String>)> = Vec::new();
+        for _ in 0..1 + c.take(2) {
+            let input = match c.take(5) {
+                0 => ("b1".to_string(), vec!["yes".to_string(), "no".to_string()]),
+                1 => ("e1".to_string(), {
+                    let mut members = vec!["red", "green", "blue"];
+                    let mut cells = Vec::new();
+                    while !members.is_empty() {
+                        let n = 1 + c.take(members.len() as u32) as usize;
+                        let chosen: Vec<&str> = members.drain(..n).collect();
+                        cells.push(if chosen.len() == 1 {
+                            chosen.join("")
+                        } else {
+                            format!("[{}]", chosen.join(", "))
+                        });
+                    }
+                    cells
+                }),
+                2 => ("n1".to_string(), numeric_ranges(c)),
+                3 if !ctx.outcomes.is_empty() => {
+                    let (name, members) =
+                        ctx.outcomes[c.take(ctx.outcomes.len() as u32) as usize].clone();
+                    (name, members)
+                }
+                _ => ("d2".to_string(), numeric_ranges(c)),
+            };
+            if !inputs.iter().any(|(n, _)| *n == input.0) {
+                inputs.push(input);
+            }
+        }
+        let counts = hit == "collect count";
+        let collects = hit.starts_with("collect");
+        // Outputs: (declaration, the values a row may give).
+        let mut outputs: Vec<(String, Vec<String>)> = Vec::new();
+        let output_count = if collects { 1 } else { 1 + c.take(2) };
+        for k in 0..output_count {
+            let name = format!("o{t}_{k}");
+            let kind = if collects || (k > 0 && c.flip(40)) {
+                1
+            } else if hit == "priority" && k == 0 {
+                0
+            } else {
+                c.take(4)
+            };
+            outputs.push(match kind {
+                0 => (
+                    format!("{name}: one of [high, mid, low]"),
+                    vec!["high".into(), "mid".into(), "low".into()],
+                ),
+                1 => (
+                    format!("{name}: decimal"),
+                    NUMBERS.iter().map(|n| n.to_string()).collect(),
+                ),
+                2 => (
+                    format!("{name}: boolean"),
+                    vec!["yes".into(), "no".into()],
+                ),
+                _ => (
+                    format!("{name}: text"),
+                    vec!["\"x\"".into(), "\"é\"".into(), "\"a\\\"b\"".into()],
+                ),
+            });
+        }
+        let names: Vec<&str> = inputs.iter().map(|(n, _)| n.as_str()).collect();
+        let declared: Vec<&str> = outputs.iter().map(|(d, _)| d.as_str()).collect();
+        out.push_str(&format!(
+            "table dt{t} \"Table {t}\" {{\n  hit {hit}\n  inputs {}\n  outputs {}\n",
+            names.join(", "),
+            declared.join(", ")
+        ));
+        let values = |c: &mut Choices<'_>| -> String {
+            if counts {
+                return String::new();
+            }
+            let chosen: Vec<String> = outputs
+                .iter()
+                .map(|(_, v)| v[c.take(v.len() as u32) as usize].clone())
+                .collect();
+            format!(" => {}", chosen.join(", "))
+        };
+        if grid {
+            let mut rows: Vec<Vec<String>> = vec![Vec::new()];
+            for (_, cells) in &inputs {
+                rows = rows
+                    .into_iter()
+                    .flat_map(|row| {
+                        cells.iter().map(move |cell| {
+                            let mut r = row.clone();
+                            r.push(cell.clone());
+                            r
+                        })
+                    })
+                    .collect();
+            }
+            // In an `any` table, a row repeated with the same values overlaps where it agrees.
+            let repeat = hit == "any" && c.flip(50);
+            for (i, row) in rows.iter().enumerate() {
+                let v = values(c);
+                out.push_str(&format!("  {}{v}\n", row.join(", ")));
+                if repeat && i == 0 {
+                    out.push_str(&format!("  {}{v}\n", row.join(", ")));
+                }
+            }
+            // The unknown values of a first input that may be unknown get a row of their own.
+            if ctx.maybe_missing.contains(&inputs[0].0) && c.flip(50) {
+                let rest = vec!["-"; inputs.len() - 1];
+                let cells = std::iter::once("missing").chain(rest).collect::<Vec<_>>();
+                out.push_str(&format!("  {}{}\n", cells.join(", "), values(c)));
+            }
+        } else {
+            for _ in 0..1 + c.take(5) {
+                let cells: Vec<String> = inputs
+                    .iter()
+                    .map(|(name, cells)| match c.take(4) {
+                        0 => "-".to_string(),
+                        1 if ctx.maybe_missing.contains(name) => "missing".to_string(),
+                        _ => cells[c.take(cells.len() as u32) as usize].clone(),
+                    })
+                    .collect();
+                out.push_str(&format!("  {}{}\n", cells.join(", "), values(c)));
+            }
+            if !matches!(hit, "collect sum" | "collect count") || c.flip(50) {
+                out.push_str(&format!("  otherwise{}\n", if counts { " => 0".to_string() } else { values(c) }));
+            }
+        }
+        out.push_str("}\n");
+        for (k, (declaration, _)) in outputs.iter().enumerate() {
+            let name = format!("o{t}_{k}");
+            if declaration.ends_with("decimal") {
+                ctx.nums.push(name);
+            } else if declaration.ends_with("boolean") {
+                ctx.bools.push(name);
+            } else if declaration.ends_with("text") {
+                ctx.texts.push(name);
+            } else {
+                ctx.outcomes
+                    .push((name, vec!["high".into(), "[mid, low]".into()]));
+            }
+        }
+    }
+    out.push('\n');
 }

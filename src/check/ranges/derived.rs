@@ -8,14 +8,21 @@
 
 use super::narrow::Env;
 use super::Analyzer;
-use crate::check::model::Resolved;
+use crate::check::model::{Resolved, ValueNode};
 use crate::syntax::ast::{Expr, ExprKind, RuleItem};
 use crate::syntax::walk::walk;
 
 impl Analyzer<'_, '_> {
     /// Analyses every derived value once, in dependency order.
     pub fn base_lets(&mut self) {
-        for &index in &self.model.let_order {
+        for &node in &self.model.value_order {
+            let index = match node {
+                ValueNode::Let(index) => index,
+                ValueNode::Table(table) => {
+                    self.table_outputs(table);
+                    continue;
+                }
+            };
             let Some(decl) = self.model.lets.get(index).map(|l| l.decl) else {
                 continue;
             };
@@ -33,6 +40,18 @@ impl Analyzer<'_, '_> {
         self.focus = Some(indicator);
         self.quiet = true;
         self.focus_lets.clear();
+        self.focus_outputs = self
+            .model
+            .outputs
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| {
+                self.table_deps
+                    .get(o.table)
+                    .is_some_and(|deps| deps.contains(&indicator))
+            })
+            .map(|(index, _)| index)
+            .collect();
         for &index in lets {
             let Some(decl) = self.model.lets.get(index).map(|l| l.decl) else {
                 continue;
@@ -44,14 +63,27 @@ impl Analyzer<'_, '_> {
 
     /// For each derived value and each rule, the indicators among `wanted` it reads, directly or
     /// through derived values. One pass over the policy (plus the size of the sets).
-    pub fn dependencies(&self, wanted: &[usize]) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+    /// Also keeps each table's dependencies, for [`Analyzer::focus_on`].
+    pub fn dependencies(&mut self, wanted: &[usize]) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
         let mut lets: Vec<Vec<usize>> = vec![Vec::new(); self.model.lets.len()];
-        let resolve = |refs: &[Resolved], lets: &[Vec<usize>]| {
+        let mut tables: Vec<Vec<usize>> = vec![Vec::new(); self.model.tables.len()];
+        let model = self.model;
+        let resolve = |refs: &[Resolved], lets: &[Vec<usize>], tables: &[Vec<usize>]| {
             let mut out: Vec<usize> = Vec::new();
             for r in refs {
                 match r {
                     Resolved::Indicator(i) if wanted.contains(i) => out.push(*i),
                     Resolved::Let(l) => out.extend(lets.get(*l).into_iter().flatten().copied()),
+                    Resolved::Output(o) => {
+                        let table = model.outputs.get(*o).map(|x| x.table);
+                        out.extend(
+                            table
+                                .and_then(|t| tables.get(t))
+                                .into_iter()
+                                .flatten()
+                                .copied(),
+                        );
+                    }
                     _ => {}
                 }
             }
@@ -59,20 +91,37 @@ impl Analyzer<'_, '_> {
             out.dedup();
             out
         };
-        for &index in &self.model.let_order {
-            let Some(decl) = self.model.lets.get(index).map(|l| l.decl) else {
-                continue;
-            };
-            let mut refs = Vec::new();
-            self.refs(&decl.value, &mut refs);
-            let deps = resolve(&refs, &lets);
-            if let Some(slot) = lets.get_mut(index) {
-                *slot = deps;
+        for &node in &self.model.value_order {
+            match node {
+                ValueNode::Let(index) => {
+                    let Some(decl) = self.model.lets.get(index).map(|l| l.decl) else {
+                        continue;
+                    };
+                    let mut refs = Vec::new();
+                    self.refs(&decl.value, &mut refs);
+                    let deps = resolve(&refs, &lets, &tables);
+                    if let Some(slot) = lets.get_mut(index) {
+                        *slot = deps;
+                    }
+                }
+                ValueNode::Table(index) => {
+                    let refs: Vec<Resolved> = self
+                        .model
+                        .tables
+                        .get(index)
+                        .map(|t| t.inputs.iter().map(|i| i.source).collect())
+                        .unwrap_or_default();
+                    let deps = resolve(&refs, &lets, &tables);
+                    if let Some(slot) = tables.get_mut(index) {
+                        *slot = deps;
+                    }
+                }
             }
         }
         let rules = (0..self.model.rules.len())
-            .map(|index| resolve(&self.rule_refs(index), &lets))
+            .map(|index| resolve(&self.rule_refs(index), &lets, &tables))
             .collect();
+        self.table_deps = tables;
         (lets, rules)
     }
 
@@ -143,7 +192,7 @@ rule r4 {\n deduct l1\n}
     #[test]
     fn dependencies_follow_derived_values() {
         with_body(POLICY, |model, _| {
-            let analyzer = Analyzer::new(model);
+            let mut analyzer = Analyzer::new(model);
             // Declaration order: l2 is derived value 0, l1 is 1; a, b, x are indicators 0, 1, 2.
             let (lets, rules) = analyzer.dependencies(&[0, 1]);
             assert_eq!(lets, vec![vec![0, 1], vec![0]]);

@@ -30,6 +30,18 @@ impl Analyzer<'_, '_> {
             ExprKind::Name(_) => match self.model.resolution(expr.span) {
                 Some(Resolved::Indicator(i)) => self.lookup(env, Key::Ind(i)),
                 Some(Resolved::Let(l)) => self.lookup(env, Key::Let(l)),
+                Some(Resolved::Output(o)) => self.lookup(env, Key::Out(o)),
+                Some(Resolved::OutcomeMember { output, member }) => {
+                    let size = self
+                        .model
+                        .members(crate::check::model::Type::Outcome(output))
+                        .map_or(0, <[String]>::len);
+                    let mut set = vec![false; size];
+                    if let Some(s) = set.get_mut(member) {
+                        *s = true;
+                    }
+                    Abs::new(Val::Set(set))
+                }
                 Some(Resolved::Param(p)) => Abs::point(self.param(p)),
                 Some(Resolved::Member { indicator, member }) => {
                     let size = match self.model.indicators.get(indicator).map(|i| &i.kind) {

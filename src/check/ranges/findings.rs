@@ -191,6 +191,10 @@ impl Analyzer<'_, '_> {
                     self.model.lets.get(l).map(|x| x.decl.name.node.clone()),
                     self.lookup(&Env::default(), Key::Let(l)),
                 ),
+                Resolved::Output(o) => (
+                    self.model.outputs.get(o).map(|x| x.decl.name.node.clone()),
+                    self.lookup(&Env::default(), Key::Out(o)),
+                ),
                 Resolved::Param(p) => (
                     self.model.params.get(p).map(|x| x.decl.name.node.clone()),
                     Abs::point(self.param(p)),

@@ -41,6 +41,7 @@ mod exprs;
 mod findings;
 mod narrow;
 mod rules;
+mod tables;
 mod values;
 
 #[cfg(test)]
@@ -136,6 +137,12 @@ pub struct Analyzer<'m, 'a> {
     focus: Option<usize>,
     /// In focus mode: the derived values that depend on the focus, analysed again.
     focus_lets: HashMap<usize, Abs>,
+    /// By table output: the values its rows can give (see `tables.rs`).
+    outputs: Vec<Abs>,
+    /// By table: the indicators among those `dependencies` was asked for that its inputs read.
+    table_deps: Vec<Vec<usize>>,
+    /// In focus mode: the outputs of tables that read the focused indicator.
+    focus_outputs: HashSet<usize>,
     /// No warnings (focus mode).
     quiet: bool,
     problems: Vec<CheckError>,
@@ -176,6 +183,9 @@ impl<'m, 'a> Analyzer<'m, 'a> {
             lets: vec![Abs::any(); model.lets.len()],
             focus: None,
             focus_lets: HashMap::new(),
+            outputs: vec![Abs::any(); model.outputs.len()],
+            table_deps: vec![Vec::new(); model.tables.len()],
+            focus_outputs: HashSet::new(),
             quiet: false,
             problems: Vec::new(),
             reported: HashSet::new(),

@@ -17,6 +17,8 @@ use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 pub(super) enum Key {
     Ind(usize),
     Let(usize),
+    /// A table's output.
+    Out(usize),
 }
 
 /// What is known about named values at one point: base facts plus narrowings.
@@ -48,6 +50,7 @@ impl Analyzer<'_, '_> {
                 Some(abs) => abs.clone(),
                 None => self.lets.get(l).cloned().unwrap_or_else(Abs::any),
             },
+            Key::Out(o) => self.output(o),
         }
     }
 
@@ -57,6 +60,7 @@ impl Analyzer<'_, '_> {
             ExprKind::Name(_) => match self.model.resolution(expr.span)? {
                 Resolved::Indicator(i) => Some(Key::Ind(i)),
                 Resolved::Let(l) => Some(Key::Let(l)),
+                Resolved::Output(o) => Some(Key::Out(o)),
                 _ => None,
             },
             _ => None,

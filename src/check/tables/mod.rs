@@ -19,7 +19,15 @@ impl<'a> Checker<'a> {
     /// outputs' types.
     pub(super) fn declare_table(&mut self, decl: &'a ast::Table) {
         let index = self.model.tables.len();
-        self.declare_name(&decl.name, Symbol::Table(index), "decision table");
+        // A table may be named after its output (`table level … outputs level: …`): then the name
+        // is the output's, the value everything else reads.
+        let named_after_output = decl.items.iter().any(|item| match &item.node {
+            TableItem::Outputs(list) => list.iter().any(|o| o.node.name.node == decl.name.node),
+            _ => false,
+        });
+        if !named_after_output {
+            self.declare_name(&decl.name, Symbol::Table(index), "decision table");
+        }
         let mut outputs = Vec::new();
         let mut hit: Option<(HitPolicy, Span)> = None;
         let mut outputs_at: Option<Span> = None;
@@ -199,12 +207,31 @@ impl<'a> Checker<'a> {
                         self.report(duplicate_clause("the `otherwise` row", item.span, first));
                         continue;
                     }
-                    let outputs = if counts { &[][..] } else { &outputs[..] };
-                    if let Some(values) = self.values(values, outputs, item.span) {
+                    if let Some(values) = self.values(values, &outputs, item.span) {
                         default = Some((values, item.span));
                     }
                 }
                 _ => {}
+            }
+        }
+        if hit == HitPolicy::Collect(Aggregate::Sum) {
+            // Every sum a record can reach is then exact, so evaluating the table cannot fail.
+            let total = rows
+                .iter()
+                .try_fold(Decimal::ZERO, |acc, row| match row.values.first() {
+                    Some(Value::Number(n)) => acc.checked_add(n.abs()),
+                    _ => Some(acc),
+                });
+            if total.is_none() {
+                self.report(
+                    CheckError::new(
+                        Code::OutputValue,
+                        decl.name.span,
+                        format!("the values of table `{}` can add up to more than the largest exact number", decl.name.node),
+                        "its sum can overflow",
+                    )
+                    .with_help("use smaller values"),
+                );
             }
         }
         let clean = self.problems.len() == before;
@@ -438,7 +465,7 @@ impl<'a> Checker<'a> {
         ok.then_some(out)
     }
 
-    fn output_value(&mut self, lit: &Literal, output: usize) -> Option<Value> {
+    pub(in crate::check) fn output_value(&mut self, lit: &Literal, output: usize) -> Option<Value> {
         let info = self.model.outputs.get(output)?;
         let (name, kind, min, max) = (
             info.decl.name.node.clone(),

@@ -10,7 +10,7 @@
 
 use super::names::str_lit;
 use super::CodegenError;
-use crate::ir::{Arith, Compare, Expr, InputKind, Missing, Policy, Ref, Value};
+use crate::ir::{Arith, Compare, Expr, InputKind, Missing, OutputKind, Policy, Ref, Value};
 use crate::runtime::arith;
 use rust_decimal::Decimal;
 use std::cell::{Cell, RefCell};
@@ -24,6 +24,15 @@ pub enum Ty {
     /// A member of the enum declared by this input.
     Enum(usize),
     Tier,
+}
+
+/// The static type of a table output: a list member is held as its name.
+pub fn output_ty(kind: &OutputKind) -> Ty {
+    match kind {
+        OutputKind::Number => Ty::Number,
+        OutputKind::Bool => Ty::Bool,
+        OutputKind::Text | OutputKind::List(_) => Ty::Text,
+    }
 }
 
 /// A translated expression.
@@ -88,6 +97,8 @@ pub struct Idents {
     pub input_fields: Vec<String>,
     /// Field of `Lets`, per derived value.
     pub let_fields: Vec<String>,
+    /// Field of `Lets`, per table output.
+    pub output_fields: Vec<String>,
     /// Enum type, per input (empty for inputs that are not enums).
     pub enum_types: Vec<String>,
     /// Enum variants, per input.
@@ -216,6 +227,7 @@ impl<'p> Scope<'p> {
                 InputKind::Text => Ty::Text,
             }),
             Ref::Let(l) => self.lets.get(l).map(|(ty, _)| *ty),
+            Ref::Output(o) => self.policy.outputs.get(o).map(|out| output_ty(&out.kind)),
         }
     }
 
@@ -228,6 +240,8 @@ impl<'p> Scope<'p> {
                 .get(i)
                 .is_some_and(|input| !matches!(input.missing, Missing::Unknown)),
             Ref::Let(l) => self.lets.get(l).is_some_and(|(_, known)| *known),
+            // A table without a matching row and without a default has no outcome.
+            Ref::Output(_) => false,
         }
     }
 
@@ -254,6 +268,15 @@ impl<'p> Scope<'p> {
                     .let_fields
                     .get(l)
                     .ok_or_else(|| internal("derived value out of range"))?;
+                format!("lets.{field}")
+            }
+            Ref::Output(o) => {
+                self.used_lets.set(true);
+                let field = self
+                    .idents
+                    .output_fields
+                    .get(o)
+                    .ok_or_else(|| internal("output out of range"))?;
                 format!("lets.{field}")
             }
         };

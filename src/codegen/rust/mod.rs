@@ -23,6 +23,7 @@ mod names;
 mod output;
 mod records;
 mod rules;
+mod tables;
 
 pub use super::CodegenError;
 pub use layout::rustfmt;
@@ -134,6 +135,7 @@ pub struct Gen<'p> {
     rule_fns: Vec<String>,
     let_fns: Vec<String>,
     consequence_fns: Vec<String>,
+    table_fns: Vec<String>,
     options: &'p Options,
     /// The enums whose members generated expressions name (for imports).
     pub used_enums: std::cell::RefCell<std::collections::BTreeSet<usize>>,
@@ -222,7 +224,14 @@ impl<'p> Gen<'p> {
         let input_names: Vec<&str> = policy.inputs.iter().map(|i| i.name.as_str()).collect();
         let input_fields = Namespace::new(&[]).assign(&input_names, "", names::snake);
         let let_names: Vec<&str> = policy.lets.iter().map(|l| l.name.as_str()).collect();
-        let let_fields = Namespace::new(&[]).assign(&let_names, "", names::snake);
+        // Derived values and table outputs share `Lets`, so they share one namespace.
+        let value_names: Vec<&str> = let_names
+            .iter()
+            .copied()
+            .chain(policy.outputs.iter().map(|o| o.name.as_str()))
+            .collect();
+        let mut let_fields = Namespace::new(&[]).assign(&value_names, "", names::snake);
+        let output_fields = let_fields.split_off(let_names.len().min(let_fields.len()));
         let enum_inputs: Vec<usize> = policy
             .inputs
             .iter()
@@ -259,17 +268,21 @@ impl<'p> Gen<'p> {
             .map(|c| c.name.as_str())
             .collect();
         let consequence_fns = functions.assign(&consequence_names, "consequence_", names::snake);
+        let table_names: Vec<&str> = policy.tables.iter().map(|t| t.name.as_str()).collect();
+        let table_fns = functions.assign(&table_names, "table_", names::snake);
         Gen {
             policy,
             idents: Idents {
                 input_fields,
                 let_fields,
+                output_fields,
                 enum_types,
                 variants,
             },
             rule_fns,
             let_fns,
             consequence_fns,
+            table_fns,
             options,
             used_enums: Default::default(),
         }
@@ -306,6 +319,18 @@ impl<'p> Gen<'p> {
 
     pub fn let_fn(&self, index: usize) -> String {
         self.let_fns.get(index).cloned().unwrap_or_default()
+    }
+
+    pub fn table_fn(&self, index: usize) -> String {
+        self.table_fns.get(index).cloned().unwrap_or_default()
+    }
+
+    pub fn output_field(&self, index: usize) -> String {
+        self.idents
+            .output_fields
+            .get(index)
+            .cloned()
+            .unwrap_or_default()
     }
 
     pub fn consequence_fn(&self, index: usize) -> String {

@@ -59,31 +59,43 @@ impl Gen<'_> {
             }
             let mut body = String::new();
             for (k, r) in rule.reads.iter().enumerate() {
-                let (name, path, ty, known) = match *r {
-                    Ref::Input(i) => {
-                        uses_input = true;
-                        let input = policy
-                            .inputs
-                            .get(i)
-                            .ok_or_else(|| CodegenError::Internal("input out of range".into()))?;
-                        let scope = self.scope();
-                        let read = scope.read(Ref::Input(i))?;
-                        (
-                            input.name.clone(),
-                            format!("input.{}", self.input_field(i)),
-                            read.ty,
-                            read.known,
-                        )
-                    }
-                    Ref::Let(l) => {
-                        uses_lets = true;
-                        let (ty, known) = lets.get(l).copied().ok_or_else(|| {
-                            CodegenError::Internal("derived value out of range".into())
-                        })?;
-                        let name = policy.lets.get(l).map_or(String::new(), |x| x.name.clone());
-                        (name, format!("lets.{}", self.let_field(l)), ty, known)
-                    }
-                };
+                let (name, path, ty, known) =
+                    match *r {
+                        Ref::Input(i) => {
+                            uses_input = true;
+                            let input = policy.inputs.get(i).ok_or_else(|| {
+                                CodegenError::Internal("input out of range".into())
+                            })?;
+                            let scope = self.scope();
+                            let read = scope.read(Ref::Input(i))?;
+                            (
+                                input.name.clone(),
+                                format!("input.{}", self.input_field(i)),
+                                read.ty,
+                                read.known,
+                            )
+                        }
+                        Ref::Let(l) => {
+                            uses_lets = true;
+                            let (ty, known) = lets.get(l).copied().ok_or_else(|| {
+                                CodegenError::Internal("derived value out of range".into())
+                            })?;
+                            let name = policy.lets.get(l).map_or(String::new(), |x| x.name.clone());
+                            (name, format!("lets.{}", self.let_field(l)), ty, known)
+                        }
+                        Ref::Output(o) => {
+                            uses_lets = true;
+                            let output = policy.outputs.get(o).ok_or_else(|| {
+                                CodegenError::Internal("output out of range".into())
+                            })?;
+                            (
+                                output.name.clone(),
+                                format!("lets.{}", self.output_field(o)),
+                                super::exprs::output_ty(&output.kind),
+                                false,
+                            )
+                        }
+                    };
                 let mut key = if k > 0 { b",".to_vec() } else { Vec::new() };
                 key.extend_from_slice(&json(&name));
                 key.push(b':');
@@ -129,6 +141,7 @@ impl Gen<'_> {
             arm_count += 1;
             single = Some((index, format!("// {}\n{body}", rule.name)));
         }
+        let outcome_fns = self.outcome_fns(&mut helpers)?;
         let mut uses: Vec<&str> = helpers.into_iter().collect();
         uses.sort();
         out.push_str("use crate::runtime::decision::{Names, Template};\n");
@@ -236,6 +249,7 @@ impl Gen<'_> {
              fn reason_open(&self, rule: usize) -> &[u8] {\n        bytes(&REASON_OPEN, rule)\n    }\n\n    \
              fn consequence(&self, consequence: usize) -> &[u8] {\n        bytes(&CONSEQUENCE_JSON, consequence)\n    }\n\n",
         );
+        out.push_str(&outcome_fns);
         let param = |used: bool, n: &str| if used { n.to_string() } else { format!("_{n}") };
         let body = match (&single, arm_count) {
             (Some((index, body)), 1) => format!("if rule == {index} {{\n{body}}}"),
@@ -264,5 +278,76 @@ impl Gen<'_> {
              fn let_name(&self, derived: usize) -> &str {\n        name(&LET_NAMES, derived)\n    }\n}\n",
         );
         Ok(out)
+    }
+}
+
+impl Gen<'_> {
+    /// `table_json` and `outcome_open` of the `Template`: each table's name, and its outputs
+    /// written from `Lets`.
+    fn outcome_fns(&self, helpers: &mut BTreeSet<&'static str>) -> Result<String, CodegenError> {
+        let policy = self.policy;
+        if policy.tables.is_empty() {
+            return Ok(
+                "    fn table_json(&self, _table: usize) -> &[u8] {\n        &[]\n    }\n\n    \
+                 fn outcome_open(&self, _out: &mut Vec<u8>, _table: usize, _lets: &Lets) {}\n\n"
+                    .to_string(),
+            );
+        }
+        let mut names = String::new();
+        let mut opens = String::new();
+        for (index, table) in policy.tables.iter().enumerate() {
+            writeln!(
+                names,
+                "            {index} => {},",
+                bytes_lit(&json(&table.name))
+            )
+            .ok();
+            let mut body = String::new();
+            for (k, o) in table.outputs.iter().enumerate() {
+                let output = policy
+                    .outputs
+                    .get(*o)
+                    .ok_or_else(|| CodegenError::Internal("output out of range".into()))?;
+                let mut key = if k == 0 {
+                    let mut open = json(&table.name);
+                    open.extend_from_slice(b":{");
+                    open
+                } else {
+                    b",".to_vec()
+                };
+                key.extend_from_slice(&json(&output.name));
+                key.push(b':');
+                writeln!(
+                    body,
+                    "                out.extend_from_slice({});",
+                    bytes_lit(&key)
+                )
+                .ok();
+                let path = format!("lets.{}", self.output_field(*o));
+                let write = match super::exprs::output_ty(&output.kind) {
+                    Ty::Number => {
+                        helpers.insert("write_decimal");
+                        helpers.insert("write_maybe");
+                        format!("write_maybe(out, {path}, write_decimal);")
+                    }
+                    Ty::Bool => {
+                        helpers.insert("write_bool");
+                        helpers.insert("write_maybe");
+                        format!("write_maybe(out, {path}, write_bool);")
+                    }
+                    _ => {
+                        helpers.insert("write_maybe_str");
+                        format!("write_maybe_str(out, {path});")
+                    }
+                };
+                writeln!(body, "                {write}").ok();
+            }
+            writeln!(opens, "            {index} => {{\n{body}            }}").ok();
+        }
+        Ok(format!(
+            "    fn table_json(&self, table: usize) -> &[u8] {{\n        match table {{\n{names}            _ => &[],\n        }}\n    }}\n\n    \
+             /// Each table's outputs, as `\"table\":{{\"output\":value,…`.\n    \
+             fn outcome_open(&self, out: &mut Vec<u8>, table: usize, lets: &Lets) {{\n        match table {{\n{opens}            _ => {{}}\n        }}\n    }}\n\n"
+        ))
     }
 }

@@ -6,7 +6,7 @@ use super::exprs::{dec, Code, Scope, Ty};
 use super::names::{doc, one_line};
 use super::records::dec_const;
 use super::{CodegenError, Gen};
-use crate::ir::{Arm, Effect, Pattern, Points, Range, Ref, Rule, Sign, Value};
+use crate::ir::{Arm, Effect, Pattern, Points, Range, Ref, Rule, Sign, Step, Value};
 use rust_decimal::RoundingStrategy;
 use std::fmt::Write as _;
 
@@ -27,7 +27,7 @@ fn strategy_path(s: RoundingStrategy) -> &'static str {
 }
 
 /// `subject` is in `range`, as a Rust condition (with the runtime's fast comparisons).
-fn in_range(range: &Range, subject: &str) -> String {
+pub(super) fn in_range(range: &Range, subject: &str) -> String {
     match (range.lo, range.hi) {
         (Some(lo), Some(hi)) if lo.value == hi.value && lo.inclusive && hi.inclusive => {
             format!("arith::eq({subject}, {})", dec(lo.value))
@@ -169,11 +169,22 @@ impl Gen<'_> {
         // The `use` of the crate's types goes here once the rest says which enums it names.
         let imports_at = out.len();
         out.push_str("use crate::runtime::arith;\n");
-        if policy.rules.is_empty() {
-            out.push_str("use crate::runtime::decision::collect_reasons;\n");
-        } else {
-            out.push_str("use crate::runtime::decision::{collect_reasons, tally};\n");
+        let mut decision_items = vec!["collect_reasons"];
+        if !policy.rules.is_empty() {
+            decision_items.push("tally");
         }
+        if !policy.tables.is_empty() {
+            decision_items.push("TableRows");
+        }
+        match decision_items.as_slice() {
+            [one] => writeln!(out, "use crate::runtime::decision::{one};"),
+            _ => writeln!(
+                out,
+                "use crate::runtime::decision::{{{}}};",
+                decision_items.join(", ")
+            ),
+        }
+        .ok();
         let mut runtime = vec!["EvalError"];
         if !(policy.rules.is_empty() && policy.lets.is_empty() && policy.consequences.is_empty()) {
             runtime.push("EvalErrorKind");
@@ -200,6 +211,17 @@ impl Gen<'_> {
                 "    pub {}: {},",
                 self.let_field(index),
                 self.let_type(ty, known)
+            )
+            .ok();
+        }
+        for (index, o) in policy.outputs.iter().enumerate() {
+            let table = policy.tables.get(o.table).map_or("", |t| t.name.as_str());
+            writeln!(
+                out,
+                "    /// Output `{}` of table `{table}`.\n    pub {}: {},",
+                o.name,
+                self.output_field(index),
+                self.output_type(&o.kind)
             )
             .ok();
         }
@@ -241,20 +263,56 @@ impl Gen<'_> {
         // evaluate_into
         out.push_str(&self.evaluate_into(&lets)?);
 
-        // Derived values.
-        if !policy.lets.is_empty() {
-            out.push_str(
-                "\n/// Computes the derived values in order (each uses only the record and \
-                 earlier ones).\nfn derived_values(input: &Input, lets: &mut Lets) -> Result<(), \
-                 EvalError> {\n",
-            );
-            for index in 0..policy.lets.len() {
+        // Derived values and tables.
+        if !policy.steps.is_empty() {
+            let tables = !policy.tables.is_empty();
+            writeln!(
+                out,
+                "\n/// Computes the derived values{} in order (each uses only the record and \
+                 earlier ones).\nfn derived_values(input: &Input, lets: &mut Lets{}) -> Result<(), \
+                 EvalError> {{",
+                if tables {
+                    " and decides the tables"
+                } else {
+                    ""
+                },
+                if tables {
+                    ", tables: &mut Vec<TableRows>"
+                } else {
+                    ""
+                }
+            )
+            .ok();
+            if tables {
                 writeln!(
                     out,
-                    "    lets.{} = {}(input, lets).map_err(|kind| EvalError::in_let(kind, {index}))?;",
-                    self.let_field(index),
-                    self.let_fn(index)
+                    "    TableRows::reset(tables, {});",
+                    policy.tables.len()
                 )
+                .ok();
+            }
+            for step in &policy.steps {
+                match *step {
+                    Step::Let(index) => writeln!(
+                        out,
+                        "    lets.{} = {}(input, lets).map_err(|kind| EvalError::in_let(kind, {index}))?;",
+                        self.let_field(index),
+                        self.let_fn(index)
+                    ),
+                    Step::Table(index) => {
+                        let fields: Vec<String> = policy
+                            .tables
+                            .get(index)
+                            .map(|t| t.outputs.iter().map(|o| format!("lets.{}", self.output_field(*o))).collect())
+                            .unwrap_or_default();
+                        writeln!(
+                            out,
+                            "    ({},) = {}(input, lets, &mut tables[{index}]);",
+                            fields.join(", "),
+                            self.table_fn(index)
+                        )
+                    }
+                }
                 .ok();
             }
             out.push_str("    Ok(())\n}\n");
@@ -293,6 +351,14 @@ impl Gen<'_> {
             )
             .ok();
             let_scope.lets.push((ty, known));
+        }
+
+        // Tables.
+        for (index, table) in policy.tables.iter().enumerate() {
+            let mut table_scope = self.scope();
+            table_scope.lets.clone_from(&let_scope.lets);
+            out.push('\n');
+            out.push_str(&self.table_fn_code(&table_scope, index, table)?);
         }
 
         // Rules.
@@ -395,7 +461,9 @@ impl Gen<'_> {
              nothing per record\n/// for the decision itself.\npub fn evaluate_into(input: &Input, \
              decision: &mut Decision) -> Result<(), EvalError> {\n    decision.clear();\n",
         );
-        if !policy.lets.is_empty() {
+        if !policy.tables.is_empty() {
+            out.push_str("    derived_values(input, &mut decision.lets, &mut decision.tables)?;\n");
+        } else if !policy.lets.is_empty() {
             out.push_str("    derived_values(input, &mut decision.lets)?;\n");
         }
         let needs_lets = !policy.rules.is_empty() || !policy.consequences.is_empty();
@@ -454,7 +522,7 @@ impl Gen<'_> {
                 }
             }
         }
-        if !needs_lets && policy.lets.is_empty() {
+        if !needs_lets && policy.steps.is_empty() {
             out.push_str("    let _ = input;\n");
         }
         out.push_str(
@@ -500,6 +568,7 @@ impl Gen<'_> {
                 let subject_name = match subject {
                     Ref::Input(i) => self.policy.inputs.get(*i).map(|x| x.name.clone()),
                     Ref::Let(l) => self.policy.lets.get(*l).map(|x| x.name.clone()),
+                    Ref::Output(o) => self.policy.outputs.get(*o).map(|x| x.name.clone()),
                 }
                 .unwrap_or_default();
                 let otherwise = match otherwise {
