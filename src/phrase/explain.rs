@@ -378,7 +378,11 @@ fn table(words: &TableWords, rows: &TableRows, s: &mut impl Sentences) {
         });
         for (k, r) in rows.matched.iter().enumerate() {
             if k > 0 {
-                s.ascii(if k + 1 == rows.matched.len() { " and" } else { "," });
+                s.ascii(if k + 1 == rows.matched.len() {
+                    " and"
+                } else {
+                    ","
+                });
             }
             match words.rows.get(*r) {
                 Some(row) => s.piece(row),
@@ -390,10 +394,18 @@ fn table(words: &TableWords, rows: &TableRows, s: &mut impl Sentences) {
     s.end();
     if !rows.unknown.is_empty() {
         s.begin();
-        s.ascii(if rows.unknown.len() == 1 { "Row " } else { "Rows " });
+        s.ascii(if rows.unknown.len() == 1 {
+            "Row "
+        } else {
+            "Rows "
+        });
         for (k, r) in rows.unknown.iter().enumerate() {
             if k > 0 {
-                s.ascii(if k + 1 == rows.unknown.len() { " and " } else { ", " });
+                s.ascii(if k + 1 == rows.unknown.len() {
+                    " and "
+                } else {
+                    ", "
+                });
             }
             s.number(Decimal::from(*r + 1));
         }

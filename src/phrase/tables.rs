@@ -118,7 +118,12 @@ impl Phraser<'_, '_> {
             .model
             .tables
             .get(index)
-            .map(|t| t.inputs.iter().map(|i| self.source_unit(i.source)).collect())
+            .map(|t| {
+                t.inputs
+                    .iter()
+                    .map(|i| self.source_unit(i.source))
+                    .collect()
+            })
             .unwrap_or_default();
         row.cells
             .iter()

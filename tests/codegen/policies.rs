@@ -582,10 +582,7 @@ fn tables(c: &mut Choices<'_>, ctx: &mut Ctx, out: &mut String) {
                     format!("{name}: decimal"),
                     NUMBERS.iter().map(|n| n.to_string()).collect(),
                 ),
-                2 => (
-                    format!("{name}: boolean"),
-                    vec!["yes".into(), "no".into()],
-                ),
+                2 => (format!("{name}: boolean"), vec!["yes".into(), "no".into()]),
                 _ => (
                     format!("{name}: text"),
                     vec!["\"x\"".into(), "\"é\"".into(), "\"a\\\"b\"".into()],
@@ -651,7 +648,14 @@ fn tables(c: &mut Choices<'_>, ctx: &mut Ctx, out: &mut String) {
                 out.push_str(&format!("  {}{}\n", cells.join(", "), values(c)));
             }
             if !matches!(hit, "collect sum" | "collect count") || c.flip(50) {
-                out.push_str(&format!("  otherwise{}\n", if counts { " => 0".to_string() } else { values(c) }));
+                out.push_str(&format!(
+                    "  otherwise{}\n",
+                    if counts {
+                        " => 0".to_string()
+                    } else {
+                        values(c)
+                    }
+                ));
             }
         }
         out.push_str("}\n");

@@ -280,9 +280,11 @@ impl<'p> Scope<'p> {
                 format!("lets.{field}")
             }
         };
-        let text = match (ty, known) {
-            (Ty::Text, true) => format!("{path}.as_str()"),
-            (Ty::Text, false) => format!("{path}.as_deref()"),
+        let text = match (ty, known, r) {
+            // Outputs hold `Option<&'static str>` already.
+            (_, _, Ref::Output(_)) => path,
+            (Ty::Text, true, _) => format!("{path}.as_str()"),
+            (Ty::Text, false, _) => format!("{path}.as_deref()"),
             _ => path,
         };
         Ok(Code::new(text, ty, known).atomic())

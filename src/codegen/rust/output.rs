@@ -123,6 +123,11 @@ impl Gen<'_> {
                         helpers.insert("json_string");
                         format!("json_string(out, &{path});")
                     }
+                    // Outputs hold `Option<&'static str>` already.
+                    (Ty::Text, false) if matches!(r, Ref::Output(_)) => {
+                        helpers.insert("write_maybe_str");
+                        format!("write_maybe_str(out, {path});")
+                    }
                     (Ty::Text, false) => {
                         helpers.insert("write_maybe_str");
                         format!("write_maybe_str(out, {path}.as_deref());")
@@ -295,6 +300,7 @@ impl Gen<'_> {
         }
         let mut names = String::new();
         let mut opens = String::new();
+        let mut single = String::new();
         for (index, table) in policy.tables.iter().enumerate() {
             writeln!(
                 names,
@@ -343,11 +349,18 @@ impl Gen<'_> {
                 writeln!(body, "                {write}").ok();
             }
             writeln!(opens, "            {index} => {{\n{body}            }}").ok();
+            single = body;
         }
+        // One table: an `if`, as clippy prefers to a `match` with one arm.
+        let dispatch = if policy.tables.len() == 1 {
+            format!("        if table == 0 {{\n{single}        }}\n")
+        } else {
+            format!("        match table {{\n{opens}            _ => {{}}\n        }}\n")
+        };
         Ok(format!(
             "    fn table_json(&self, table: usize) -> &[u8] {{\n        match table {{\n{names}            _ => &[],\n        }}\n    }}\n\n    \
              /// Each table's outputs, as `\"table\":{{\"output\":value,…`.\n    \
-             fn outcome_open(&self, out: &mut Vec<u8>, table: usize, lets: &Lets) {{\n        match table {{\n{opens}            _ => {{}}\n        }}\n    }}\n\n"
+             fn outcome_open(&self, out: &mut Vec<u8>, table: usize, lets: &Lets) {{\n{dispatch}    }}\n\n"
         ))
     }
 }

@@ -75,6 +75,17 @@ impl Gen<'_> {
             // A row of `-` only always matches: no label to break out of, and for a single hit
             // nothing after it can run.
             let tests = row.cells.iter().any(|c| !matches!(c, Cell::Any));
+            if !tests && aggregate.is_none() {
+                // It decides every case that reaches it: the function's last words.
+                writeln!(
+                    body,
+                    "    rows.matched.push({r});\n    {}",
+                    self.values_tuple(table, &row.values)?
+                )
+                .ok();
+                always_decided = true;
+                break;
+            }
             if !tests {
                 body.push_str("    {\n");
             } else {

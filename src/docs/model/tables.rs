@@ -46,7 +46,12 @@ impl Builder<'_, '_, '_> {
                 ("Used in".into(), used_in(&users)),
             ]));
             let mut head: Vec<String> = vec!["Row".into()];
-            head.extend(table.inputs.iter().map(|i| phrase::capitalise(&humanise(&i.name))));
+            head.extend(
+                table
+                    .inputs
+                    .iter()
+                    .map(|i| phrase::capitalise(&humanise(&i.name))),
+            );
             head.extend(
                 table
                     .outputs
