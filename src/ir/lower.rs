@@ -282,7 +282,13 @@ impl<'m, 'a> Lowering<'m, 'a> {
         Ok(match interval {
             ast::Interval::Exactly(Literal::Number(n)) => Pattern::Range(point(n.node)),
             ast::Interval::Exactly(Literal::Bool(b)) => Pattern::Value(Value::Bool(b.node)),
-            ast::Interval::Exactly(Literal::Text(t)) => Pattern::Value(Value::Text(t.node.clone())),
+            ast::Interval::Exactly(Literal::Text(t)) => match self.model.resolution(t.span) {
+                // A quoted member: `"SELF-EMPLOYED" => …`.
+                Some(Resolved::Member { member, .. }) => {
+                    Pattern::Value(Value::Member(index_u32(member)?))
+                }
+                _ => Pattern::Value(Value::Text(t.node.clone())),
+            },
             ast::Interval::Exactly(Literal::Name(n)) => match self.resolved(n.span)? {
                 Resolved::Member { member, .. } => {
                     Pattern::Value(Value::Member(index_u32(member)?))
@@ -437,7 +443,10 @@ impl<'m, 'a> Lowering<'m, 'a> {
     fn literal(&self, literal: &Literal) -> Result<Value> {
         Ok(match literal {
             Literal::Number(n) => Value::Number(n.node),
-            Literal::Text(t) => Value::Text(t.node.clone()),
+            Literal::Text(t) => match self.model.resolution(t.span) {
+                Some(Resolved::Member { member, .. }) => Value::Member(index_u32(member)?),
+                _ => Value::Text(t.node.clone()),
+            },
             Literal::Bool(b) => Value::Bool(b.node),
             Literal::Name(n) => match self.resolved(n.span)? {
                 Resolved::Member { member, .. } => Value::Member(index_u32(member)?),
@@ -488,7 +497,12 @@ impl<'m, 'a> Lowering<'m, 'a> {
         let boxed = |e: &ast::Expr| self.expr(e).map(Box::new);
         Ok(match &expr.node {
             ExprKind::Number(n) => Expr::Const(Value::Number(*n)),
-            ExprKind::Text(t) => Expr::Const(Value::Text(t.clone())),
+            ExprKind::Text(t) => match self.model.resolution(expr.span) {
+                Some(Resolved::Member { member, .. }) => {
+                    Expr::Const(Value::Member(index_u32(member)?))
+                }
+                _ => Expr::Const(Value::Text(t.clone())),
+            },
             ExprKind::Bool(b) => Expr::Const(Value::Bool(*b)),
             ExprKind::Score => Expr::Score,
             ExprKind::Tier => Expr::Tier,
