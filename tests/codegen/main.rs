@@ -709,6 +709,7 @@ fn main() {
             let mut powers = 0;
             let mut chained = 0;
             let mut forgiving = 0;
+            let mut quoted = 0;
             for i in 0..300 {
                 let tree = policies::recipe().new_tree(&mut runner).unwrap();
                 let path = dir.join(format!("valid_{}.rubric", i % 4));
@@ -717,6 +718,8 @@ fn main() {
                 powers += usize::from(text.contains(" ^ "));
                 chained += usize::from(text.contains(") and c") || text.contains(") or c"));
                 forgiving += usize::from(text.contains("invalid means missing"));
+                // A member that is not a name, written beyond its declaration.
+                quoted += usize::from(text.matches("\"GREEN-2\"").count() > 1);
                 std::fs::write(&path, text).unwrap();
                 compile(&path);
             }
@@ -734,6 +737,10 @@ fn main() {
             assert!(
                 forgiving > 10,
                 "only {forgiving} random policies forgive invalid values"
+            );
+            assert!(
+                quoted > 10,
+                "only {quoted} random policies write a quoted member"
             );
             Ok(())
         },
