@@ -548,7 +548,7 @@ impl<'a> Checker<'a> {
                         CheckError::new(
                             Code::TypeMismatch,
                             value.span,
-                            format!("bins over `{enum_name}` list its values by name"),
+                            format!("bins over `{enum_name}` list its values, named or quoted"),
                             "not one of its values",
                         )
                         .with_help(format!("the values are {}", super::declare::list(&members))),
