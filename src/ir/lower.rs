@@ -284,7 +284,7 @@ impl<'m, 'a> Lowering<'m, 'a> {
             ast::Interval::Exactly(Literal::Bool(b)) => Pattern::Value(Value::Bool(b.node)),
             ast::Interval::Exactly(Literal::Text(t)) => match self.model.resolution(t.span) {
                 // A quoted member: `"SELF-EMPLOYED" => …`.
-                Some(Resolved::Member { member, .. }) => {
+                Some(Resolved::Member { member, .. } | Resolved::OutcomeMember { member, .. }) => {
                     Pattern::Value(Value::Member(index_u32(member)?))
                 }
                 _ => Pattern::Value(Value::Text(t.node.clone())),
@@ -444,7 +444,9 @@ impl<'m, 'a> Lowering<'m, 'a> {
         Ok(match literal {
             Literal::Number(n) => Value::Number(n.node),
             Literal::Text(t) => match self.model.resolution(t.span) {
-                Some(Resolved::Member { member, .. }) => Value::Member(index_u32(member)?),
+                Some(Resolved::Member { member, .. } | Resolved::OutcomeMember { member, .. }) => {
+                    Value::Member(index_u32(member)?)
+                }
                 _ => Value::Text(t.node.clone()),
             },
             Literal::Bool(b) => Value::Bool(b.node),
@@ -497,8 +499,10 @@ impl<'m, 'a> Lowering<'m, 'a> {
         let boxed = |e: &ast::Expr| self.expr(e).map(Box::new);
         Ok(match &expr.node {
             ExprKind::Number(n) => Expr::Const(Value::Number(*n)),
+            // A quoted member (`employment = "SELF-EMPLOYED"`), of an indicator's list or of a
+            // table output's.
             ExprKind::Text(t) => match self.model.resolution(expr.span) {
-                Some(Resolved::Member { member, .. }) => {
+                Some(Resolved::Member { member, .. } | Resolved::OutcomeMember { member, .. }) => {
                     Expr::Const(Value::Member(index_u32(member)?))
                 }
                 _ => Expr::Const(Value::Text(t.clone())),

@@ -41,7 +41,9 @@ impl Analyzer<'_, '_> {
             // A quoted member (`"SELF-EMPLOYED"`) is resolved like a bare one.
             ExprKind::Text(t) => match self.model.resolution(expr.span) {
                 Some(Resolved::Member { indicator, member }) => self.member(indicator, member),
-                _ => Abs::new(Val::Text(Some(t.clone()))),
+                // A member of another list (a table output's): as for a bare one, not analysed.
+                Some(_) => Abs::any(),
+                None => Abs::new(Val::Text(Some(t.clone()))),
             },
             ExprKind::Bool(b) => Abs::truth(*b, !*b),
             ExprKind::Name(_) => match self.model.resolution(expr.span) {
