@@ -283,11 +283,12 @@ impl<'m, 'a> Lowering<'m, 'a> {
             ast::Interval::Exactly(Literal::Number(n)) => Pattern::Range(point(n.node)),
             ast::Interval::Exactly(Literal::Bool(b)) => Pattern::Value(Value::Bool(b.node)),
             ast::Interval::Exactly(Literal::Text(t)) => match self.model.resolution(t.span) {
+                None => Pattern::Value(Value::Text(t.node.clone())),
                 // A quoted member: `"SELF-EMPLOYED" => …`.
-                Some(Resolved::Member { member, .. } | Resolved::OutcomeMember { member, .. }) => {
+                Some(Resolved::Member { member, .. }) => {
                     Pattern::Value(Value::Member(index_u32(member)?))
                 }
-                _ => Pattern::Value(Value::Text(t.node.clone())),
+                Some(other) => return Err(quoted_member(&t.node, other)),
             },
             ast::Interval::Exactly(Literal::Name(n)) => match self.resolved(n.span)? {
                 Resolved::Member { member, .. } => {
@@ -444,10 +445,9 @@ impl<'m, 'a> Lowering<'m, 'a> {
         Ok(match literal {
             Literal::Number(n) => Value::Number(n.node),
             Literal::Text(t) => match self.model.resolution(t.span) {
-                Some(Resolved::Member { member, .. } | Resolved::OutcomeMember { member, .. }) => {
-                    Value::Member(index_u32(member)?)
-                }
-                _ => Value::Text(t.node.clone()),
+                None => Value::Text(t.node.clone()),
+                Some(Resolved::Member { member, .. }) => Value::Member(index_u32(member)?),
+                Some(other) => return Err(quoted_member(&t.node, other)),
             },
             Literal::Bool(b) => Value::Bool(b.node),
             Literal::Name(n) => match self.resolved(n.span)? {
@@ -499,13 +499,13 @@ impl<'m, 'a> Lowering<'m, 'a> {
         let boxed = |e: &ast::Expr| self.expr(e).map(Box::new);
         Ok(match &expr.node {
             ExprKind::Number(n) => Expr::Const(Value::Number(*n)),
-            // A quoted member (`employment = "SELF-EMPLOYED"`), of an indicator's list or of a
-            // table output's.
+            // A quoted member (`employment = "SELF-EMPLOYED"`) lowers as a named one.
             ExprKind::Text(t) => match self.model.resolution(expr.span) {
-                Some(Resolved::Member { member, .. } | Resolved::OutcomeMember { member, .. }) => {
+                None => Expr::Const(Value::Text(t.clone())),
+                Some(Resolved::Member { member, .. }) => {
                     Expr::Const(Value::Member(index_u32(member)?))
                 }
-                _ => Expr::Const(Value::Text(t.clone())),
+                Some(other) => return Err(quoted_member(t, other)),
             },
             ExprKind::Bool(b) => Expr::Const(Value::Bool(*b)),
             ExprKind::Score => Expr::Score,
@@ -757,4 +757,11 @@ fn hex(bytes: &[u8]) -> String {
             let _ = write!(s, "{b:02x}");
             s
         })
+}
+
+/// A quoted text resolved to something a quoted member cannot lower to (yet): a bug in Rubric.
+fn quoted_member(text: &str, resolved: Resolved) -> LowerError {
+    internal(format!(
+        "the quoted member {text:?} resolved to {resolved:?}"
+    ))
 }
