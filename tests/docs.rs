@@ -83,6 +83,19 @@ fn every_declaration_of_every_example_is_documented() {
                             .map(|x| (x.node.clone(), "consequence title")),
                     );
                 }
+                Item::Table(t) => {
+                    wanted.push((t.name.node.clone(), "decision table"));
+                    wanted.extend(t.title.iter().map(|x| (x.node.clone(), "table title")));
+                    for item in &t.items {
+                        if let rubric::syntax::ast::TableItem::Outputs(outputs) = &item.node {
+                            wanted.extend(
+                                outputs
+                                    .iter()
+                                    .map(|o| (o.node.name.node.clone(), "table output")),
+                            );
+                        }
+                    }
+                }
                 Item::Test(t) => wanted.push((t.name.node.clone(), "test")),
                 Item::Let(l) => wanted.push((l.name.node.clone(), "derived value")),
                 Item::Policy(h) => wanted.push((h.name.node.clone(), "policy")),
