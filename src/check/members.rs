@@ -156,9 +156,9 @@ impl Checker<'_> {
     ) -> Option<usize> {
         let result = lookup(&List::of_indicator(info), &written).map_err(|error| {
             if written.quoted && written.text.eq_ignore_ascii_case("unknown") {
-                error.with_help(
+                Box::new(error.with_help(
                     "to make a missing value unknown, write `missing means unknown`, without quotes",
-                )
+                ))
             } else {
                 error
             }
@@ -170,7 +170,7 @@ impl Checker<'_> {
         &mut self,
         list: Type,
         span: Span,
-        result: Result<usize, CheckError>,
+        result: Result<usize, Box<CheckError>>,
     ) -> Option<usize> {
         match result {
             Ok(member) => {
@@ -183,7 +183,7 @@ impl Checker<'_> {
                 Some(member)
             }
             Err(error) => {
-                self.report(error);
+                self.report(*error);
                 None
             }
         }
@@ -253,7 +253,7 @@ impl Checker<'_> {
 }
 
 /// Looks `written` up in `list`; the error is E0201 with the closest member.
-fn lookup(list: &List<'_>, written: &Written<'_>) -> Result<usize, CheckError> {
+fn lookup(list: &List<'_>, written: &Written<'_>) -> Result<usize, Box<CheckError>> {
     if let Some(i) = list.members.iter().position(|m| m == written.text) {
         return Ok(i);
     }
@@ -261,18 +261,20 @@ fn lookup(list: &List<'_>, written: &Written<'_>) -> Result<usize, CheckError> {
         Some(m) => format!("did you mean `{}`?", print::member(m)),
         None => format!("the values are {}", self::list(list.members)),
     };
-    Err(CheckError::new(
-        Code::UnknownMember,
-        written.span,
-        format!(
-            "`{}` is not one of the values of `{}`",
-            written.shown(),
-            list.owner
-        ),
-        "not a declared value",
-    )
-    .with_secondary(list.declared, "the values are declared here")
-    .with_help(help))
+    Err(Box::new(
+        CheckError::new(
+            Code::UnknownMember,
+            written.span,
+            format!(
+                "`{}` is not one of the values of `{}`",
+                written.shown(),
+                list.owner
+            ),
+            "not a declared value",
+        )
+        .with_secondary(list.declared, "the values are declared here")
+        .with_help(help),
+    ))
 }
 
 /// The member `written` most probably meant: the same but for capitals, spaces, `-` and `_`

@@ -559,7 +559,12 @@ impl<'a> Checker<'a> {
             match first_seen.get(member).copied().flatten() {
                 Some(first) => self.report(listed_twice(
                     decl,
-                    &format!("`{}`", crate::syntax::print::member(&members[member])),
+                    &format!(
+                        "`{}`",
+                        crate::syntax::print::member(
+                            members.get(member).map_or("", String::as_str)
+                        )
+                    ),
                     value.span,
                     first,
                 )),
