@@ -1,7 +1,7 @@
 //! First pass: the policy header, the one namespace of declared names, and the properties of
 //! indicators and params (types, ranges, missing-value rules, options).
 
-use super::err::{did_you_mean, duplicate, duplicate_clause, type_mismatch, CheckError};
+use super::err::{duplicate, duplicate_clause, type_mismatch, CheckError};
 use super::model::*;
 use super::Checker;
 use crate::diagnostics::Code;
@@ -262,9 +262,11 @@ impl<'a> Checker<'a> {
             IndicatorType::Enum(members) => {
                 let mut names: Vec<String> = Vec::new();
                 for (i, member) in members.iter().enumerate() {
+                    // `STUDENT` and `"STUDENT"` are one member: the AST holds the text.
                     if let Some(first) = members.iter().take(i).find(|m| m.node == member.node) {
-                        self.report(duplicate("value", &member.node, member.span, first.span));
+                        self.member_listed_twice(&member.node, member.span, first.span);
                     } else {
+                        self.check_member_text(&member.node, member.span);
                         names.push(member.node.clone());
                     }
                 }
@@ -460,34 +462,13 @@ impl<'a> Checker<'a> {
         match (&info.kind, lit) {
             (ValueKind::Bool, Literal::Bool(b)) => Some(Value::Bool(b.node)),
             (ValueKind::Text, Literal::Text(t)) => Some(Value::Text(t.node.clone())),
-            (ValueKind::Enum(members), Literal::Name(n)) => match members
-                .iter()
-                .position(|m| *m == n.node)
-            {
-                Some(i) => {
-                    self.model.resolutions.insert(
-                        n.span,
-                        Resolved::Member {
-                            indicator: index,
-                            member: i,
-                        },
-                    );
-                    Some(Value::Member(i))
+            (ValueKind::Enum(_), Literal::Name(_) | Literal::Text(_)) => {
+                let written = super::members::Written::of(lit)?;
+                if !in_test {
+                    return self.missing_member(index, info, written).map(Value::Member);
                 }
-                None => {
-                    self.report(
-                        CheckError::new(
-                            Code::UnknownMember,
-                            n.span,
-                            format!("`{}` is not one of the values of `{name}`", n.node),
-                            "not a declared value",
-                        )
-                        .with_secondary(info.decl.ty.span, format!("`{name}` is one of these"))
-                        .with_help_opt(did_you_mean(&n.node, members.iter().map(String::as_str))),
-                    );
-                    None
-                }
-            },
+                self.member_of(index, info, written).map(Value::Member)
+            }
             (kind, Literal::Number(n)) if kind.is_numeric() => {
                 if kind.is_whole() && !n.node.fract().is_zero() {
                     self.report(wrong("a fraction"));
@@ -565,6 +546,5 @@ fn conflict(option: &Node<IndicatorOption>, name: &str, what: &str, allowed: &st
 
 /// "`a`, `b` or `c`"
 pub fn list(items: &[String]) -> String {
-    let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
-    crate::text::join_or(&quoted)
+    super::members::list(items)
 }

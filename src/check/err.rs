@@ -127,6 +127,11 @@ impl std::error::Error for CheckError {}
 
 /// "did you mean `x`?" for the closest of `candidates`, if any is close enough.
 pub fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    closest(name, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// The closest of `candidates` to `name`, if any is close enough.
+pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for candidate in candidates {
         let score = strsim::jaro_winkler(name, candidate);
@@ -136,7 +141,7 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -
             best = Some((score, candidate));
         }
     }
-    best.map(|(_, c)| format!("did you mean `{c}`?"))
+    best.map(|(_, c)| c)
 }
 
 pub fn duplicate(kind: &str, name: &str, span: Span, first: Span) -> CheckError {

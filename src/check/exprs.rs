@@ -2,9 +2,11 @@
 //!
 //! Each name occurrence is resolved once, here, and recorded in [`Model::resolutions`] under its
 //! span. A bare name next to an enum value (`employment = retired`) or the tier (`tier is D`) is
-//! resolved as a member of that enum or a tier, which is why some calls pass a type *hint*.
+//! resolved as a member of that enum or a tier, which is why some calls pass a type *hint*; so is a
+//! quoted text there (`employment = "SELF-EMPLOYED"`), by `members.rs`.
 
 use super::err::{did_you_mean, type_mismatch, CheckError};
+use super::members::Written;
 use super::model::*;
 use super::Checker;
 use crate::diagnostics::Code;
@@ -64,7 +66,16 @@ impl Checker<'_> {
     pub(super) fn expr(&mut self, expr: &Expr, hint: Option<Type>, scope: &mut Scope) -> Type {
         match &expr.node {
             ExprKind::Number(_) => Type::Number,
-            ExprKind::Text(_) => Type::Text,
+            // A quoted text next to a list value is a member: `employment = "SELF-EMPLOYED"`.
+            ExprKind::Text(t) => match hint {
+                Some(list @ (Type::Enum(_) | Type::Outcome(_))) => {
+                    match self.resolve_member(list, Written::text(t, expr.span)) {
+                        Some(_) => list,
+                        None => Type::Error,
+                    }
+                }
+                _ => Type::Text,
+            },
             ExprKind::Bool(_) => Type::Bool,
             ExprKind::Name(name) => self.resolve_name(name, expr.span, hint, scope),
             ExprKind::Score => {
@@ -274,10 +285,12 @@ impl Checker<'_> {
         Type::Bool
     }
 
-    /// Whether `expr` is a bare name that only makes sense next to an enum value or the tier.
+    /// Whether `expr` is a bare name that only makes sense next to an enum value or the tier, or
+    /// a quoted text (a text, or a member next to an enum value).
     fn needs_hint(&self, expr: &Expr) -> bool {
         match &expr.node {
             ExprKind::Name(n) => matches!(self.model.lookup(n), None | Some(Symbol::Tier(_))),
+            ExprKind::Text(_) => true,
             _ => false,
         }
     }
@@ -289,32 +302,19 @@ impl Checker<'_> {
         hint: Option<Type>,
         scope: &mut Scope,
     ) -> Type {
-        if let Some(Type::Enum(indicator)) = hint {
-            let member = self
+        // A bare name next to a list value is a member first (an indicator's or a table
+        // output's).
+        if let Some(list @ (Type::Enum(_) | Type::Outcome(_))) = hint {
+            let is_member = self
                 .model
-                .indicators
-                .get(indicator)
-                .and_then(|i| match &i.kind {
-                    ValueKind::Enum(members) => members.iter().position(|m| m == name),
-                    _ => None,
-                });
-            if let Some(member) = member {
-                self.model
-                    .resolutions
-                    .insert(span, Resolved::Member { indicator, member });
-                return Type::Enum(indicator);
-            }
-        }
-        if let Some(Type::Outcome(output)) = hint {
-            let member = self
-                .model
-                .members(Type::Outcome(output))
-                .and_then(|members| members.iter().position(|m| m == name));
-            if let Some(member) = member {
-                self.model
-                    .resolutions
-                    .insert(span, Resolved::OutcomeMember { output, member });
-                return Type::Outcome(output);
+                .members(list)
+                .is_some_and(|m| m.iter().any(|m| m == name));
+            if is_member
+                && self
+                    .resolve_member(list, Written::name(name, span))
+                    .is_some()
+            {
+                return list;
             }
         }
         match self.model.lookup(name) {
@@ -416,8 +416,9 @@ impl Checker<'_> {
             }
             None => {
                 match hint {
-                    Some(Type::Enum(indicator)) => self.not_a_member(name, span, indicator),
-                    Some(Type::Outcome(output)) => self.not_an_outcome(name, span, output),
+                    Some(list @ (Type::Enum(_) | Type::Outcome(_))) => {
+                        self.resolve_member(list, Written::name(name, span));
+                    }
                     Some(Type::Tier) => self.unknown(name, span, |s| matches!(s, Symbol::Tier(_))),
                     _ => self.unknown(name, span, |s| {
                         matches!(
@@ -465,26 +466,6 @@ impl Checker<'_> {
         );
     }
 
-    fn not_a_member(&mut self, name: &str, span: Span, indicator: usize) {
-        let Some(info) = self.model.indicators.get(indicator) else {
-            return;
-        };
-        if let ValueKind::Enum(members) = &info.kind {
-            let error = not_in_list(name, span, &info.decl.name.node, members, info.decl.ty.span);
-            self.report(error);
-        }
-    }
-
-    pub(super) fn not_an_outcome(&mut self, name: &str, span: Span, output: usize) {
-        let Some(info) = self.model.outputs.get(output) else {
-            return;
-        };
-        if let ValueKind::Enum(members) = &info.kind {
-            let error = not_in_list(name, span, &info.decl.name.node, members, info.decl.ty.span);
-            self.report(error);
-        }
-    }
-
     fn only_in_consequence(&mut self, span: Span, what: &str, scope: &Scope) {
         if !scope.in_consequence {
             self.report(
@@ -502,24 +483,4 @@ impl Checker<'_> {
             );
         }
     }
-}
-
-/// `name` is not one of the values of list `owner` (an indicator or a table's output).
-fn not_in_list(
-    name: &str,
-    span: Span,
-    owner: &str,
-    members: &[String],
-    declared: Span,
-) -> CheckError {
-    let help = did_you_mean(name, members.iter().map(String::as_str))
-        .unwrap_or_else(|| format!("the values are {}", super::declare::list(members)));
-    CheckError::new(
-        Code::UnknownMember,
-        span,
-        format!("`{name}` is not one of the values of `{owner}`"),
-        "not a declared value",
-    )
-    .with_secondary(declared, "the values are declared here")
-    .with_help(help)
 }

@@ -9,6 +9,7 @@
 //! | header, names, indicators, params | `declare.rs` |
 //! | derived-value order and cycles | `derived.rs` |
 //! | expression types and name resolution | `exprs.rs` |
+//! | list members as written, named or quoted (resolved for every pass above and below) | `members.rs` |
 //! | rules, effects, scorecard bins, groups | `rules.rs` |
 //! | tiers against the scale | `tiers.rs` |
 //! | consequences and due process | `consequences.rs` |
@@ -33,6 +34,7 @@ mod err;
 mod exprs;
 mod graph;
 pub mod intervals;
+mod members;
 mod model;
 pub mod monotone;
 mod overrides;

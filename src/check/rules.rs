@@ -1,9 +1,10 @@
 //! Rules: their shape (one effect, or bins), the types of their conditions and points, scorecard
 //! bins (values of the right kind, no overlap, every value covered), and group weights.
 
-use super::err::{did_you_mean, duplicate_clause, CheckError};
+use super::err::{duplicate_clause, CheckError};
 use super::exprs::Scope;
 use super::intervals::{sweep, Interval};
+use super::members::Lookup;
 use super::model::*;
 use super::Checker;
 use crate::diagnostics::Code;
@@ -532,44 +533,44 @@ impl<'a> Checker<'a> {
         let decl_span = info.decl.ty.span;
         let mut first_seen: Vec<Option<Span>> = vec![None; members.len()];
         for value in values {
-            let ast::Interval::Exactly(Literal::Name(name)) = &value.node else {
-                self.report(
-                    CheckError::new(
-                        Code::TypeMismatch,
-                        value.span,
-                        format!("bins over `{enum_name}` list its values by name"),
-                        "not one of its values",
-                    )
-                    .with_help(format!("the values are {}", super::declare::list(&members))),
-                );
-                continue;
+            // A member is written as a name or quoted, the same as everywhere else.
+            let lookup = match &value.node {
+                ast::Interval::Exactly(literal) => {
+                    self.member_literal(Type::Enum(indicator), literal)
+                }
+                ast::Interval::Range { .. } => Lookup::NotWritten,
             };
-            let Some(member) = members.iter().position(|m| *m == name.node) else {
-                self.report(
-                    CheckError::new(
-                        Code::UnknownMember,
-                        name.span,
-                        format!("`{}` is not one of the values of `{enum_name}`", name.node),
-                        "not a declared value",
-                    )
-                    .with_secondary(decl_span, "the values are declared here")
-                    .with_help_opt(did_you_mean(&name.node, members.iter().map(String::as_str))),
-                );
-                continue;
+            let member = match lookup {
+                Lookup::Found(member) => member,
+                Lookup::Reported => continue,
+                Lookup::NotWritten => {
+                    self.report(
+                        CheckError::new(
+                            Code::TypeMismatch,
+                            value.span,
+                            format!("bins over `{enum_name}` list its values, named or quoted"),
+                            "not one of its values",
+                        )
+                        .with_help(format!("the values are {}", super::declare::list(&members))),
+                    );
+                    continue;
+                }
             };
-            self.model
-                .resolutions
-                .insert(name.span, Resolved::Member { indicator, member });
             match first_seen.get(member).copied().flatten() {
                 Some(first) => self.report(listed_twice(
                     decl,
-                    &format!("`{}`", name.node),
-                    name.span,
+                    &format!(
+                        "`{}`",
+                        crate::syntax::print::member(
+                            members.get(member).map_or("", String::as_str)
+                        )
+                    ),
+                    value.span,
                     first,
                 )),
                 None => {
                     if let Some(slot) = first_seen.get_mut(member) {
-                        *slot = Some(name.span);
+                        *slot = Some(value.span);
                     }
                 }
             }
@@ -578,7 +579,7 @@ impl<'a> Checker<'a> {
             .iter()
             .zip(&first_seen)
             .filter(|(_, seen)| seen.is_none())
-            .map(|(m, _)| format!("`{m}`"))
+            .map(|(m, _)| format!("`{}`", crate::syntax::print::member(m)))
             .collect();
         if !has_otherwise && !uncovered.is_empty() {
             self.report(
@@ -657,7 +658,7 @@ impl<'a> Checker<'a> {
                 let first = *first;
                 self.report(listed_twice(
                     decl,
-                    &format!("\"{}\"", t.node),
+                    &crate::syntax::print::quote(&t.node),
                     value.span,
                     first,
                 ));

@@ -58,6 +58,7 @@ codes! {
     RuleShape = "E0106", "rule without a single effect";
     InvalidRange = "E0107", "empty or inconsistent range";
     ConflictingOptions = "E0108", "conflicting indicator options";
+    InvalidMember = "E0109", "list member that is empty, has spaces at an end, or has control characters";
 
     TypeMismatch = "E0200", "wrong type of value";
     UnknownMember = "E0201", "not a member of the list";

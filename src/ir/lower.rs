@@ -287,7 +287,17 @@ impl<'m, 'a> Lowering<'m, 'a> {
         Ok(match interval {
             ast::Interval::Exactly(Literal::Number(n)) => Pattern::Range(point(n.node)),
             ast::Interval::Exactly(Literal::Bool(b)) => Pattern::Value(Value::Bool(b.node)),
-            ast::Interval::Exactly(Literal::Text(t)) => Pattern::Value(Value::Text(t.node.clone())),
+            ast::Interval::Exactly(Literal::Text(t)) => match self.model.resolution(t.span) {
+                None => Pattern::Value(Value::Text(t.node.clone())),
+                // A quoted member: `"SELF-EMPLOYED" => …`.
+                Some(Resolved::Member { member, .. }) => {
+                    Pattern::Value(Value::Member(index_u32(member)?))
+                }
+                Some(r @ Resolved::OutcomeMember { .. }) => {
+                    Pattern::Value(self.outcome_member(r)?.unwrap_or(Value::Bool(false)))
+                }
+                Some(other) => return Err(quoted_member(&t.node, other)),
+            },
             ast::Interval::Exactly(Literal::Name(n)) => match self.resolved(n.span)? {
                 Resolved::Member { member, .. } => {
                     Pattern::Value(Value::Member(index_u32(member)?))
@@ -449,7 +459,14 @@ impl<'m, 'a> Lowering<'m, 'a> {
     fn literal(&self, literal: &Literal) -> Result<Value> {
         Ok(match literal {
             Literal::Number(n) => Value::Number(n.node),
-            Literal::Text(t) => Value::Text(t.node.clone()),
+            Literal::Text(t) => match self.model.resolution(t.span) {
+                None => Value::Text(t.node.clone()),
+                Some(Resolved::Member { member, .. }) => Value::Member(index_u32(member)?),
+                Some(r @ Resolved::OutcomeMember { .. }) => {
+                    self.outcome_member(r)?.unwrap_or(Value::Bool(false))
+                }
+                Some(other) => return Err(quoted_member(&t.node, other)),
+            },
             Literal::Bool(b) => Value::Bool(b.node),
             Literal::Name(n) => match self.resolved(n.span)? {
                 Resolved::Member { member, .. } => Value::Member(index_u32(member)?),
@@ -504,7 +521,17 @@ impl<'m, 'a> Lowering<'m, 'a> {
         let boxed = |e: &ast::Expr| self.expr(e).map(Box::new);
         Ok(match &expr.node {
             ExprKind::Number(n) => Expr::Const(Value::Number(*n)),
-            ExprKind::Text(t) => Expr::Const(Value::Text(t.clone())),
+            // A quoted member (`employment = "SELF-EMPLOYED"`) lowers as a named one.
+            ExprKind::Text(t) => match self.model.resolution(expr.span) {
+                None => Expr::Const(Value::Text(t.clone())),
+                Some(Resolved::Member { member, .. }) => {
+                    Expr::Const(Value::Member(index_u32(member)?))
+                }
+                Some(r @ Resolved::OutcomeMember { .. }) => {
+                    Expr::Const(self.outcome_member(r)?.unwrap_or(Value::Bool(false)))
+                }
+                Some(other) => return Err(quoted_member(t, other)),
+            },
             ExprKind::Bool(b) => Expr::Const(Value::Bool(*b)),
             ExprKind::Score => Expr::Score,
             ExprKind::Tier => Expr::Tier,
@@ -758,4 +785,11 @@ fn hex(bytes: &[u8]) -> String {
             let _ = write!(s, "{b:02x}");
             s
         })
+}
+
+/// A quoted text resolved to something a quoted member cannot lower to (yet): a bug in Rubric.
+fn quoted_member(text: &str, resolved: Resolved) -> LowerError {
+    internal(format!(
+        "the quoted member {text:?} resolved to {resolved:?}"
+    ))
 }

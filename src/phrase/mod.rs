@@ -24,7 +24,7 @@ pub use words::{
     singular,
 };
 
-use crate::check::{Missing, Model, Resolved, Value, ValueKind};
+use crate::check::{Missing, Model, Resolved, Type, Value, ValueKind};
 use crate::syntax::ast::{
     self, BinPattern, BinaryOp, Bound, CapKind, ConsequenceItem, Expr, ExprKind, Interval, Lasts,
     Literal, RuleItem, UnaryOp, Verb,
@@ -125,8 +125,24 @@ impl<'m, 'a> Phraser<'m, 'a> {
                 format!("the consequence {}", self.consequence_label(c))
             }
             Some(Resolved::Output(_)) => humanise(raw),
-            Some(Resolved::Member { .. } | Resolved::OutcomeMember { .. }) | None => humanise(raw),
+            Some(Resolved::Member { .. } | Resolved::OutcomeMember { .. }) => {
+                self.member_at(expr.span).unwrap_or_else(|| humanise(raw))
+            }
+            None => humanise(raw),
         }
+    }
+
+    /// The list member written at `span` (named or quoted), as words.
+    fn member_at(&self, span: crate::span::Span) -> Option<String> {
+        let (list, member) = match self.model.resolution(span)? {
+            Resolved::Member { indicator, member } => (Type::Enum(indicator), member),
+            Resolved::OutcomeMember { output, member } => (Type::Outcome(output), member),
+            _ => return None,
+        };
+        self.model
+            .members(list)?
+            .get(member)
+            .map(|m| words::member(m))
     }
 
     /// A consequence as its title in quotes (“Air travel restriction”), or its name in words.
@@ -161,7 +177,9 @@ impl<'m, 'a> Phraser<'m, 'a> {
     fn value_in(&self, expr: &Expr, level: u8) -> String {
         match &expr.node {
             ExprKind::Number(n) => number(*n),
-            ExprKind::Text(t) => format!("“{t}”"),
+            ExprKind::Text(t) => self
+                .member_at(expr.span)
+                .unwrap_or_else(|| format!("“{t}”")),
             ExprKind::Bool(b) => yes_no(*b).to_string(),
             ExprKind::Name(raw) => self.name_value(expr, raw),
             ExprKind::Score => "the score".to_string(),
@@ -266,9 +284,11 @@ impl<'m, 'a> Phraser<'m, 'a> {
     pub fn literal(&self, literal: &Literal) -> String {
         match literal {
             Literal::Number(n) => number(n.node),
-            Literal::Text(t) => format!("“{}”", t.node),
+            Literal::Text(t) => self
+                .member_at(t.span)
+                .unwrap_or_else(|| format!("“{}”", t.node)),
             Literal::Bool(b) => yes_no(b.node).to_string(),
-            Literal::Name(n) => humanise(&n.node),
+            Literal::Name(n) => self.member_at(n.span).unwrap_or_else(|| humanise(&n.node)),
         }
     }
 
@@ -552,7 +572,7 @@ impl<'m, 'a> Phraser<'m, 'a> {
                     Value::Member(m) => match &ind.kind {
                         ValueKind::Enum(members) => members
                             .get(*m)
-                            .map(|s| humanise(s))
+                            .map(|s| words::member(s))
                             .unwrap_or_default(),
                         _ => m.to_string(),
                     },
@@ -574,7 +594,7 @@ impl<'m, 'a> Phraser<'m, 'a> {
             ValueKind::Integer => "a whole number".to_string(),
             ValueKind::Decimal => "a number".to_string(),
             ValueKind::Enum(members) => {
-                let names: Vec<String> = members.iter().map(|m| humanise(m)).collect();
+                let names: Vec<String> = members.iter().map(|m| words::member(m)).collect();
                 format!("one of: {}", join_or(&names))
             }
             ValueKind::Text => "a text".to_string(),

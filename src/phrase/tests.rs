@@ -118,6 +118,30 @@ fn lists_and_missing_values() {
 }
 
 #[test]
+fn quoted_members_read_as_written_and_names_as_words() {
+    let decls = "indicator work: one of [\"SELF-EMPLOYED\", \"self_employed\", on_leave, \"... < 0 DM\"], missing means \"SELF-EMPLOYED\"\n";
+    let phrase = |text: &str| rule(&format!("{decls}{text}"));
+    // The same member named or quoted reads the same; a member that is a name reads as words.
+    assert_eq!(
+        phrase("rule r {\n when work in [\"on_leave\", on_leave, \"SELF-EMPLOYED\", \"self_employed\"]\n add 3\n}\n"),
+        "Add 3 points, when work is one of on leave, on leave, “SELF-EMPLOYED” or self employed."
+    );
+    assert_eq!(
+        phrase("rule r by work {\n \"... < 0 DM\" => deduct 5\n otherwise => add 0\n}\n"),
+        "Score by work: deduct 5 points when it is “... < 0 DM”; add no points when it is any other value."
+    );
+    let text = format!("{HEADER}{decls}");
+    let ast = crate::parse(FileId(0), &text).unwrap();
+    let report = crate::check(&ast, &crate::Options::default());
+    let p = Phraser::new(&report.model);
+    assert_eq!(
+        p.indicator_type(0),
+        "one of: “SELF-EMPLOYED”, self employed, on leave or “... < 0 DM”"
+    );
+    assert_eq!(p.missing_rule(0), "Counts as “SELF-EMPLOYED”");
+}
+
+#[test]
 fn expressions_in_points() {
     assert_eq!(
         ruled("rule r {\n when hours > 0\n add factor * hours + 2, at most cap\n}\n"),

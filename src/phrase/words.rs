@@ -13,6 +13,16 @@ pub fn humanise(name: &str) -> String {
     }
 }
 
+/// A list member as a reader reads it: a name as words (`self_employed` → "self employed"), any
+/// other member exactly as records have it, in quotes (“SELF-EMPLOYED”, “... < 0 DM”).
+pub fn member(name: &str) -> String {
+    if crate::syntax::is_plain_name(name) {
+        humanise(name)
+    } else {
+        format!("“{name}”")
+    }
+}
+
 /// The first letter in upper case.
 pub fn capitalise(text: &str) -> String {
     let mut chars = text.chars();

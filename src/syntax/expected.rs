@@ -102,6 +102,7 @@ fn phrase(rule: Rule) -> Option<Phrase> {
         Rule::K_DECIMAL | Rule::type_decimal => Word("`decimal`"),
         Rule::K_ONE | Rule::type_enum => Word("`one of [...]`"),
         Rule::K_OF => Word("`of`"),
+        Rule::enum_member => Word("a list member (a name or a quoted text)"),
         Rule::K_TEXT | Rule::type_text => Word("`text`"),
         Rule::type_range => Word("a range such as `0 to 10`"),
         Rule::K_UNIT | Rule::opt_unit => Word("`unit`"),

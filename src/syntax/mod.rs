@@ -328,6 +328,32 @@ mod tests {
     }
 
     #[test]
+    fn a_list_member_may_be_quoted_and_is_its_text() {
+        let file = parse(
+            FileId(0),
+            r#"indicator e: one of ["SELF-EMPLOYED", STUDENT, "a \"b\"", "yes"]"#,
+        )
+        .unwrap();
+        let Some(Item::Indicator(i)) = file.items.first() else {
+            panic!()
+        };
+        let ast::IndicatorType::Enum(members) = &i.ty.node else {
+            panic!()
+        };
+        let texts: Vec<&str> = members.iter().map(|m| m.node.as_str()).collect();
+        assert_eq!(texts, ["SELF-EMPLOYED", "STUDENT", "a \"b\"", "yes"]);
+        // The span of a quoted member covers its quotes.
+        assert_eq!(members[0].span.end - members[0].span.start, 15);
+        let err = parse(FileId(0), "indicator e: one of [a, 2]").unwrap_err();
+        assert!(
+            err.message
+                .contains("expected a list member (a name or a quoted text)"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
     fn deep_nesting_is_refused_without_overflowing() {
         let text = format!("let x = {}1{}", "(".repeat(10_000), ")".repeat(10_000));
         let err = parse(FileId(0), &text).unwrap_err();

@@ -317,7 +317,7 @@ fn indicator_type(ty: &IndicatorType) -> String {
         IndicatorType::Integer(r) => with_range("integer", r),
         IndicatorType::Decimal(r) => with_range("decimal", r),
         IndicatorType::Enum(members) => {
-            let names: Vec<&str> = members.iter().map(|m| m.node.as_str()).collect();
+            let names: Vec<String> = members.iter().map(|m| member(&m.node)).collect();
             format!("one of [{}]", names.join(", "))
         }
         IndicatorType::Text => "text".to_string(),
@@ -498,8 +498,18 @@ fn text(t: &Text) -> String {
     quote(&t.node)
 }
 
+/// A list member as it is written: bare when it is a name (`STUDENT`), otherwise quoted
+/// (`"SELF-EMPLOYED"`, `"yes"`). Diagnostics name members in this form too.
+pub fn member(name: &str) -> String {
+    if super::is_plain_name(name) {
+        name.to_string()
+    } else {
+        quote(name)
+    }
+}
+
 /// A quoted text with `"`, `\`, line breaks and tabs escaped (the only escapes the language has).
-fn quote(raw: &str) -> String {
+pub fn quote(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len() + 2);
     out.push('"');
     for ch in raw.chars() {

@@ -711,6 +711,7 @@ fn main() {
             let mut forgiving = 0;
             let mut hits = std::collections::BTreeMap::new();
             let mut tables_read = 0;
+            let mut quoted = 0;
             for i in 0..300 {
                 let tree = policies::recipe().new_tree(&mut runner).unwrap();
                 let path = dir.join(format!("valid_{}.rubric", i % 4));
@@ -725,6 +726,8 @@ fn main() {
                     }
                 }
                 tables_read += usize::from(text.contains("inputs o") || text.contains(" = high)"));
+                // A member that is not a name, written beyond its declaration.
+                quoted += usize::from(text.matches("\"GREEN-2\"").count() > 1);
                 std::fs::write(&path, text).unwrap();
                 compile(&path);
             }
@@ -759,6 +762,10 @@ fn main() {
             assert!(
                 tables_read > 5,
                 "only {tables_read} random policies read a table's list output"
+            );
+            assert!(
+                quoted > 10,
+                "only {quoted} random policies write a quoted member"
             );
             Ok(())
         },

@@ -3,7 +3,8 @@
 //! valid policy: shrinking the recipe (shorter, smaller choices) gives simpler policies, because
 //! choice 0 is always the simplest option.
 //!
-//! The indicators are fixed (one of each kind, with drawn ranges and missing-value rules); params,
+//! The indicators are fixed (one of each kind, with drawn ranges and missing-value rules; the list's
+//! members are names or quoted texts, each written bare or quoted where it can be); params,
 //! derived values of every type, plain and scorecard rules (with `per`, caps, groups and
 //! weights, `missing` and `otherwise` arms, every range form of bins), tiers covering the scale (in
 //! every range form), and consequences on tiers,
@@ -63,6 +64,8 @@ struct Ctx {
     bools: Vec<String>,
     members: Vec<String>,
     texts: Vec<String>,
+    /// The ways each member of `e1` can be written (`red`, `"red"`, `"GREEN-2"`).
+    member_writings: Vec<Vec<String>>,
     /// Names that may be unknown (for `is missing`).
     maybe_missing: Vec<String>,
     /// Tables' list outputs, with the cells that test them.
@@ -168,8 +171,15 @@ impl Ctx {
         if c.flip(30) {
             self.expr(c, T::Member)
         } else {
-            c.pick(&["red", "green", "blue"]).to_string()
+            let index = c.take(3) as usize;
+            self.member(c, index)
         }
+    }
+
+    /// Member `index` of `e1`, in one of the ways it can be written.
+    fn member(&self, c: &mut Choices<'_>, index: usize) -> String {
+        let writings = &self.member_writings[index];
+        writings[c.take(writings.len() as u32) as usize].clone()
     }
 
     fn leaf(&mut self, c: &mut Choices<'_>, t: T) -> String {
@@ -194,7 +204,10 @@ impl Ctx {
                     c.pick(&["yes", "no"]).to_string()
                 }
             }
-            T::Member => c.pick(&["red", "green", "blue"]).to_string(),
+            T::Member => {
+                let index = c.take(3) as usize;
+                self.member(c, index)
+            }
             T::Text => c
                 .pick(&["\"\"", "\"x\"", "\"a\\\"b\"", "\"é\"", "\"line\\nbreak\""])
                 .to_string(),
@@ -226,22 +239,44 @@ pub fn render(recipe: &Recipe) -> String {
             _ => (", missing means unknown".to_string(), true),
         }
     };
+    // The list's members: names (each also written quoted), or texts only some of which are
+    // names.
+    let (members, member_writings): (&str, Vec<Vec<String>>) = if c.flip(50) {
+        (
+            r#"one of ["red", "GREEN-2", "b \"l\" ü"]"#,
+            vec![
+                vec!["red".into(), r#""red""#.into()],
+                vec![r#""GREEN-2""#.into()],
+                vec![r#""b \"l\" ü""#.into()],
+            ],
+        )
+    } else {
+        (
+            "one of [red, green, blue]",
+            ["red", "green", "blue"]
+                .iter()
+                .map(|m| vec![m.to_string(), format!("\"{m}\"")])
+                .collect(),
+        )
+    };
     let mut ctx = Ctx {
         nums: Vec::new(),
         bools: Vec::new(),
         members: Vec::new(),
         texts: Vec::new(),
+        member_writings,
         maybe_missing: Vec::new(),
         outcomes: Vec::new(),
         depth: 0,
     };
+    let default_member = ctx.member(c, 1);
     let indicators: [(&str, &str, &str, T); 7] = [
         ("n1", "count", "0", T::Num),
         ("n2", "integer -20 to 20", "-3", T::Num),
         ("d1", "decimal", "1.5", T::Num),
         ("d2", "decimal 0 to 100", "50", T::Num),
         ("b1", "boolean", "no", T::Bool),
-        ("e1", "one of [red, green, blue]", "green", T::Member),
+        ("e1", members, &default_member, T::Member),
         ("t1", "text", "\"z\"", T::Text),
     ];
     for (name, ty, default, t) in indicators {
@@ -311,10 +346,10 @@ pub fn render(recipe: &Recipe) -> String {
                 }),
                 3 => ("e1", {
                     let mut arms = Vec::new();
-                    let mut members = vec!["red", "green", "blue"];
+                    let mut members: Vec<String> = (0..3).map(|m| ctx.member(c, m)).collect();
                     while !members.is_empty() {
                         let n = 1 + c.take(members.len() as u32) as usize;
-                        let chosen: Vec<&str> = members.drain(..n).collect();
+                        let chosen: Vec<String> = members.drain(..n).collect();
                         if !members.is_empty() && c.flip(20) {
                             arms.push(format!(
                                 "{} => {}",

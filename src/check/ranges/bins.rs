@@ -202,8 +202,9 @@ impl Analyzer<'_, '_> {
                     whole: *whole,
                 })
             }
-            (Val::Set(s), ast::Interval::Exactly(Literal::Name(n))) => {
-                let Some(Resolved::Member { member, .. }) = self.model.resolution(n.span) else {
+            (Val::Set(s), ast::Interval::Exactly(lit @ (Literal::Name(_) | Literal::Text(_)))) => {
+                let Some(Resolved::Member { member, .. }) = self.model.resolution(lit.span())
+                else {
                     return None;
                 };
                 if let Some(l) = listed_members.get_mut(member) {
@@ -385,6 +386,28 @@ param edge = 6
                 "by job {\n employed => add 20\n student, retired => add 10\n unemployed => add 5\n missing => add 1\n}"
             ),
             (some("1"), some("20"))
+        );
+    }
+
+    #[test]
+    fn quoted_members_are_members() {
+        let decls = "indicator work: one of [\"UNEMPLOYED\", \"SELF-EMPLOYED\", EMPLOYED]\n";
+        // `"UNEMPLOYED"` and `UNEMPLOYED` are one member: with the rest listed, `otherwise` is
+        // never used.
+        assert_eq!(
+            rule_range(
+                &format!("{decls}rule r by work {{\n UNEMPLOYED => add 1\n \"SELF-EMPLOYED\", \"EMPLOYED\" => add 5\n otherwise => deduct 100\n}}\n"),
+                "r"
+            ),
+            (some("1"), some("5"))
+        );
+        // Narrowed by a quoted member in the condition, only its bin is reached.
+        assert_eq!(
+            rule_range(
+                &format!("{decls}rule r by work {{\n when work is \"SELF-EMPLOYED\"\n UNEMPLOYED => add 1\n \"SELF-EMPLOYED\" => add 5\n EMPLOYED => add 9\n}}\n"),
+                "r"
+            ),
+            (some("0"), some("5"))
         );
     }
 

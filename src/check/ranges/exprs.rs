@@ -21,11 +21,30 @@ impl Analyzer<'_, '_> {
         self.eval(expr, &Env::default())
     }
 
+    /// Member `member` of indicator `indicator`'s list, as the one-member set.
+    fn member(&self, indicator: usize, member: usize) -> Abs {
+        let size = match self.model.indicators.get(indicator).map(|i| &i.kind) {
+            Some(ValueKind::Enum(m)) => m.len(),
+            _ => 0,
+        };
+        let mut set = vec![false; size];
+        if let Some(s) = set.get_mut(member) {
+            *s = true;
+        }
+        Abs::new(Val::Set(set))
+    }
+
     /// The abstract value of `expr` under what `env` knows.
     pub(super) fn eval(&mut self, expr: &Expr, env: &Env) -> Abs {
         match &expr.node {
             ExprKind::Number(n) => Abs::point(*n),
-            ExprKind::Text(t) => Abs::new(Val::Text(Some(t.clone()))),
+            // A quoted member (`"SELF-EMPLOYED"`) is resolved like a bare one.
+            ExprKind::Text(t) => match self.model.resolution(expr.span) {
+                Some(Resolved::Member { indicator, member }) => self.member(indicator, member),
+                // A member of another list (a table output's): as for a bare one, not analysed.
+                Some(_) => Abs::any(),
+                None => Abs::new(Val::Text(Some(t.clone()))),
+            },
             ExprKind::Bool(b) => Abs::truth(*b, !*b),
             ExprKind::Name(_) => match self.model.resolution(expr.span) {
                 Some(Resolved::Indicator(i)) => self.lookup(env, Key::Ind(i)),
@@ -43,17 +62,7 @@ impl Analyzer<'_, '_> {
                     Abs::new(Val::Set(set))
                 }
                 Some(Resolved::Param(p)) => Abs::point(self.param(p)),
-                Some(Resolved::Member { indicator, member }) => {
-                    let size = match self.model.indicators.get(indicator).map(|i| &i.kind) {
-                        Some(ValueKind::Enum(m)) => m.len(),
-                        _ => 0,
-                    };
-                    let mut set = vec![false; size];
-                    if let Some(s) = set.get_mut(member) {
-                        *s = true;
-                    }
-                    Abs::new(Val::Set(set))
-                }
+                Some(Resolved::Member { indicator, member }) => self.member(indicator, member),
                 Some(Resolved::Tier(t)) => {
                     let mut set = vec![false; self.model.tiers.len()];
                     if let Some(s) = set.get_mut(t) {
@@ -221,7 +230,7 @@ impl Analyzer<'_, '_> {
                         *s = true;
                     }
                 }
-                ExprKind::Name(_) => match self.model.resolution(member.span) {
+                ExprKind::Name(_) | ExprKind::Text(_) => match self.model.resolution(member.span) {
                     Some(Resolved::Member { member, .. }) => {
                         if let Some(s) = inside.get_mut(member) {
                             *s = true;

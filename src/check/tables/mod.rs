@@ -7,6 +7,7 @@ mod cover;
 
 use super::err::{duplicate_clause, type_mismatch, CheckError};
 use super::intervals::Interval;
+use super::members::Lookup;
 use super::model::*;
 use super::Checker;
 use crate::diagnostics::Code;
@@ -393,45 +394,15 @@ impl<'a> Checker<'a> {
             (ast::Interval::Exactly(Literal::Text(t)), Type::Text) => {
                 Some(CellValue::Is(Value::Text(t.node.clone())))
             }
-            (ast::Interval::Exactly(Literal::Name(n)), Type::Enum(_) | Type::Outcome(_)) => {
-                self.member(n, input.ty).map(CellValue::Is)
-            }
+            // A member, named or quoted (`"SELF-EMPLOYED"`).
+            (
+                ast::Interval::Exactly(lit @ (Literal::Name(_) | Literal::Text(_))),
+                Type::Enum(_) | Type::Outcome(_),
+            ) => match self.member_literal(input.ty, lit) {
+                Lookup::Found(m) => Some(CellValue::Is(Value::Member(m))),
+                Lookup::Reported | Lookup::NotWritten => None,
+            },
             (ast::Interval::Exactly(other), _) => mismatch(self, other.span(), literal_kind(other)),
-        }
-    }
-
-    /// A bare name as a member of the list of type `ty`, recorded in the resolutions.
-    fn member(&mut self, name: &ast::Ident, ty: Type) -> Option<Value> {
-        let position = self
-            .model
-            .members(ty)
-            .and_then(|m| m.iter().position(|m| *m == name.node));
-        match (position, ty) {
-            (Some(member), Type::Enum(indicator)) => {
-                self.model
-                    .resolutions
-                    .insert(name.span, Resolved::Member { indicator, member });
-                Some(Value::Member(member))
-            }
-            (Some(member), Type::Outcome(output)) => {
-                self.model
-                    .resolutions
-                    .insert(name.span, Resolved::OutcomeMember { output, member });
-                Some(Value::Member(member))
-            }
-            (_, Type::Outcome(output)) => {
-                self.not_an_outcome(&name.node, name.span, output);
-                None
-            }
-            (_, _) => {
-                let mut scope = super::exprs::Scope::default();
-                self.expr(
-                    &Node::new(ast::ExprKind::Name(name.node.clone()), name.span),
-                    Some(ty),
-                    &mut scope,
-                );
-                None
-            }
         }
     }
 
@@ -490,7 +461,12 @@ impl<'a> Checker<'a> {
         match (&kind, lit) {
             (ValueKind::Bool, Literal::Bool(b)) => Some(Value::Bool(b.node)),
             (ValueKind::Text, Literal::Text(t)) => Some(Value::Text(t.node.clone())),
-            (ValueKind::Enum(_), Literal::Name(n)) => self.member(n, ty),
+            (ValueKind::Enum(_), Literal::Name(_) | Literal::Text(_)) => {
+                match self.member_literal(ty, lit) {
+                    Lookup::Found(m) => Some(Value::Member(m)),
+                    Lookup::Reported | Lookup::NotWritten => None,
+                }
+            }
             (k, Literal::Number(_) | Literal::Name(_)) if k.is_numeric() => {
                 let value = match lit {
                     Literal::Number(n) => n.node,

@@ -675,10 +675,18 @@ impl<'p> Scope<'p> {
                     !negated
                 ));
             } else {
+                // A block (`'max1: { … }`) is bound first: clippy refuses one as a `match`
+                // scrutinee.
+                let scrutinee = if m.atomic {
+                    m.text.clone()
+                } else {
+                    body.push_str(&format!("let member = {};\n", m.text));
+                    "member".to_string()
+                };
                 body.push_str(&format!(
-                    "match {} {{ Some(m) if m == v => break {label} Some({}), Some(_) => {{}} \
+                    "match {scrutinee} {{ Some(m) if m == v => break {label} Some({}), Some(_) => {{}} \
                      None => unknown = true }}\n",
-                    m.text, !negated
+                    !negated
                 ));
             }
         }

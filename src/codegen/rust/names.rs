@@ -73,10 +73,15 @@ pub fn is_keyword(word: &str) -> bool {
 }
 
 /// Splits an identifier into lower-case words at underscores and case changes:
-/// `lateTaxPayments` → `late tax payments`, `HTTPCode` → `http code`, `AAA` → `aaa`.
+/// `lateTaxPayments` → `late tax payments`, `HTTPCode` → `http code`, `AAA` → `aaa`. A list
+/// member may be any text (`"SELF-EMPLOYED"`, `"... < 0 DM"`): every character that is not an
+/// ASCII letter or digit separates words, so the result is always an identifier.
 fn words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
-    for part in name.split('_').filter(|p| !p.is_empty()) {
+    for part in name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+    {
         let chars: Vec<char> = part.chars().collect();
         let mut word = String::new();
         for (i, &c) in chars.iter().enumerate() {
@@ -302,6 +307,21 @@ mod tests {
         assert_eq!(camel("_"), "X");
         assert_eq!(camel("x_2"), "X2");
         assert_eq!(camel("a_1_2"), "A1_2");
+    }
+
+    #[test]
+    fn any_member_text_becomes_an_identifier() {
+        assert_eq!(camel("SELF-EMPLOYED"), "SelfEmployed");
+        assert_eq!(camel("... < 0 DM"), "X0Dm");
+        assert_eq!(camel("0 <= ... < 200 DM"), "X0_200Dm");
+        assert_eq!(camel("ÄLTER"), "Lter");
+        assert_eq!(camel("\"*/"), "X");
+        assert_eq!(camel(""), "X");
+        let mut ns = Namespace::new(&[]);
+        assert_eq!(
+            ns.assign(&["SELF-EMPLOYED", "self employed", "<", ">"], "", camel),
+            ["SelfEmployed", "SelfEmployed2", "X", "X2"]
+        );
     }
 
     #[test]

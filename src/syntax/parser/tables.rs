@@ -30,7 +30,11 @@ impl Builder {
             Rule::type_count => IndicatorType::Count(range(&mut tc)?),
             Rule::type_integer => IndicatorType::Integer(range(&mut tc)?),
             Rule::type_decimal => IndicatorType::Decimal(range(&mut tc)?),
-            Rule::type_enum => IndicatorType::Enum(tc.rest().map(|m| self.ident(m)).collect()),
+            Rule::type_enum => IndicatorType::Enum(
+                tc.rest()
+                    .map(|m| self.enum_member(m))
+                    .collect::<Result<_>>()?,
+            ),
             _ => IndicatorType::Text,
         };
         Ok(Node::new(ty, span))

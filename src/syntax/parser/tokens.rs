@@ -68,6 +68,18 @@ impl Builder {
         Ok(Node::new(out, span))
     }
 
+    /// A list member, written as a name or quoted: the member is its text either way, so
+    /// `STUDENT` and `"STUDENT"` are the same member (the span covers the quotes).
+    pub(super) fn enum_member(&self, pair: Pair<'_, Rule>) -> Result<Ident> {
+        let span = self.span(&pair);
+        let inner = Children::of(pair).items.pop_front();
+        Ok(match inner {
+            Some(p) if p.as_rule() == Rule::string => Node::new(self.string(p)?.node, span),
+            Some(p) => Node::new(p.as_str().to_string(), span),
+            None => Node::new(String::new(), span),
+        })
+    }
+
     pub(super) fn date(&self, pair: Pair<'_, Rule>) -> Result<Node<Date>> {
         let span = self.span(&pair);
         let text = pair.as_str();

@@ -504,3 +504,46 @@ fn printouts_have_no_trailing_white_space() {
         assert_eq!(line, line.trim_end(), "{printed}");
     }
 }
+
+#[test]
+fn quoted_members_print_bare_when_they_are_names_and_quoted_otherwise() {
+    let printed = round_trip(
+        r#"indicator e: one of ["UNEMPLOYED", STUDENT, "SELF-EMPLOYED", "... < 0 DM", "yes", "a \"b\"\\c", "x_1"], missing means "SELF-EMPLOYED"
+rule r by e { "SELF-EMPLOYED", STUDENT => add 1 "yes" => add 2 otherwise => add 0 }
+let l = e in ["... < 0 DM", UNEMPLOYED]
+test "t" { given e = "SELF-EMPLOYED" }
+"#,
+    );
+    assert!(
+        printed.contains(
+            r#"indicator e: one of [UNEMPLOYED, STUDENT, "SELF-EMPLOYED", "... < 0 DM", "yes", "a \"b\"\\c", x_1],
+  missing means "SELF-EMPLOYED""#
+        ),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(r#"  "SELF-EMPLOYED", STUDENT => add 1"#),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(r#"  "yes"                    => add 2"#),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(r#"let l = e in ["... < 0 DM", UNEMPLOYED]"#),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(r#"given e = "SELF-EMPLOYED""#),
+        "{printed}"
+    );
+    // The two spellings of a member that is a name read back as the same declaration.
+    assert_eq!(
+        parsed(r#"indicator e: one of ["STUDENT", x]"#),
+        parsed("indicator e: one of [STUDENT, x]")
+    );
+    assert_eq!(member("STUDENT"), "STUDENT");
+    assert_eq!(member("in"), "\"in\"");
+    assert_eq!(member("2nd"), "\"2nd\"");
+    assert_eq!(member(""), "\"\"");
+}
