@@ -87,6 +87,8 @@ codes! {
     SuppressionWithoutReason = "E1201", "suppression without a reason";
     UnknownOverride = "E1300", "`--set` names no param of the policy";
     OverrideNotANumber = "E1301", "`--set` value that is not an exact number";
+    ReasonCodeTexts = "E1600", "reason code given two different texts";
+    ReasonCodeWithoutText = "E1601", "reason code that no rule gives a text";
 
     MissingAppeal = "W0500", "consequence without an appeal route";
     MissingConsequenceBasis = "W0501", "consequence without a basis";
@@ -103,8 +105,10 @@ codes! {
     DivisionByZero = "W1004", "division that can divide by zero";
     CapNeverBinds = "W1005", "cap that never changes the points";
     MonotonicityUndecided = "W1100", "direction of an indicator could not be proved";
+    NothingCountsAgainst = "W1101", "scale where higher is worse, but no rule can add points";
     UnusedSuppression = "W1200", "suppression that suppresses nothing";
     OverrideRepeated = "W1300", "`--set` given twice for one param";
+    RepeatedReason = "W1600", "the same reason text given as separate reasons";
 }
 
 impl Code {

@@ -11,9 +11,11 @@
 //! | `mod.rs` | the [`Phraser`]: expressions, conditions, effects, rules, bins, tiers, consequences |
 //! | `words.rs` | names, numbers, units, plurals, durations, points ranges |
 //! | `explain.rs` | sentences explaining one decision |
+//! | `reasons.rs` | the scale's direction, and reason codes shared by several rules |
 
 mod effects;
 mod explain;
+mod reasons;
 mod words;
 
 pub use explain::Explainer;

@@ -709,6 +709,9 @@ fn main() {
             let mut powers = 0;
             let mut chained = 0;
             let mut forgiving = 0;
+            let mut worse = 0;
+            let mut shared = 0;
+            let mut code_alone = 0;
             for i in 0..300 {
                 let tree = policies::recipe().new_tree(&mut runner).unwrap();
                 let path = dir.join(format!("valid_{}.rubric", i % 4));
@@ -717,6 +720,14 @@ fn main() {
                 powers += usize::from(text.contains(" ^ "));
                 chained += usize::from(text.contains(") and c") || text.contains(") or c"));
                 forgiving += usize::from(text.contains("invalid means missing"));
+                worse += usize::from(text.contains(", higher is worse\n"));
+                shared += usize::from(
+                    ["R0", "R1"]
+                        .iter()
+                        .any(|code| text.matches(&format!("reason {code}")).count() > 1),
+                );
+                code_alone +=
+                    usize::from(text.contains("reason R0\n") || text.contains("reason R1\n"));
                 std::fs::write(&path, text).unwrap();
                 compile(&path);
             }
@@ -734,6 +745,19 @@ fn main() {
             assert!(
                 forgiving > 10,
                 "only {forgiving} random policies forgive invalid values"
+            );
+            // Both directions of the scale are drawn.
+            assert!(
+                worse > 10 && 300 - worse > 10,
+                "{worse} of 300 random policies have a scale where higher is worse"
+            );
+            assert!(
+                shared > 10,
+                "only {shared} random policies share a reason code between rules"
+            );
+            assert!(
+                code_alone > 10,
+                "only {code_alone} random policies give a reason code without its text"
             );
             Ok(())
         },
