@@ -82,6 +82,9 @@ fn monotonicity_is_proved_for_the_examples() {
         "examples/civic_trust.rubric",
         "examples/driving_licence.rubric",
         "examples/lending.rubric",
+        // A scale where higher is worse: the proofs look the other way.
+        "tests/eval/demerit.rubric",
+        "tests/docs/demerit.rubric",
     ] {
         let text =
             std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
@@ -217,6 +220,7 @@ fn proved_directions_hold_on_random_records() {
         "examples/driving_licence.rubric",
         "examples/lending.rubric",
         "tests/ui/ok_civic_trust.rubric",
+        "tests/docs/demerit.rubric",
     ] {
         let text =
             std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
@@ -254,7 +258,7 @@ fn proved_directions_hold_on_random_records() {
                 let Ok(at_high) = evaluator.evaluate(&record) else {
                     continue;
                 };
-                let ok = if m.higher_is_better {
+                let ok = if m.score_rises {
                     at_high.score >= at_low.score
                 } else {
                     at_high.score <= at_low.score

@@ -109,8 +109,9 @@ fn every_declaration_of_every_example_is_documented() {
                     rubric::syntax::ast::RuleItem::Basis(b) => {
                         wanted.push((b.node.clone(), "basis"))
                     }
-                    rubric::syntax::ast::RuleItem::Reason(b) => {
-                        wanted.push((b.node.clone(), "reason"))
+                    rubric::syntax::ast::RuleItem::Reason(r) => {
+                        wanted.extend(r.text.iter().map(|t| (t.node.clone(), "reason")));
+                        wanted.extend(r.code.iter().map(|c| (c.node.clone(), "reason code")));
                     }
                     _ => {}
                 }

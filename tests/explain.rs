@@ -119,8 +119,22 @@ fn check_decision(decision: &Value) -> Vec<String> {
     let reasons = decision["reasons"].as_array().unwrap();
     if let Some(line) = sentences.iter().find(|s| s.starts_with("The main reasons")) {
         for reason in reasons.iter().take(4) {
-            let below = format!("({} below)", points(decimal(&reason["points_below"])));
-            assert!(line.contains(&below), "{line:?} should contain {below:?}");
+            // "(25 points below", "(code R07: 6 points above", "(3 points added".
+            let open = match reason["code"].as_str() {
+                Some(code) => format!("(code {code}: "),
+                None => "(".to_string(),
+            };
+            let said: Vec<String> = match reason.get("points_below") {
+                Some(below) => vec![format!("{open}{} below", points(decimal(below)))],
+                None => ["above", "added"]
+                    .iter()
+                    .map(|w| format!("{open}{} {w}", points(decimal(&reason["points_above"]))))
+                    .collect(),
+            };
+            assert!(
+                said.iter().any(|s| line.contains(s)),
+                "{line:?} should contain one of {said:?}"
+            );
         }
     } else {
         assert!(
@@ -184,4 +198,24 @@ fn explanations_agree_with_the_decisions_under_every_override() {
         quoted_overrides > 100,
         "{quoted_overrides} quotes of overridden values"
     );
+}
+
+/// Scales where higher is worse (reasons are points added) and reason codes shared by several
+/// rules (one reason, the points summed) are explained with the decision's numbers too.
+#[test]
+fn explanations_agree_on_demerit_scales_and_shared_reason_codes() {
+    let mut coded = 0;
+    let mut above = 0;
+    for name in ["demerit", "shared_reasons"] {
+        let policy = root().join("tests/eval").join(format!("{name}.rubric"));
+        let records = root().join("tests/eval").join(format!("{name}.jsonl"));
+        for decision in explained(&policy, &records, &[]) {
+            check_decision(&decision);
+            for reason in decision["reasons"].as_array().unwrap() {
+                coded += usize::from(reason.get("code").is_some());
+                above += usize::from(reason.get("points_above").is_some());
+            }
+        }
+    }
+    assert!(coded > 3 && above > 3, "{coded} coded, {above} above");
 }

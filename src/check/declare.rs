@@ -25,6 +25,8 @@ pub fn empty_header() -> Header {
         rounding: RoundingMode::HalfUp,
         span: Span::default(),
         scale_span: Span::default(),
+        higher_is_worse: false,
+        direction_span: None,
     }
 }
 
@@ -178,9 +180,18 @@ impl<'a> Checker<'a> {
             match &item.node {
                 HeaderItem::Version(v) => h.version = Some(v.node.clone()),
                 HeaderItem::Effective(d) => h.effective = Some(d.node),
-                HeaderItem::Scale { min, max, start } => {
+                HeaderItem::Scale {
+                    min,
+                    max,
+                    start,
+                    direction,
+                } => {
                     scale = Some((min, max, start));
                     h.scale_span = item.span;
+                    if let Some(d) = direction {
+                        h.higher_is_worse = d.node == ast::Direction::HigherIsWorse;
+                        h.direction_span = Some(d.span);
+                    }
                 }
                 HeaderItem::Rounding { decimals, mode } => {
                     h.decimals = decimals.node;

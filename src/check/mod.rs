@@ -11,12 +11,14 @@
 //! | expression types and name resolution | `exprs.rs` |
 //! | list members as written, named or quoted (resolved for every pass above and below) | `members.rs` |
 //! | rules, effects, scorecard bins, groups | `rules.rs` |
+//! | reason codes shared by several rules | `reasons.rs` |
 //! | tiers against the scale | `tiers.rs` |
 //! | consequences and due process | `consequences.rs` |
 //! | the policy's own tests | `policy_tests.rs` |
 //! | protected attributes | `protected.rs` |
 //! | unused declarations | `usage.rs` |
 //! | range analysis (only for a policy without errors) | `ranges/` |
+//! | a scale where higher is worse that no rule can add to (likewise) | `scale.rs` |
 //! | monotonicity of indicators with a direction (likewise; the counterexample search runs later, in `crate::verify`) | `monotone.rs` |
 //! | suppressions (`allow … because …`), `--strict`, `--set` labels ([`finish`]) | `suppress.rs`, `overrides.rs` |
 //!
@@ -41,7 +43,9 @@ mod overrides;
 mod policy_tests;
 mod protected;
 pub mod ranges;
+mod reasons;
 mod rules;
+mod scale;
 mod suppress;
 mod tables;
 mod tiers;
@@ -50,6 +54,7 @@ mod usage;
 pub use err::{did_you_mean, CheckError};
 pub use model::*;
 pub use overrides::{command_line, Override, COMMAND_LINE};
+pub use reasons::ReasonCode;
 pub use suppress::Suppressed;
 
 use crate::syntax::ast::PolicyFile;
@@ -98,6 +103,7 @@ pub fn check<'a>(ast: &'a PolicyFile, options: &Options) -> Report<'a> {
     checker.derived_values();
     checker.trace_protected();
     checker.rules();
+    checker.reason_codes();
     checker.tiers();
     checker.consequences();
     checker.policy_tests();
@@ -114,6 +120,7 @@ pub fn check<'a>(ast: &'a PolicyFile, options: &Options) -> Report<'a> {
         let (analysis, warnings) = ranges::analyse(&model);
         model.analysis = Some(analysis);
         problems.extend(warnings);
+        problems.extend(scale::nothing_counts_against(&model));
         model.monotonicity = monotone::prove(&model);
     }
     Report {
@@ -201,6 +208,7 @@ impl<'a> Checker<'a> {
                 analysis: None,
                 monotonicity: Vec::new(),
                 suppressions: Vec::new(),
+                reason_codes: Vec::new(),
             },
             problems: Vec::new(),
             used: HashSet::new(),

@@ -163,6 +163,11 @@ pub struct Header {
     pub span: Span,
     /// Where the scale is written (the header's name when it is not).
     pub scale_span: Span,
+    /// `score … , higher is worse`: a scale of demerit points, where every point counts against
+    /// the person (a lower score is better).
+    pub higher_is_worse: bool,
+    /// Where the scale's direction is written, if it is.
+    pub direction_span: Option<Span>,
 }
 
 /// What each written rounding mode means to the evaluators: the one mapping from the syntax's
@@ -350,6 +355,8 @@ pub struct Model<'a> {
     pub monotonicity: Vec<super::monotone::Monotonicity>,
     /// Every `allow … because …` clause, with what it suppressed (`suppress.rs`).
     pub suppressions: Vec<Suppression>,
+    /// The reason codes rules give, in order of first use (`reasons.rs`).
+    pub reason_codes: Vec<super::reasons::ReasonCode>,
 }
 
 /// One `allow CODE because "…"` clause.

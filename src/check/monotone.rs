@@ -1,6 +1,8 @@
 //! Monotonicity: an indicator declared `higher is worse` (or `higher is better`) promises that the
 //! score never improves as the indicator gets worse, all else equal. The checker proves it, or
-//! shows two records that break it, or says which rule it could not decide.
+//! shows two records that break it, or says which rule it could not decide. On a scale where a
+//! higher score is worse (demerit points), "improves" means the score goes down: a `higher is
+//! worse` indicator may then never lower the score.
 //!
 //! The proof works rule by rule: the range analysis, focused on one indicator, works out how each
 //! rule's contribution moves as the indicator grows (through derived values, `per`, caps, bins,
@@ -26,6 +28,9 @@ use rust_decimal::Decimal;
 pub struct Monotonicity {
     pub indicator: usize,
     pub higher_is_better: bool,
+    /// Whether the score may only rise as the indicator grows: a better value raises the score
+    /// on a scale where higher is better, and lowers it on one where higher is worse.
+    pub score_rises: bool,
     /// Where the direction is declared.
     pub direction_span: Span,
     pub verdict: Verdict,
@@ -104,12 +109,15 @@ pub(super) fn prove(model: &Model<'_>) -> Vec<Monotonicity> {
             }
         }
     }
+    // On a scale of demerit points (`higher is worse`) a better value must never raise the score.
+    let worse_scale = model.header.higher_is_worse;
     for (indicator, better, direction_span) in directional {
+        let rises = better != worse_scale;
         analyzer.focus_on(indicator, lets_of.get(indicator).map_or(&[], Vec::as_slice));
         let mut suspects: Vec<(usize, Dir)> = Vec::new();
         for &rule in rules_of.get(indicator).into_iter().flatten() {
             let dir = analyzer.rule(rule).dir;
-            if !dir.fits(better) {
+            if !dir.fits(rises) {
                 suspects.push((rule, dir));
             }
         }
@@ -121,6 +129,7 @@ pub(super) fn prove(model: &Model<'_>) -> Vec<Monotonicity> {
         results.push(Monotonicity {
             indicator,
             higher_is_better: better,
+            score_rises: rises,
             direction_span,
             verdict,
         });
@@ -133,6 +142,26 @@ fn name_of(model: &Model<'_>, indicator: usize) -> String {
         .indicators
         .get(indicator)
         .map_or(String::new(), |i| i.decl.name.node.clone())
+}
+
+/// A secondary label at the scale's direction, on a scale where higher is worse (where "the score
+/// improves" means it goes down).
+fn with_scale(model: &Model<'_>, error: CheckError) -> CheckError {
+    match model.header.direction_span {
+        Some(span) if model.header.higher_is_worse => {
+            error.with_secondary(span, "on this scale a higher score is worse")
+        }
+        _ => error,
+    }
+}
+
+/// "raises" or "lowers", for a score going from `from` to `to`.
+fn moves(from: Decimal, to: Decimal) -> &'static str {
+    if to > from {
+        "raises"
+    } else {
+        "lowers"
+    }
 }
 
 fn words(better: bool) -> &'static str {
@@ -174,6 +203,7 @@ pub fn undecided_error(
     )
     .with_secondary(direction_span, format!("`{name}` is declared `{}` here", words(better)))
     .with_note(how);
+    error = with_scale(model, error);
     if tried > 0 {
         error = error.with_note(format!(
             "no counterexample was found among {tried} records scored, differing only in `{name}`"
@@ -203,25 +233,22 @@ pub fn counterexample_error(
     else {
         return CheckError::new(Code::NotMonotone, direction_span, "", "");
     };
-    let (message, primary_label) = if better {
-        (
-            format!(
-                "`{name}` is declared `higher is better`, but lowering it from {higher} to {lower} raises the score from {} to {}",
-                score_at_higher.normalize(),
-                score_at_lower.normalize()
-            ),
-            "the score improves as it gets worse",
+    let message = if better {
+        format!(
+            "`{name}` is declared `higher is better`, but lowering it from {higher} to {lower} {} the score from {} to {}",
+            moves(*score_at_higher, *score_at_lower),
+            score_at_higher.normalize(),
+            score_at_lower.normalize()
         )
     } else {
-        (
-            format!(
-                "`{name}` is declared `higher is worse`, but raising it from {lower} to {higher} raises the score from {} to {}",
-                score_at_lower.normalize(),
-                score_at_higher.normalize()
-            ),
-            "the score improves as it gets worse",
+        format!(
+            "`{name}` is declared `higher is worse`, but raising it from {lower} to {higher} {} the score from {} to {}",
+            moves(*score_at_lower, *score_at_higher),
+            score_at_lower.normalize(),
+            score_at_higher.normalize()
         )
     };
+    let primary_label = "the score improves as it gets worse";
     let primary = found
         .culprits
         .first()
@@ -253,7 +280,7 @@ pub fn counterexample_error(
     } else {
         format!(", with {}", others.join(", "))
     };
-    error
+    with_scale(model, error)
         .with_secondary(direction_span, format!("`{name}` is declared `{}` here", words(better)))
         .with_note(format!(
             "counterexample: two records that differ only in `{name}`{others}: with {name} = {lower} the score is {}, with {name} = {higher} it is {}",

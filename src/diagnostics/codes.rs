@@ -93,6 +93,8 @@ codes! {
     TableNotExhaustive = "E1402", "decision table rows that leave inputs uncovered";
     HitPolicyMismatch = "E1403", "hit policy that does not fit the table's outputs";
     OutputValue = "E1404", "table value that does not fit its output";
+    ReasonCodeTexts = "E1600", "reason code given two different texts";
+    ReasonCodeWithoutText = "E1601", "reason code that no rule gives a text";
 
     MissingAppeal = "W0500", "consequence without an appeal route";
     MissingConsequenceBasis = "W0501", "consequence without a basis";
@@ -109,10 +111,12 @@ codes! {
     DivisionByZero = "W1004", "division that can divide by zero";
     CapNeverBinds = "W1005", "cap that never changes the points";
     MonotonicityUndecided = "W1100", "direction of an indicator could not be proved";
+    NothingCountsAgainst = "W1101", "scale where higher is worse, but no rule can add points";
     UnusedSuppression = "W1200", "suppression that suppresses nothing";
     OverrideRepeated = "W1300", "`--set` given twice for one param";
     RowNeverMatches = "W1400", "table row that can never decide";
     TableTooLarge = "W1401", "decision table too large to prove complete";
+    RepeatedReason = "W1600", "the same reason text given as separate reasons";
 }
 
 impl Code {

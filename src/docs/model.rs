@@ -174,7 +174,7 @@ fn rule_texts(rule: &ast::Rule) -> (Option<String>, Option<String>, Option<Decim
     for item in &rule.items {
         match &item.node {
             RuleItem::Basis(t) => out.0 = Some(t.node.clone()),
-            RuleItem::Reason(t) => out.1 = Some(t.node.clone()),
+            RuleItem::Reason(r) => out.1 = r.text.as_ref().map(|t| t.node.clone()),
             RuleItem::Baseline(n) => out.2 = Some(n.node),
             _ => {}
         }
@@ -271,6 +271,9 @@ impl Builder<'_, '_, '_> {
             number(h.min),
             points(h.max)
         ))));
+        if let Some(direction) = self.p.scale_direction() {
+            s.blocks.push(Block::Para(Text::plain(direction)));
+        }
         let reach = self.policy.reach;
         let lo = reach.lo.map(|v| v.max(h.min)).unwrap_or(h.min);
         let hi = reach.hi.map(|v| v.min(h.max)).unwrap_or(h.max);
@@ -338,6 +341,16 @@ impl Builder<'_, '_, '_> {
             ],
             rows,
         }));
+        if self.model.reason_codes.iter().any(|c| c.rules.len() > 1) {
+            s.blocks.push(Block::Para(Text::plain(
+                "Some rules share a reason code: a decision gives such a reason once, with the points its rules count against the person added together.",
+            )));
+            let sentences = (0..self.model.reason_codes.len())
+                .filter_map(|c| self.p.reason_code_sentence(c))
+                .map(Text::plain)
+                .collect();
+            s.blocks.push(Block::List(sentences));
+        }
         s
     }
 
@@ -351,7 +364,8 @@ impl Builder<'_, '_, '_> {
             if !rule.docs.is_empty() {
                 s.blocks.push(Block::Quote(rule.docs.clone()));
             }
-            let (basis, reason, baseline) = rule_texts(rule);
+            let (basis, _, baseline) = rule_texts(rule);
+            let reason = self.model.reason_text(i).map(str::to_string);
             let (least, most) = self.ir_rule(i).map_or((None, None), |r| (r.least, r.most));
             let mut facts = vec![
                 ("Title".into(), Text::plain(self.rule_title(i))),
@@ -364,15 +378,18 @@ impl Builder<'_, '_, '_> {
                     "Reason given to the person".into(),
                     or_dash(reason.or_else(|| Some("none written".into()))),
                 ),
-                (
-                    "Points".into(),
-                    Text::plain(format!(
-                        "{} ({} points)",
-                        contribution_range(least, most),
-                        range_cell(least, most)
-                    )),
-                ),
             ];
+            if let Some(code) = self.p.reason_code(i) {
+                facts.push(("Reason code".into(), Text::plain(code)));
+            }
+            facts.extend([(
+                "Points".into(),
+                Text::plain(format!(
+                    "{} ({} points)",
+                    contribution_range(least, most),
+                    range_cell(least, most)
+                )),
+            )]);
             if let Some(g) = info.group.and_then(|g| self.model.groups.get(g)) {
                 let title = g
                     .decl
@@ -389,8 +406,13 @@ impl Builder<'_, '_, '_> {
                 facts.push((
                     "Baseline".into(),
                     Text::plain(format!(
-                        "{}: reasons rank this rule by how far it scored below this",
-                        points(b)
+                        "{}: reasons rank this rule by how far it scored {} this",
+                        points(b),
+                        if self.model.header.higher_is_worse {
+                            "above"
+                        } else {
+                            "below"
+                        }
                     )),
                 ));
             }

@@ -71,9 +71,14 @@ pub fn chart(
         .map(|(i, t)| format!("{}: {}", t.decl.name.node, phraser.tier_bounds(i)))
         .collect();
     let alt = format!(
-        "The score scale runs from {} to {}. Tiers: {}. Everyone starts at {}. Scores from {} to {} can occur.",
+        "The score scale runs from {} to {}{}. Tiers: {}. Everyone starts at {}. Scores from {} to {} can occur.",
         number(min),
         number(max),
+        if policy.scale.higher_is_worse {
+            " (a higher score is worse)"
+        } else {
+            ""
+        },
         described.join("; "),
         number(policy.scale.start),
         number(reach_lo),

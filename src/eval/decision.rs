@@ -20,7 +20,7 @@ pub struct Fragments {
     rule_open: Vec<Vec<u8>>,
     /// Per rule: `"name"` (for the `unknown` list)
     rule_name: Vec<Vec<u8>>,
-    /// Per rule: `{"rule":"name","reason":"…","points_below":`
+    /// Per rule: `{"rule":"name","reason":"…","points_below":` (`{"code":…` for a reason code)
     reason_open: Vec<Vec<u8>>,
     /// Per input and derived value: `"name":`
     input_key: Vec<Vec<u8>>,
@@ -60,7 +60,7 @@ impl Fragments {
             reason_open: policy
                 .rules
                 .iter()
-                .map(|r| json::reason_open(&r.name, r.reason.as_deref()))
+                .map(|r| json::reason_open(r, policy.scale.higher_is_worse))
                 .collect(),
             input_key: policy.inputs.iter().map(|i| key(&i.name)).collect(),
             let_key: policy.lets.iter().map(|l| key(&l.name)).collect(),
@@ -208,6 +208,12 @@ impl Names for Interpreter<'_> {
     }
     fn rule_name(&self, rule: usize) -> &str {
         self.policy.rules.get(rule).map_or("", |r| r.name.as_str())
+    }
+    fn reason_name(&self, rule: usize) -> &str {
+        self.policy
+            .rules
+            .get(rule)
+            .map_or("", |r| r.reason_code.as_deref().unwrap_or(&r.name))
     }
     fn tier_name(&self, tier: usize) -> &str {
         self.policy.tiers.get(tier).map_or("", |t| t.name.as_str())

@@ -225,6 +225,7 @@ mod tests {
                 start: Decimal::ZERO,
                 decimals: 0,
                 rounding: Rounding::HalfUp,
+                higher_is_worse: false,
             },
             inputs: vec![
                 input("n", InputKind::Whole, Some(0), Some(10), Missing::Required),

@@ -7,7 +7,7 @@
 use super::decision::Decision;
 use crate::ir::*;
 use crate::runtime::arith as rt;
-use crate::runtime::decision::{collect_reasons, tally, TableRows};
+use crate::runtime::decision::{rank_reasons, tally, Ranking, TableRows};
 use crate::runtime::{EvalError, EvalErrorKind, Outcome, RuleOutcome};
 use rust_decimal::Decimal;
 
@@ -17,8 +17,9 @@ type V = Option<Value>;
 /// Evaluates records against one policy. Cheap to create; holds no per-record state.
 pub struct Evaluator<'p> {
     policy: &'p Policy,
-    /// Each rule's baseline, for ranking reasons.
+    /// Each rule's baseline and entry among the reasons, for ranking reasons.
     baselines: Vec<Option<Decimal>>,
+    reason_entries: Vec<usize>,
     /// Whether a consequence reads another's `applies` (then they are decided in dependency
     /// order; otherwise simply in source order, with nothing to keep per record).
     chained: bool,
@@ -29,6 +30,7 @@ impl<'p> Evaluator<'p> {
         Evaluator {
             policy,
             baselines: policy.rules.iter().map(|r| r.baseline).collect(),
+            reason_entries: policy.reason_entries(),
             chained: policy.chains_consequences(),
         }
     }
@@ -114,7 +116,15 @@ impl<'p> Evaluator<'p> {
 
         let outcome = Outcome { score, tier, fired };
         self.consequences(inputs, lets, &outcome, consequences)?;
-        collect_reasons(&self.baselines, fired, reasons);
+        rank_reasons(
+            Ranking {
+                baselines: &self.baselines,
+                entries: &self.reason_entries,
+                higher_is_worse: policy.scale.higher_is_worse,
+            },
+            fired,
+            reasons,
+        );
         decision.score = score;
         decision.unclamped = unclamped;
         decision.tier = tier;

@@ -3,7 +3,7 @@
 //! the generated crate as byte strings (`codegen/rust/output.rs`). The shape of a decision (field
 //! order, separators, numbers) is the shared runtime's, in `runtime/decision.rs`.
 
-use super::{Consequence, Lasts, Policy};
+use super::{Consequence, Lasts, Policy, Rule};
 use crate::runtime::decision;
 use crate::runtime::output::json_string;
 use rust_decimal::Decimal;
@@ -44,17 +44,21 @@ pub fn rule_open(rule: &str) -> Vec<u8> {
     [b"{\"rule\":".as_slice(), &string(rule), b",\"points\":"].concat()
 }
 
-/// `{"rule":"name","reason":"…","points_below":`, the start of a rule's entry in `reasons`.
-pub fn reason_open(rule: &str, reason: Option<&str>) -> Vec<u8> {
-    let reason = reason.map_or(b"null".to_vec(), string);
-    [
-        b"{\"rule\":".as_slice(),
-        &string(rule),
-        b",\"reason\":",
-        &reason,
-        b",\"points_below\":",
-    ]
-    .concat()
+/// `{"rule":"name","reason":"…","points_below":`, the start of a rule's entry in `reasons`; for a
+/// rule with a reason code, `{"code":"R07",…` (the entry of every rule with the code); on a scale
+/// where higher is worse, `"points_above":`.
+pub fn reason_open(rule: &Rule, higher_is_worse: bool) -> Vec<u8> {
+    let reason = rule.reason.as_deref().map_or(b"null".to_vec(), string);
+    let (key, name) = match &rule.reason_code {
+        Some(code) => (b"{\"code\":".as_slice(), string(code)),
+        None => (b"{\"rule\":".as_slice(), string(&rule.name)),
+    };
+    let points: &[u8] = if higher_is_worse {
+        b",\"points_above\":"
+    } else {
+        b",\"points_below\":"
+    };
+    [key, &name, b",\"reason\":", &reason, points].concat()
 }
 
 /// A consequence as it appears in every decision it applies to.

@@ -85,6 +85,7 @@ impl<'m, 'a> Lowering<'m, 'a> {
             start: header.start,
             decimals: header.decimals,
             rounding: check::rounding(header.rounding),
+            higher_is_worse: header.higher_is_worse,
         };
         let inputs = self.model.indicators.iter().map(input).collect();
         let mut lets = Vec::with_capacity(self.model.lets.len());
@@ -106,7 +107,7 @@ impl<'m, 'a> Lowering<'m, 'a> {
         }
         let mut rules = Vec::with_capacity(self.model.rules.len());
         for (index, info) in self.model.rules.iter().enumerate() {
-            let mut rule = self.rule(info)?;
+            let mut rule = self.rule(index, info)?;
             let range = analysis
                 .rules
                 .get(index)
@@ -169,12 +170,11 @@ impl<'m, 'a> Lowering<'m, 'a> {
     // ---------------------------------------------------------------------------------------------
     // Rules
 
-    fn rule(&self, info: &check::RuleInfo<'_>) -> Result<Rule> {
+    fn rule(&self, index: usize, info: &check::RuleInfo<'_>) -> Result<Rule> {
         let decl = info.decl;
         let mut condition = None;
         let mut effect = None;
         let mut basis = None;
-        let mut reason = None;
         let mut baseline = None;
         let mut arms = Vec::new();
         let mut missing = None;
@@ -184,7 +184,7 @@ impl<'m, 'a> Lowering<'m, 'a> {
                 RuleItem::When(e) => condition = Some(self.expr(e)?),
                 RuleItem::Effect(e) => effect = Some(Effect::Points(self.points(e)?)),
                 RuleItem::Basis(t) => basis = Some(t.node.clone()),
-                RuleItem::Reason(t) => reason = Some(t.node.clone()),
+                RuleItem::Reason(_) => {}
                 RuleItem::Baseline(n) => baseline = Some(n.node),
                 RuleItem::Allow(_) => {}
                 RuleItem::Bin(bin) => {
@@ -256,7 +256,8 @@ impl<'m, 'a> Lowering<'m, 'a> {
             condition,
             effect,
             basis,
-            reason,
+            reason: self.model.reason_text(index).map(str::to_string),
+            reason_code: self.model.reason_code(index).map(|c| c.code.clone()),
             baseline,
             reads,
             least: None,

@@ -79,6 +79,9 @@ pub struct Scale {
     pub start: Decimal,
     pub decimals: u32,
     pub rounding: Rounding,
+    /// A scale of demerit points (`higher is worse`): a contribution counts against the person by
+    /// how far it is above its baseline (PMML's "points above"), not below it.
+    pub higher_is_worse: bool,
 }
 
 /// A calendar date (a policy's `effective` date).
@@ -170,7 +173,11 @@ pub struct Rule {
     pub condition: Option<Expr>,
     pub effect: Effect,
     pub basis: Option<String>,
+    /// The reason's text: the rule's own, or its reason code's.
     pub reason: Option<String>,
+    /// The reason code it shares with other rules (`reason R07 "…"`): decisions give the code
+    /// once, with the points of all its rules summed.
+    pub reason_code: Option<String>,
     pub baseline: Option<Decimal>,
     /// Inputs and derived values the rule reads, in order of first use: reported in decisions as
     /// "the values that made it fire".
@@ -180,6 +187,38 @@ pub struct Rule {
     /// bound (the rule can deduct, or add, without limit).
     pub least: Option<Decimal>,
     pub most: Option<Decimal>,
+}
+
+impl Policy {
+    /// Each rule's entry among a decision's reasons (`runtime::decision::Ranking::entries`): the
+    /// first rule that gives the same reason code, or the rule itself.
+    pub fn reason_entries(&self) -> Vec<usize> {
+        self.rules
+            .iter()
+            .enumerate()
+            .map(|(index, rule)| {
+                rule.reason_code
+                    .as_ref()
+                    .and_then(|code| {
+                        self.rules
+                            .iter()
+                            .position(|r| r.reason_code.as_ref() == Some(code))
+                    })
+                    .unwrap_or(index)
+            })
+            .collect()
+    }
+
+    /// Whether reasons are ranked the plain way (`runtime::decision::collect_reasons`): by points
+    /// below the baselines, each rule a reason of its own.
+    pub fn ranks_reasons_plainly(&self) -> bool {
+        !self.scale.higher_is_worse
+            && self
+                .reason_entries()
+                .iter()
+                .enumerate()
+                .all(|(index, entry)| index == *entry)
+    }
 }
 
 /// A rule's group and the weight its points are multiplied by.

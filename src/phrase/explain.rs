@@ -9,7 +9,7 @@
 //! the checked model, `--set` overrides included.
 
 use super::{capitalise, Phraser};
-use crate::runtime::decision::{Decision, TableRows};
+use crate::runtime::decision::{adverse, Decision, TableRows};
 use crate::runtime::output::{json_string, write_decimal};
 use crate::syntax::ast::{Aggregate, ConsequenceItem, HitPolicy, Literal, RuleItem, TableItem};
 use rust_decimal::Decimal;
@@ -46,6 +46,14 @@ struct RuleWords {
     unknown: Piece,
     /// The reason of adverse-decision notices (the rule's name in words when it has none).
     reason: Piece,
+    /// The neutral points reasons are measured from (0 when none is written).
+    baseline: Decimal,
+    /// The first rule with the same reason code (the rule itself when it has none).
+    entry: usize,
+    /// "code R07: ", for a rule with a reason code.
+    code: Option<Piece>,
+    /// How its points against the person are counted: " below", " above" or " added".
+    measure: &'static str,
 }
 
 /// A decision table as an explanation names it.
@@ -67,6 +75,8 @@ pub struct Explainer {
     min: Decimal,
     max: Decimal,
     start: Decimal,
+    /// A scale of demerit points: reasons are the points added.
+    higher_is_worse: bool,
     rules: Vec<RuleWords>,
     /// Each tier's " is in tier …, which covers …."
     tiers: Vec<Piece>,
@@ -152,6 +162,15 @@ impl Sentences for Json<'_> {
 impl Explainer {
     pub fn new(phraser: &Phraser<'_, '_>) -> Self {
         let model = phraser.model();
+        let higher_is_worse = model.header.higher_is_worse;
+        let baseline_of = |rule: usize| {
+            model.rules.get(rule).and_then(|r| {
+                r.decl.items.iter().find_map(|item| match &item.node {
+                    RuleItem::Baseline(n) => Some(n.node),
+                    _ => None,
+                })
+            })
+        };
         let rules = model
             .rules
             .iter()
@@ -159,7 +178,22 @@ impl Explainer {
             .map(|(i, r)| {
                 let label = phraser.rule_label(i);
                 let sentence = phraser.rule_sentence(i);
+                let code = model.reason_code(i);
+                // One word for a whole reason code: "above" if any of its rules has a baseline.
+                let measured = code.map_or(vec![i], |c| c.rules.clone());
+                let measure = match (
+                    higher_is_worse,
+                    measured.iter().any(|&j| baseline_of(j).is_some()),
+                ) {
+                    (false, _) => " below",
+                    (true, true) => " above",
+                    (true, false) => " added",
+                };
                 RuleWords {
+                    baseline: baseline_of(i).unwrap_or(Decimal::ZERO),
+                    entry: code.and_then(|c| c.rules.first().copied()).unwrap_or(i),
+                    code: code.map(|c| Piece::new(format!("code {}: ", c.code))),
+                    measure,
                     unknown: Piece::new(format!(
                         "{label} did not apply, because a value it needs is not known."
                     )),
@@ -170,14 +204,9 @@ impl Explainer {
                         format!(". The rule: {sentence}")
                     }),
                     reason: Piece::new(
-                        r.decl
-                            .items
-                            .iter()
-                            .find_map(|item| match &item.node {
-                                RuleItem::Reason(t) => Some(t.node.clone()),
-                                _ => None,
-                            })
-                            .unwrap_or_else(|| super::humanise(&r.decl.name.node)),
+                        model
+                            .reason_text(i)
+                            .map_or_else(|| super::humanise(&r.decl.name.node), str::to_string),
                     ),
                 }
             })
@@ -189,6 +218,7 @@ impl Explainer {
             min: model.header.min,
             max: model.header.max,
             start: model.header.start,
+            higher_is_worse,
             rules,
             tiers: (0..model.tiers.len())
                 .map(|i| {
@@ -234,7 +264,11 @@ impl Explainer {
         s.begin();
         s.ascii("Everyone starts at ");
         s.points(self.start);
-        s.ascii(".");
+        s.ascii(if self.higher_is_worse {
+            "; on this scale a higher score is worse."
+        } else {
+            "."
+        });
         s.end();
         for (words, rows) in self.tables.iter().zip(&decision.tables) {
             table(words, rows, s);
@@ -328,16 +362,50 @@ impl Explainer {
                 if k > 0 {
                     s.ascii("; ");
                 }
-                match self.rules.get(r.rule) {
+                let words = self.rules.get(r.rule);
+                match words {
                     Some(words) => s.piece(&words.reason),
                     None => unknown_rule(&mut |t| s.ascii(t), r.rule),
                 }
                 s.ascii(" (");
+                if let Some(code) = words.and_then(|w| w.code.as_ref()) {
+                    s.piece(code);
+                }
                 s.points(r.below);
-                s.ascii(" below)");
+                s.ascii(words.map_or(" below", |w| w.measure));
+                self.shares(decision, r.rule, s);
+                s.ascii(")");
             }
             s.ascii(".");
             s.end();
+        }
+    }
+}
+
+impl Explainer {
+    /// ", of which “Missed payments” 15 points and “Arrears” 10 points": how the points of a
+    /// reason code that more than one of its rules counted for are shared among them.
+    fn shares<L>(&self, decision: &Decision<L>, entry: usize, s: &mut impl Sentences) {
+        let parts: Vec<(&RuleWords, Decimal)> = self
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| w.entry == entry && w.code.is_some())
+            .filter_map(|(j, w)| {
+                adverse(decision.contribution(j), w.baseline, self.higher_is_worse).map(|a| (w, a))
+            })
+            .collect();
+        if parts.len() < 2 {
+            return;
+        }
+        s.ascii(", of which ");
+        for (k, (words, points)) in parts.iter().enumerate() {
+            if k > 0 {
+                s.ascii(if k + 1 == parts.len() { " and " } else { ", " });
+            }
+            s.piece(&words.label);
+            s.ascii(" ");
+            s.points(*points);
         }
     }
 }

@@ -11,10 +11,12 @@
 //! | `mod.rs` | the [`Phraser`]: expressions, conditions, effects, rules, bins, tiers, consequences |
 //! | `words.rs` | names, numbers, units, plurals, durations, points ranges |
 //! | `explain.rs` | sentences explaining one decision |
+//! | `reasons.rs` | the scale's direction, and reason codes shared by several rules |
 //! | `tables.rs` | decision tables: what they decide, their hit policy, their rows |
 
 mod effects;
 mod explain;
+mod reasons;
 mod tables;
 mod words;
 

@@ -329,3 +329,83 @@ fn out_of_range_indices_never_panic() {
         assert!(p.indicator_range(99).is_none());
     });
 }
+
+/// Checks a whole policy (its own header) and hands its phraser to `f`.
+fn with_policy(text: &str, f: impl FnOnce(&Phraser<'_, '_>)) {
+    let ast = crate::parse(FileId(0), text).unwrap_or_else(|e| panic!("{e:?}"));
+    let report = crate::check(&ast, &crate::Options::default());
+    assert!(!report.has_errors(), "{:?}", report.problems);
+    f(&Phraser::new(&report.model));
+}
+
+const DEMERIT: &str = "policy \"T\" {\n version \"1\"\n effective 2027-01-01\n score 0 to 12, higher is worse\n round to 0 decimals\n}\n\
+    indicator speed: integer 0 to 100\nindicator red: count 0 to 5\nindicator phone: count 0 to 5\n\
+    rule speeding \"Speeding\" {\n when speed > 20\n add 3\n baseline 1\n reason R01 \"Dangerous driving\"\n}\n\
+    rule red_light \"Red lights\" {\n when red >= 1\n add 4 per red\n reason R01\n}\n\
+    rule phoning \"Phone\" {\n when phone >= 1\n add 2 per phone\n reason \"Using a phone\"\n}\n\
+    tier all at 0 and above\n";
+
+#[test]
+fn shared_reason_codes_and_demerit_scales_in_words() {
+    with_policy(DEMERIT, |p| {
+        assert!(p
+            .scale_direction()
+            .unwrap()
+            .starts_with("On this scale a higher score is worse"));
+        assert_eq!(
+            p.reason_code(0).unwrap(),
+            "R01, shared with “Red lights”: the points these rules count against the person are added together, and a decision gives the reason once"
+        );
+        assert_eq!(p.reason_code(2), None);
+        assert_eq!(
+            p.reason_code_sentence(0).unwrap(),
+            "Reason R01 (“Dangerous driving”) is given once for “Speeding” and “Red lights” together, with their points against the person added up."
+        );
+        // Speeding 3 points (2 above its baseline) and two red lights (8 points): R01 with 10;
+        // the phone 2 points added.
+        let decision: Decision<()> = Decision {
+            score: Decimal::from(12),
+            unclamped: Decimal::from(13),
+            fired: vec![
+                Fired {
+                    rule: 0,
+                    points: Decimal::from(3),
+                    arm: None,
+                },
+                Fired {
+                    rule: 1,
+                    points: Decimal::from(8),
+                    arm: None,
+                },
+                Fired {
+                    rule: 2,
+                    points: Decimal::from(2),
+                    arm: None,
+                },
+            ],
+            reasons: vec![
+                Reason {
+                    rule: 0,
+                    below: Decimal::from(10),
+                },
+                Reason {
+                    rule: 2,
+                    below: Decimal::from(2),
+                },
+            ],
+            tier: Some(0),
+            ..Default::default()
+        };
+        let lines = Explainer::new(p).explain(&decision);
+        assert_eq!(
+            lines.first().unwrap(),
+            "Everyone starts at 0 points; on this scale a higher score is worse."
+        );
+        assert_eq!(
+            lines.last().unwrap(),
+            "The main reasons, most important first: Dangerous driving (code R01: 10 points above, of which “Speeding” 2 points and “Red lights” 8 points); Using a phone (2 points added)."
+        );
+    });
+    // On a scale where higher is better, nothing is said about the direction.
+    with(DECLS, |p| assert!(p.scale_direction().is_none()));
+}

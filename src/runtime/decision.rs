@@ -68,8 +68,11 @@ impl TableRows {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reason {
+    /// The rule, or for a reason code several rules share, the first of them in source order.
     pub rule: usize,
-    /// Points below the rule's baseline (or taken away, for rules without one). Always positive.
+    /// How far the points counted against the person, always positive: below the rule's
+    /// baseline (or taken away, for rules without one), or on a scale where higher is worse,
+    /// above it (or added). For a shared reason code, the sum over its rules.
     pub below: Decimal,
 }
 
@@ -148,24 +151,73 @@ impl Outcome<'_> {
 
 /// Adverse contributions, worst first (ties in source order): a rule with a baseline by how far
 /// below it the rule scored, any other rule by the points it took away. `baselines` has one entry
-/// per rule; `fired` is in rule order.
+/// per rule; `fired` is in rule order. A policy whose scale counts the other way, or whose rules
+/// share reason codes, ranks with [`rank_reasons`].
 pub fn collect_reasons(baselines: &[Option<Decimal>], fired: &[Fired], reasons: &mut Vec<Reason>) {
+    rank_reasons(
+        Ranking {
+            baselines,
+            entries: &[],
+            higher_is_worse: false,
+        },
+        fired,
+        reasons,
+    );
+}
+
+/// How a policy ranks the contributions that count against a person.
+#[derive(Clone, Copy, Debug)]
+pub struct Ranking<'a> {
+    /// Each rule's baseline (`None` counts as 0).
+    pub baselines: &'a [Option<Decimal>],
+    /// Each rule's entry among the reasons: the first rule with the same reason code, or the rule
+    /// itself (also for a rule past the end of the slice, so `&[]` means no shared codes).
+    pub entries: &'a [usize],
+    /// A scale of demerit points: points above the baseline count against the person.
+    pub higher_is_worse: bool,
+}
+
+/// How far `points` count against the person, if they do: below `baseline`, or above it on a
+/// scale where higher is worse. A distance beyond the largest decimal is that decimal.
+pub fn adverse(points: Decimal, baseline: Decimal, higher_is_worse: bool) -> Option<Decimal> {
+    let (high, low) = if higher_is_worse {
+        (points, baseline)
+    } else {
+        (baseline, points)
+    };
+    if compare(high, low) != std::cmp::Ordering::Greater {
+        return None;
+    }
+    Some(high.checked_sub(low).unwrap_or(Decimal::MAX))
+}
+
+/// Adverse contributions, worst first: each rule's [`adverse`] distance, summed over the rules of
+/// one reason code (beyond the largest decimal, the sum is that decimal). Ties keep the order of
+/// the entries' rules in the file. `fired` is in rule order.
+pub fn rank_reasons(ranking: Ranking<'_>, fired: &[Fired], reasons: &mut Vec<Reason>) {
     let mut next_fired = fired.iter().peekable();
-    for (index, baseline) in baselines.iter().enumerate() {
+    for (index, baseline) in ranking.baselines.iter().enumerate() {
         let points = match next_fired.peek() {
             Some(f) if f.rule == index => next_fired.next().map_or(Decimal::ZERO, |f| f.points),
             _ => Decimal::ZERO,
         };
-        let below = match baseline {
-            Some(baseline) => baseline - points,
-            None => -points,
+        let baseline = baseline.unwrap_or(Decimal::ZERO);
+        let Some(below) = adverse(points, baseline, ranking.higher_is_worse) else {
+            continue;
         };
-        if compare(below, Decimal::ZERO) == std::cmp::Ordering::Greater {
-            reasons.push(Reason { rule: index, below });
+        let entry = ranking.entries.get(index).copied().unwrap_or(index);
+        // A later rule of a shared code adds to the entry an earlier one made.
+        match reasons
+            .iter_mut()
+            .find(|r| r.rule == entry && entry != index)
+        {
+            Some(shared) => {
+                shared.below = shared.below.checked_add(below).unwrap_or(Decimal::MAX);
+            }
+            None => reasons.push(Reason { rule: entry, below }),
         }
     }
-    // Worst first; a stable sort keeps source order among equals.
-    reasons.sort_by(|a, b| compare(b.below, a.below));
+    reasons.sort_by(|a, b| compare(b.below, a.below).then(a.rule.cmp(&b.rule)));
 }
 
 /// What identifies a record in the output.
@@ -182,6 +234,10 @@ pub trait Names {
     /// SHA-256 of the policy's source text, in hex.
     fn policy_hash(&self) -> &str;
     fn rule_name(&self, rule: usize) -> &str;
+    /// How a reason is named in the CSV form: its reason code, or its rule's name.
+    fn reason_name(&self, rule: usize) -> &str {
+        self.rule_name(rule)
+    }
     fn tier_name(&self, tier: usize) -> &str;
     fn consequence_name(&self, consequence: usize) -> &str;
     fn let_name(&self, derived: usize) -> &str;
@@ -202,7 +258,8 @@ pub trait Template {
     fn rule_open(&self, rule: usize) -> &[u8];
     /// `"name"` of a rule (for the `unknown` list).
     fn rule_json(&self, rule: usize) -> &[u8];
-    /// `{"rule":"name","reason":"…","points_below":`
+    /// `{"rule":"name","reason":"…","points_below":` (`{"code":"R07",…` for a reason code shared
+    /// by several rules, `"points_above":` on a scale where higher is worse)
     fn reason_open(&self, rule: usize) -> &[u8];
     /// The whole object of a consequence.
     fn consequence(&self, consequence: usize) -> &[u8];
@@ -391,7 +448,7 @@ pub fn csv_row<N: Names + ?Sized, L>(
         decision
             .reasons
             .iter()
-            .map(|r| names.rule_name(r.rule).to_string())
+            .map(|r| names.reason_name(r.rule).to_string())
             .collect(),
     );
     let rules = join(
@@ -414,4 +471,116 @@ pub fn csv_row<N: Names + ?Sized, L>(
         names.policy_version().to_string(),
         names.policy_hash().to_string(),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fired(rule: usize, points: i64) -> Fired {
+        Fired {
+            rule,
+            points: Decimal::from(points),
+            arm: None,
+        }
+    }
+
+    fn ranked(ranking: Ranking<'_>, fired: &[Fired]) -> Vec<(usize, Decimal)> {
+        let mut reasons = Vec::new();
+        rank_reasons(ranking, fired, &mut reasons);
+        reasons.into_iter().map(|r| (r.rule, r.below)).collect()
+    }
+
+    #[test]
+    fn reasons_are_points_below_the_baseline_or_taken_away() {
+        let baselines = [None, Some(Decimal::from(70)), None];
+        let mut reasons = Vec::new();
+        collect_reasons(
+            &baselines,
+            &[fired(0, -10), fired(1, 45), fired(2, 5)],
+            &mut reasons,
+        );
+        let got: Vec<(usize, Decimal)> = reasons.iter().map(|r| (r.rule, r.below)).collect();
+        assert_eq!(got, vec![(1, Decimal::from(25)), (0, Decimal::from(10))]);
+    }
+
+    #[test]
+    fn on_a_scale_where_higher_is_worse_reasons_are_points_added_or_above_the_baseline() {
+        let baselines = [None, Some(Decimal::from(2)), None];
+        let ranking = Ranking {
+            baselines: &baselines,
+            entries: &[],
+            higher_is_worse: true,
+        };
+        // Rule 0 adds 3, rule 1 adds 6 against a baseline of 2, rule 2 gives 4 points back.
+        assert_eq!(
+            ranked(ranking, &[fired(0, 3), fired(1, 6), fired(2, -4)]),
+            vec![(1, Decimal::from(4)), (0, Decimal::from(3))]
+        );
+        // A rule with a negative baseline that does not fire counts by the baseline.
+        let baselines = [Some(Decimal::from(-2))];
+        let ranking = Ranking {
+            baselines: &baselines,
+            entries: &[],
+            higher_is_worse: true,
+        };
+        assert_eq!(ranked(ranking, &[]), vec![(0, Decimal::from(2))]);
+    }
+
+    #[test]
+    fn rules_sharing_a_code_are_one_reason_with_their_points_summed() {
+        // Rules 0 and 2 share a code (entry 0); rule 1 stands alone. Only points against the
+        // person are summed: rule 3 (sharing with 0) added points and changes nothing.
+        let baselines = [None, None, None, None];
+        let entries = [0, 1, 0, 0];
+        let ranking = Ranking {
+            baselines: &baselines,
+            entries: &entries,
+            higher_is_worse: false,
+        };
+        assert_eq!(
+            ranked(
+                ranking,
+                &[fired(0, -5), fired(1, -8), fired(2, -4), fired(3, 20)]
+            ),
+            vec![(0, Decimal::from(9)), (1, Decimal::from(8))]
+        );
+        // The entry is the code's first rule even when only a later one counts against the
+        // person; equal sums keep the order of the file.
+        assert_eq!(
+            ranked(ranking, &[fired(1, -4), fired(2, -4)]),
+            vec![(0, Decimal::from(4)), (1, Decimal::from(4))]
+        );
+    }
+
+    #[test]
+    fn distances_beyond_the_largest_decimal_are_the_largest_decimal() {
+        // Regression: 70 points of baseline above points of nearly -MAX overflowed (a panic).
+        let baselines = [Some(Decimal::from(70)), None];
+        let entries = [0, 0];
+        let ranking = Ranking {
+            baselines: &baselines,
+            entries: &entries,
+            higher_is_worse: false,
+        };
+        let near = Decimal::MAX - Decimal::from(35);
+        let points = [
+            Fired {
+                rule: 0,
+                points: -near,
+                arm: None,
+            },
+            Fired {
+                rule: 1,
+                points: -near,
+                arm: None,
+            },
+        ];
+        assert_eq!(ranked(ranking, &points), vec![(0, Decimal::MAX)]);
+        assert_eq!(adverse(Decimal::MIN, Decimal::MAX, true), None);
+        assert_eq!(
+            adverse(Decimal::MAX, Decimal::MIN, true),
+            Some(Decimal::MAX)
+        );
+    }
 }

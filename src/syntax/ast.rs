@@ -73,6 +73,9 @@ pub enum HeaderItem {
         min: Number,
         max: Number,
         start: Option<Number>,
+        /// `, higher is worse` (a scale of demerit points) or `, higher is better` (the default),
+        /// as written.
+        direction: Option<Node<Direction>>,
     },
     Rounding {
         decimals: Node<u32>,
@@ -223,9 +226,18 @@ pub enum RuleItem {
     Effect(Effect),
     Bin(Bin),
     Basis(Text),
-    Reason(Text),
+    Reason(ReasonClause),
     Baseline(Number),
     Allow(Allow),
+}
+
+/// `reason "…"`, `reason R07 "…"` or `reason R07` (the text given by another rule with the code):
+/// at least one of the two is written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReasonClause {
+    /// A reason code shared by the rules that give it (PMML's `reasonCode`).
+    pub code: Option<Ident>,
+    pub text: Option<Text>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

@@ -123,6 +123,7 @@ fn phrase(rule: Rule) -> Option<Phrase> {
         Rule::K_MOST | Rule::K_LEAST => Word("`most` or `least`"),
         Rule::K_BASIS | Rule::basis_clause => Word("`basis`"),
         Rule::K_REASON | Rule::reason_clause => Word("`reason`"),
+        Rule::reason_code => Word("a reason code such as `R07`"),
         Rule::K_BASELINE | Rule::baseline_clause => Word("`baseline`"),
         Rule::bin_arm | Rule::bin_pattern | Rule::interval => {
             Word("a bin such as `1 to 5 => add 10`")

@@ -319,6 +319,42 @@ mod tests {
     }
 
     #[test]
+    fn a_scale_may_say_that_a_higher_score_is_worse() {
+        let file = parse(FileId(0), "policy \"P\" { score 0 to 12, lower is better }").unwrap();
+        let Some(Item::Policy(p)) = file.items.first() else {
+            panic!()
+        };
+        let Some(ast::HeaderItem::Scale { direction, .. }) = p.items.first().map(|i| &i.node)
+        else {
+            panic!()
+        };
+        assert_eq!(
+            direction.as_ref().map(|d| d.node),
+            Some(ast::Direction::HigherIsWorse)
+        );
+    }
+
+    #[test]
+    fn a_reason_may_give_a_code_with_or_without_its_text() {
+        for (text, code, reason) in [
+            ("reason R07 \"Late\"", Some("R07"), Some("Late")),
+            ("reason 07", Some("07"), None),
+            ("reason \"Late\"", None, Some("Late")),
+        ] {
+            let file = parse(FileId(0), &format!("rule r {{ add 1 {text} basis \"B\" }}")).unwrap();
+            let Some(Item::Rule(rule)) = file.items.first() else {
+                panic!()
+            };
+            let Some(ast::RuleItem::Reason(r)) = rule.items.get(1).map(|i| &i.node) else {
+                panic!("{text}")
+            };
+            assert_eq!(r.code.as_ref().map(|c| c.node.as_str()), code, "{text}");
+            assert_eq!(r.text.as_ref().map(|t| t.node.as_str()), reason, "{text}");
+            assert_eq!(rule.items.len(), 3, "{text}");
+        }
+    }
+
+    #[test]
     fn a_param_unit_may_be_quoted() {
         let file = parse(FileId(0), "param speed_step = 10 \"km/h\"").unwrap();
         let Some(Item::Param(p)) = file.items.first() else {

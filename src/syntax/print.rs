@@ -273,11 +273,20 @@ fn header_item(item: &HeaderItem) -> String {
     match item {
         HeaderItem::Version(v) => format!("version {}", text(v)),
         HeaderItem::Effective(date) => format!("effective {}", date.node),
-        HeaderItem::Scale { min, max, start } => {
+        HeaderItem::Scale {
+            min,
+            max,
+            start,
+            direction,
+        } => {
             let mut line = format!("score {} to {}", number(min), number(max));
             if let Some(start) = start {
                 line.push_str(" starting at ");
                 line.push_str(&number(start));
+            }
+            if let Some(direction) = direction {
+                line.push_str(", ");
+                line.push_str(direction_words(direction.node));
             }
             line
         }
@@ -333,10 +342,30 @@ fn indicator_option(option: &IndicatorOption) -> String {
         IndicatorOption::MissingMeans(value) => format!("missing means {}", literal(value)),
         IndicatorOption::MissingUnknown => "missing means unknown".to_string(),
         IndicatorOption::InvalidMeansMissing => "invalid means missing".to_string(),
-        IndicatorOption::Direction(Direction::HigherIsWorse) => "higher is worse".to_string(),
-        IndicatorOption::Direction(Direction::HigherIsBetter) => "higher is better".to_string(),
+        IndicatorOption::Direction(d) => direction_words(*d).to_string(),
         IndicatorOption::Allow(allow) => allow_clause(allow),
     }
+}
+
+fn direction_words(direction: Direction) -> &'static str {
+    match direction {
+        Direction::HigherIsWorse => "higher is worse",
+        Direction::HigherIsBetter => "higher is better",
+    }
+}
+
+/// `reason R07 "…"`, `reason "…"` or `reason R07`.
+fn reason_clause(reason: &ReasonClause) -> String {
+    let mut line = "reason".to_string();
+    if let Some(code) = &reason.code {
+        line.push(' ');
+        line.push_str(&code.node);
+    }
+    if let Some(t) = &reason.text {
+        line.push(' ');
+        line.push_str(&text(t));
+    }
+    line
 }
 
 /// One rule clause; `width` is the width to which bin patterns are padded.
@@ -365,7 +394,7 @@ fn rule_item(item: &RuleItem, width: usize) -> String {
             expr(&bin.amount)
         ),
         RuleItem::Basis(t) => format!("basis {}", text(t)),
-        RuleItem::Reason(t) => format!("reason {}", text(t)),
+        RuleItem::Reason(reason) => reason_clause(reason),
         RuleItem::Baseline(n) => format!("baseline {}", number(n)),
         RuleItem::Allow(allow) => allow_clause(allow),
     }

@@ -33,7 +33,7 @@ pub fn verify(model: &Model<'_>, policy: &Policy) -> Verified {
             continue;
         };
         let suspects = suspects.clone();
-        match search.find(policy, m.indicator, m.higher_is_better) {
+        match search.find(policy, m.indicator, m.score_rises) {
             Some(found) => {
                 problems.push(counterexample_error(
                     model,

@@ -31,13 +31,10 @@ impl Search {
         }
     }
 
-    /// Looks for two records, differing only in `indicator`, whose scores break its direction.
-    pub(super) fn find(
-        &mut self,
-        policy: &Policy,
-        indicator: usize,
-        better: bool,
-    ) -> Option<Found> {
+    /// Looks for two records, differing only in `indicator`, whose scores break its direction:
+    /// the score must never fall as the indicator grows when `rises`, never rise otherwise (a
+    /// better value lowers the score on a scale where higher is worse).
+    pub(super) fn find(&mut self, policy: &Policy, indicator: usize, rises: bool) -> Option<Found> {
         self.tried = 0;
         let evaluator = Evaluator::new(policy);
         let candidates = candidates(policy, indicator);
@@ -65,7 +62,7 @@ impl Search {
                 let [(lo_value, lo), (hi_value, hi)] = pair else {
                     continue;
                 };
-                let wrong = if better {
+                let wrong = if rises {
                     hi.score < lo.score
                 } else {
                     hi.score > lo.score
@@ -81,7 +78,7 @@ impl Search {
                 };
                 let mut culprits: Vec<(usize, Decimal, Decimal)> = (0..policy.rules.len())
                     .map(|r| (r, points(lo, r), points(hi, r)))
-                    .filter(|(_, a, b)| if better { b < a } else { b > a })
+                    .filter(|(_, a, b)| if rises { b < a } else { b > a })
                     .collect();
                 culprits.sort_by_key(|(r, a, b)| {
                     (

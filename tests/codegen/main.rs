@@ -712,6 +712,9 @@ fn main() {
             let mut hits = std::collections::BTreeMap::new();
             let mut tables_read = 0;
             let mut quoted = 0;
+            let mut worse = 0;
+            let mut shared = 0;
+            let mut code_alone = 0;
             for i in 0..300 {
                 let tree = policies::recipe().new_tree(&mut runner).unwrap();
                 let path = dir.join(format!("valid_{}.rubric", i % 4));
@@ -728,6 +731,14 @@ fn main() {
                 tables_read += usize::from(text.contains("inputs o") || text.contains(" = high)"));
                 // A member that is not a name, written beyond its declaration.
                 quoted += usize::from(text.matches("\"GREEN-2\"").count() > 1);
+                worse += usize::from(text.contains(", higher is worse\n"));
+                shared += usize::from(
+                    ["R0", "R1"]
+                        .iter()
+                        .any(|code| text.matches(&format!("reason {code}")).count() > 1),
+                );
+                code_alone +=
+                    usize::from(text.contains("reason R0\n") || text.contains("reason R1\n"));
                 std::fs::write(&path, text).unwrap();
                 compile(&path);
             }
@@ -766,6 +777,19 @@ fn main() {
             assert!(
                 quoted > 10,
                 "only {quoted} random policies write a quoted member"
+            );
+            // Both directions of the scale are drawn.
+            assert!(
+                worse > 10 && 300 - worse > 10,
+                "{worse} of 300 random policies have a scale where higher is worse"
+            );
+            assert!(
+                shared > 10,
+                "only {shared} random policies share a reason code between rules"
+            );
+            assert!(
+                code_alone > 10,
+                "only {code_alone} random policies give a reason code without its text"
             );
             Ok(())
         },

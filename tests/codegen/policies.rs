@@ -6,9 +6,10 @@
 //! The indicators are fixed (one of each kind, with drawn ranges and missing-value rules; the list's
 //! members are names or quoted texts, each written bare or quoted where it can be); params,
 //! derived values of every type, plain and scorecard rules (with `per`, caps, groups and
-//! weights, `missing` and `otherwise` arms, every range form of bins), tiers covering the scale (in
-//! every range form), and consequences on tiers,
-//! scores, rules and indicators are drawn.
+//! weights, `missing` and `otherwise` arms, every range form of bins, reasons of their own and
+//! reason codes shared by several rules), tiers covering the scale (in every range form), and
+//! consequences on tiers, scores, rules and indicators are drawn, on scales where a higher score
+//! is better and where it is worse.
 
 use proptest::prelude::*;
 
@@ -227,8 +228,15 @@ pub fn render(recipe: &Recipe) -> String {
     let min = [0i64, -100, 300][c.take(3) as usize];
     let max = min + [100i64, 1000, 550][c.take(3) as usize];
     let start = min + (max - min) / [2i64, 3, 1, 4][c.take(4) as usize];
+    // Both directions of the scale: where higher is worse, reasons are the points added.
+    let direction = c.pick(&[
+        "",
+        ", higher is worse",
+        ", higher is better",
+        ", lower is better",
+    ]);
     out.push_str(&format!(
-        "policy \"Random {}\" {{\n  version \"1.0.{}\"\n  effective 2027-01-01\n  score {min} to {max} starting at {start}\n  round to {decimals} decimals, {rounding}\n}}\n\n",
+        "policy \"Random {}\" {{\n  version \"1.0.{}\"\n  effective 2027-01-01\n  score {min} to {max} starting at {start}{direction}\n  round to {decimals} decimals, {rounding}\n}}\n\n",
         c.take(1000),
         c.take(10)
     ));
@@ -319,6 +327,9 @@ pub fn render(recipe: &Recipe) -> String {
     let rules = 1 + c.take(6);
     let mut group_open = false;
     let mut rule_names = Vec::new();
+    // Whether an earlier rule wrote the text of reason code R0, R1 (a later one may then give
+    // the code alone).
+    let mut code_text = [false; 2];
     for r in 0..rules {
         if !group_open && c.flip(20) {
             out.push_str(&format!(
@@ -406,7 +417,20 @@ pub fn render(recipe: &Recipe) -> String {
         if c.flip(40) {
             out.push_str(&format!("  baseline {}\n", c.pick(NUMBERS)));
         }
-        out.push_str("  basis \"b\"\n  reason \"r\"\n}\n");
+        // A reason of its own, or one of two codes that several rules share.
+        let reason = match c.take(3) {
+            0 => format!("\"r{r}\""),
+            _ => {
+                let k = c.take(2) as usize;
+                if code_text[k] && c.flip(50) {
+                    format!("R{k}")
+                } else {
+                    code_text[k] = true;
+                    format!("R{k} \"code {k}\"")
+                }
+            }
+        };
+        out.push_str(&format!("  basis \"b\"\n  reason {reason}\n}}\n"));
         rule_names.push(name);
         if group_open && c.flip(50) {
             out.push_str("}\n");

@@ -52,13 +52,14 @@ impl Dir {
         }
     }
 
-    /// Whether a score that moves this way is allowed to move with an indicator that `higher`
-    /// improves (`true`) or worsens (`false`).
-    pub fn fits(self, higher_is_better: bool) -> bool {
+    /// Whether a score that moves this way as an indicator grows is allowed to, when the score
+    /// may only rise (`true`: a better value raises it on a scale where higher is better) or only
+    /// fall (`false`) as the indicator grows.
+    pub fn fits(self, score_rises: bool) -> bool {
         match self {
             Dir::Const => true,
-            Dir::Inc => higher_is_better,
-            Dir::Dec => !higher_is_better,
+            Dir::Inc => score_rises,
+            Dir::Dec => !score_rises,
             Dir::Any => false,
         }
     }

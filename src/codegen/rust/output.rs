@@ -186,7 +186,7 @@ impl Gen<'_> {
         let reasons: Vec<Vec<u8>> = policy
             .rules
             .iter()
-            .map(|r| json::reason_open(&r.name, r.reason.as_deref()))
+            .map(|r| json::reason_open(r, policy.scale.higher_is_worse))
             .collect();
         byte_table(
             &mut out,
@@ -238,6 +238,21 @@ impl Gen<'_> {
             "LET_NAMES",
             &let_names,
         );
+        // Only a policy with reason codes names its reasons otherwise than by rule.
+        let coded = policy.rules.iter().any(|r| r.reason_code.is_some());
+        if coded {
+            let reason_names: Vec<&str> = policy
+                .rules
+                .iter()
+                .map(|r| r.reason_code.as_deref().unwrap_or(&r.name))
+                .collect();
+            name_table(
+                &mut out,
+                "How each rule's reason is named in the CSV form: its reason code, or its name.",
+                "REASON_NAMES",
+                &reason_names,
+            );
+        }
         out.push_str(
             "\nfn bytes(table: &[&'static [u8]], index: usize) -> &'static [u8] {\n    \
              table.get(index).copied().unwrap_or_default()\n}\n\n\
@@ -280,8 +295,14 @@ impl Gen<'_> {
              fn rule_name(&self, rule: usize) -> &str {\n        name(&RULE_NAMES, rule)\n    }\n\n    \
              fn tier_name(&self, tier: usize) -> &str {\n        name(&TIER_NAMES, tier)\n    }\n\n    \
              fn consequence_name(&self, consequence: usize) -> &str {\n        name(&CONSEQUENCE_NAMES, consequence)\n    }\n\n    \
-             fn let_name(&self, derived: usize) -> &str {\n        name(&LET_NAMES, derived)\n    }\n}\n",
+             fn let_name(&self, derived: usize) -> &str {\n        name(&LET_NAMES, derived)\n    }\n",
         );
+        if coded {
+            out.push_str(
+                "\n    fn reason_name(&self, rule: usize) -> &str {\n        name(&REASON_NAMES, rule)\n    }\n",
+            );
+        }
+        out.push_str("}\n");
         Ok(out)
     }
 }

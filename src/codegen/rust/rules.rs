@@ -169,7 +169,14 @@ impl Gen<'_> {
         // The `use` of the crate's types goes here once the rest says which enums it names.
         let imports_at = out.len();
         out.push_str("use crate::runtime::arith;\n");
-        let mut decision_items = vec!["collect_reasons"];
+        // A policy whose reasons rank the plain way calls `collect_reasons`; one with shared
+        // reason codes or a scale where higher is worse says how to rank them.
+        let plain = policy.ranks_reasons_plainly();
+        let mut decision_items = if plain {
+            vec!["collect_reasons"]
+        } else {
+            vec!["rank_reasons", "Ranking"]
+        };
         if !policy.rules.is_empty() {
             decision_items.push("tally");
         }
@@ -253,6 +260,20 @@ impl Gen<'_> {
             baselines.join(", ")
         )
         .ok();
+        if !plain {
+            let entries: Vec<String> = policy
+                .reason_entries()
+                .iter()
+                .map(|e| e.to_string())
+                .collect();
+            writeln!(
+                out,
+                "/// Each rule's entry among the reasons: the first rule with its reason code, or itself.\nconst REASON_ENTRIES: [usize; {}] = [{}];",
+                entries.len(),
+                entries.join(", ")
+            )
+            .ok();
+        }
         writeln!(
             out,
             "\n/// Rounds points and scores to the policy's {} decimals.\nfn round(value: Decimal) -> Decimal {{\n    arith::round(value, {}, {strategy})\n}}",
@@ -525,9 +546,20 @@ impl Gen<'_> {
         if !needs_lets && policy.steps.is_empty() {
             out.push_str("    let _ = input;\n");
         }
+        if policy.ranks_reasons_plainly() {
+            out.push_str(
+                "    collect_reasons(&BASELINES, &decision.fired, &mut decision.reasons);\n",
+            );
+        } else {
+            writeln!(
+                out,
+                "    rank_reasons(\n        Ranking {{\n            baselines: &BASELINES,\n            entries: &REASON_ENTRIES,\n            higher_is_worse: {},\n        }},\n        &decision.fired,\n        &mut decision.reasons,\n    );",
+                policy.scale.higher_is_worse
+            )
+            .ok();
+        }
         out.push_str(
-            "    collect_reasons(&BASELINES, &decision.fired, &mut decision.reasons);\n    \
-             decision.score = score;\n    decision.unclamped = unclamped;\n    decision.tier = tier;\n    Ok(())\n}\n",
+            "    decision.score = score;\n    decision.unclamped = unclamped;\n    decision.tier = tier;\n    Ok(())\n}\n",
         );
         Ok(out)
     }

@@ -86,6 +86,16 @@ impl<'i> Children<'i> {
     }
 }
 
+/// `higher is worse` and `lower is better` are one direction, `higher is better` and `lower is
+/// worse` the other (the children of an `opt_direction`).
+fn direction(c: &Children<'_>) -> Direction {
+    if c.has(Rule::K_HIGHER) == c.has(Rule::K_WORSE) {
+        Direction::HigherIsWorse
+    } else {
+        Direction::HigherIsBetter
+    }
+}
+
 fn is_punctuation(rule: Rule) -> bool {
     matches!(
         rule,
@@ -294,6 +304,10 @@ impl Builder {
                         .next_if(Rule::signed_number)
                         .map(|p| self.number(p))
                         .transpose()?,
+                    direction: ic.next_if(Rule::opt_direction).map(|d| {
+                        let span = self.span(&d);
+                        Node::new(direction(&Children::of(d)), span)
+                    }),
                 },
                 _ => {
                     let decimals = ic.next();
@@ -360,15 +374,7 @@ impl Builder {
                     Some(lit) => IndicatorOption::MissingMeans(self.literal(lit)?),
                     None => IndicatorOption::MissingUnknown,
                 },
-                _ => {
-                    let higher = oc.has(Rule::K_HIGHER);
-                    let worse = oc.has(Rule::K_WORSE);
-                    IndicatorOption::Direction(if higher == worse {
-                        Direction::HigherIsWorse
-                    } else {
-                        Direction::HigherIsBetter
-                    })
-                }
+                _ => IndicatorOption::Direction(direction(&oc)),
             };
             options.push(Node::new(node, option_span));
         }
@@ -447,7 +453,15 @@ impl Builder {
                 Rule::when_clause => RuleItem::When(self.expr(Children::of(item).next())?),
                 Rule::effect => RuleItem::Effect(self.effect(item)?),
                 Rule::basis_clause => RuleItem::Basis(self.string(Children::of(item).next())?),
-                Rule::reason_clause => RuleItem::Reason(self.string(Children::of(item).next())?),
+                Rule::reason_clause => {
+                    let mut rc = Children::of(item);
+                    let code = rc.next_if(Rule::reason_code).map(|c| self.ident(c));
+                    let text = rc
+                        .next_if(Rule::string)
+                        .map(|t| self.string(t))
+                        .transpose()?;
+                    RuleItem::Reason(ReasonClause { code, text })
+                }
                 Rule::baseline_clause => {
                     RuleItem::Baseline(self.number(Children::of(item).next())?)
                 }

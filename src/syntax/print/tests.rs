@@ -547,3 +547,14 @@ test "t" { given e = "SELF-EMPLOYED" }
     assert_eq!(member("2nd"), "\"2nd\"");
     assert_eq!(member(""), "\"\"");
 }
+
+#[test]
+fn scale_directions_and_reason_codes_print_as_written() {
+    let printed = round_trip(
+        "policy \"P\" { score 0 to 12 , lower is better }\npolicy \"Q\" { score 0 to 12 starting at 12, higher is better }\nrule r { add 1 reason R07 \"Late\" }\nrule s { add 1 reason R-07_b }\nrule t { add 1 reason \"Plain\" }",
+    );
+    assert_eq!(
+        printed,
+        "policy \"P\" {\n  score 0 to 12, higher is worse\n}\n\npolicy \"Q\" {\n  score 0 to 12 starting at 12, higher is better\n}\n\nrule r {\n  add 1\n  reason R07 \"Late\"\n}\n\nrule s {\n  add 1\n  reason R-07_b\n}\n\nrule t {\n  add 1\n  reason \"Plain\"\n}\n"
+    );
+}
