@@ -593,11 +593,17 @@ fn tables(c: &mut Choices<'_>, ctx: &mut Ctx, out: &mut String) {
             let input = match c.take(5) {
                 0 => ("b1".to_string(), vec!["yes".to_string(), "no".to_string()]),
                 1 => ("e1".to_string(), {
-                    let mut members = vec!["red", "green", "blue"];
+                    // Each member in one of its writings, the list cut into consecutive cells.
+                    let mut members: Vec<String> = ctx
+                        .member_writings
+                        .clone()
+                        .into_iter()
+                        .map(|w| w[c.take(w.len() as u32) as usize].clone())
+                        .collect();
                     let mut cells = Vec::new();
                     while !members.is_empty() {
                         let n = 1 + c.take(members.len() as u32) as usize;
-                        let chosen: Vec<&str> = members.drain(..n).collect();
+                        let chosen: Vec<String> = members.drain(..n).collect();
                         cells.push(if chosen.len() == 1 {
                             chosen.join("")
                         } else {
