@@ -60,6 +60,7 @@ impl<'a> Checker<'a> {
                     self.model.lets.push(LetInfo {
                         decl,
                         ty: Type::Error,
+                        after_rules: false,
                     });
                 }
                 Item::Rule(decl) => self.declare_rule(decl, None),

@@ -74,11 +74,14 @@ impl Checker<'_> {
         let Some(decl) = self.model.lets.get(index).map(|l| l.decl) else {
             return;
         };
-        let mut scope = Scope::default();
+        let mut scope = Scope::derived();
         let ty = self.expr(&decl.value, None, &mut scope);
         let ty = if ty == Type::Tier { Type::Error } else { ty };
+        let after_rules =
+            scope.reads_outcome || scope.refs.iter().any(|(r, _)| self.model.after_rules(*r));
         if let Some(l) = self.model.lets.get_mut(index) {
             l.ty = if in_cycle { Type::Error } else { ty };
+            l.after_rules = after_rules;
         }
         if let Some(refs) = self.let_refs.get_mut(index) {
             *refs = scope.refs;

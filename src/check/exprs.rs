@@ -18,6 +18,12 @@ use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 pub struct Scope {
     /// `score`, `tier` and `… applies` are allowed (a consequence's condition).
     pub in_consequence: bool,
+    /// A derived value's expression: what is known only once every rule has been applied
+    /// (`score`, `tier`, a rule's `applies`, `points of`, `rules fired`) may be read, and makes the
+    /// value one computed after the rules.
+    pub after_rules: bool,
+    /// Whether the expression read any of those.
+    pub reads_outcome: bool,
     /// Every indicator, param and derived value named, with where.
     pub refs: Vec<(Resolved, Span)>,
 }
@@ -26,7 +32,14 @@ impl Scope {
     pub fn consequence() -> Self {
         Scope {
             in_consequence: true,
-            refs: Vec::new(),
+            ..Scope::default()
+        }
+    }
+
+    pub fn derived() -> Self {
+        Scope {
+            after_rules: true,
+            ..Scope::default()
         }
     }
 }
@@ -86,12 +99,36 @@ impl Checker<'_> {
                 self.only_in_consequence(expr.span, "`tier`", scope);
                 Type::Tier
             }
+            ExprKind::PointsOf(name) => {
+                self.only_in_consequence(expr.span, "`points of …`", scope);
+                self.points_of(name, scope);
+                Type::Number
+            }
+            ExprKind::RulesFired(group) => {
+                self.only_in_consequence(expr.span, "`rules fired`", scope);
+                if let Some(group) = group {
+                    self.group_name(group, "`rules fired in …`");
+                }
+                Type::Number
+            }
             ExprKind::Applies(rule) => {
                 self.only_in_consequence(expr.span, "`… applies`", scope);
                 match self.model.lookup(&rule.node) {
                     Some(Symbol::Rule(r)) => {
                         self.model.resolutions.insert(rule.span, Resolved::Rule(r));
                     }
+                    Some(Symbol::Consequence(_)) if !scope.in_consequence => self.report(
+                        CheckError::new(
+                            Code::OutOfContext,
+                            rule.span,
+                            format!(
+                                "whether the consequence `{}` applies can only be read by another consequence",
+                                rule.node
+                            ),
+                            "not available here",
+                        )
+                        .with_help("consequences are decided last; a derived value or a table can read the rules, the score and the tier instead"),
+                    ),
                     Some(Symbol::Consequence(c)) => {
                         // Another consequence: `consequences.rs` orders them and finds cycles.
                         self.model
@@ -466,21 +503,78 @@ impl Checker<'_> {
         );
     }
 
-    fn only_in_consequence(&mut self, span: Span, what: &str, scope: &Scope) {
-        if !scope.in_consequence {
+    /// Reports `what` (known only once every rule has been applied) read by a rule; notes it
+    /// read by a derived value.
+    fn only_in_consequence(&mut self, span: Span, what: &str, scope: &mut Scope) {
+        if scope.after_rules {
+            scope.reads_outcome = true;
+        } else if !scope.in_consequence {
             self.report(
                 CheckError::new(
                     Code::OutOfContext,
                     span,
-                    format!("{what} can only be used in a consequence's `when` condition"),
+                    format!("{what} can only be used in a consequence's `when` condition, a derived value or a table"),
                     "not available here",
                 )
-                .with_help(if what.contains("applies") {
-                    "whether a rule fired is only known once every rule has been applied; use that rule's condition instead"
+                .with_help(if what.contains("applies") || what.contains("points") || what.contains("fired") {
+                    "what the rules did is only known once every rule has been applied; use that rule's condition instead"
                 } else {
                     "rules are computed before the score and tier exist; use the indicators instead"
                 }),
             );
+        }
+    }
+
+    /// `points of NAME`: a rule's contribution or a group's subtotal.
+    fn points_of(&mut self, name: &crate::syntax::ast::Ident, scope: &mut Scope) {
+        match self.model.lookup(&name.node) {
+            Some(Symbol::Rule(r)) => {
+                self.model.resolutions.insert(name.span, Resolved::Rule(r));
+                scope.refs.push((Resolved::Rule(r), name.span));
+            }
+            Some(Symbol::Group(g)) => {
+                self.model.resolutions.insert(name.span, Resolved::Group(g));
+                scope.refs.push((Resolved::Group(g), name.span));
+            }
+            Some(other) => self.report(
+                CheckError::new(
+                    Code::WrongKindOfName,
+                    name.span,
+                    format!(
+                        "`{}` is {}, which gives no points",
+                        name.node,
+                        other.a_kind()
+                    ),
+                    other.a_kind(),
+                )
+                .with_help("write `points of <rule>` or `points of <group>`"),
+            ),
+            None => self.unknown(&name.node, name.span, |s| {
+                matches!(s, Symbol::Rule(_) | Symbol::Group(_))
+            }),
+        }
+    }
+
+    /// A group named by `what` (`rules fired in …`).
+    fn group_name(&mut self, name: &crate::syntax::ast::Ident, what: &str) {
+        match self.model.lookup(&name.node) {
+            Some(Symbol::Group(g)) => {
+                self.model.resolutions.insert(name.span, Resolved::Group(g));
+            }
+            Some(other) => self.report(
+                CheckError::new(
+                    Code::WrongKindOfName,
+                    name.span,
+                    format!(
+                        "{what} needs a group, but `{}` is {}",
+                        name.node,
+                        other.a_kind()
+                    ),
+                    other.a_kind(),
+                )
+                .with_help("name a group, or write `rules fired` for all rules"),
+            ),
+            None => self.unknown(&name.node, name.span, |s| matches!(s, Symbol::Group(_))),
         }
     }
 }

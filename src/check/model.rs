@@ -87,6 +87,8 @@ pub enum Resolved {
     },
     /// A table's output (by its index among all outputs).
     Output(usize),
+    /// A group (in `points of …` and `rules fired in …`).
+    Group(usize),
     /// Member `member` of the list declared by table output `output`.
     OutcomeMember {
         output: usize,
@@ -219,6 +221,9 @@ pub struct ParamInfo<'a> {
 pub struct LetInfo<'a> {
     pub decl: &'a ast::Let,
     pub ty: Type,
+    /// It reads what the rules did (the score, the tier, a rule's points), directly or through
+    /// other values: it is computed after the rules, and no rule may read it.
+    pub after_rules: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -254,6 +259,8 @@ pub struct TableInfo<'a> {
     /// `otherwise => …`: one value per output.
     pub default: Option<Vec<Value>>,
     pub default_span: Option<Span>,
+    /// An input is computed after the rules (see [`LetInfo::after_rules`]): so is the table.
+    pub after_rules: bool,
 }
 
 /// One input of a table: an indicator, a derived value or another table's output.
@@ -383,6 +390,20 @@ pub enum Site {
 }
 
 impl Model<'_> {
+    /// Whether a value is computed after the rules (a derived value or output that reads what the
+    /// rules did).
+    pub fn after_rules(&self, resolved: Resolved) -> bool {
+        match resolved {
+            Resolved::Let(l) => self.lets.get(l).is_some_and(|x| x.after_rules),
+            Resolved::Output(o) => self
+                .outputs
+                .get(o)
+                .and_then(|x| self.tables.get(x.table))
+                .is_some_and(|t| t.after_rules),
+            _ => false,
+        }
+    }
+
     pub fn lookup(&self, name: &str) -> Option<Symbol> {
         self.names.get(name).map(|(s, _)| *s)
     }

@@ -135,6 +135,31 @@ impl Checker<'_> {
                         self.report(invalid(value.span(), &format!("the points of rule `{}` are a number", name.node)));
                     }
                 }
+                Some(Symbol::Let(l)) => {
+                    self.model.resolutions.insert(name.span, Resolved::Let(l));
+                    let ty = self.model.lets.get(l).map_or(Type::Error, |x| x.ty);
+                    let unknown = matches!(value, Literal::Name(n) if n.node == "unknown")
+                        && !self.model.members(ty).is_some_and(|m| m.iter().any(|m| m == "unknown"));
+                    let fits = match (ty, value) {
+                        _ if unknown => true,
+                        (Type::Number, Literal::Number(_))
+                        | (Type::Bool, Literal::Bool(_))
+                        | (Type::Text, Literal::Text(_))
+                        | (Type::Error, _) => true,
+                        (Type::Enum(_) | Type::Outcome(_), _) => {
+                            // Reported by the lookup when it is not a member.
+                            !matches!(self.member_literal(ty, value), super::members::Lookup::NotWritten)
+                        }
+                        _ => false,
+                    };
+                    if !fits {
+                        let expected = self.model.describe_type(ty);
+                        self.report(invalid(
+                            value.span(),
+                            &format!("`{}` is {expected}", name.node),
+                        ));
+                    }
+                }
                 Some(Symbol::Output(o)) => {
                     self.model.resolutions.insert(name.span, Resolved::Output(o));
                     // `expect category = unknown`: the table had no outcome.

@@ -36,6 +36,7 @@ impl<'a> Checker<'a> {
             return;
         }
         self.forbid_protected(&scope.refs, &site);
+        self.forbid_after_rules(&scope.refs, &site);
         match self.constant(weight) {
             Some(value) if value > Decimal::ZERO => {
                 if let Some(g) = self.model.groups.get_mut(index) {
@@ -162,6 +163,7 @@ impl<'a> Checker<'a> {
             Some(subject) => self.scorecard(index, decl, subject, &bins, &mut scope),
         }
         self.forbid_protected(&scope.refs, &site);
+        self.forbid_after_rules(&scope.refs, &site);
         if !seen.contains_key("the basis") {
             self.report(
                 CheckError::new(
@@ -717,4 +719,30 @@ fn not_covered(decl: &ast::Rule, subject: &ast::Ident, uncovered: &[String]) -> 
         ),
         "some values of this fall in no bin",
     )
+}
+
+impl Checker<'_> {
+    /// Reports the values a rule (at `site`) reads that are computed after the rules.
+    fn forbid_after_rules(&mut self, refs: &[(Resolved, Span)], site: &str) {
+        for (r, span) in refs {
+            if !self.model.after_rules(*r) {
+                continue;
+            }
+            let name = match r {
+                Resolved::Let(l) => self.model.lets.get(*l).map(|x| x.decl.name.node.clone()),
+                Resolved::Output(o) => self.model.outputs.get(*o).map(|x| x.decl.name.node.clone()),
+                _ => None,
+            }
+            .unwrap_or_default();
+            self.report(
+                CheckError::new(
+                    Code::OutOfContext,
+                    *span,
+                    format!("{site} reads `{name}`, which depends on what the rules did, so it is only known after every rule has been applied"),
+                    "known only after the rules",
+                )
+                .with_help("a rule can read only values computed before the rules; use the score or the rules' points in a consequence, a derived value or a table instead"),
+            );
+        }
+    }
 }

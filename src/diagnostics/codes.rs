@@ -63,7 +63,7 @@ codes! {
     TypeMismatch = "E0200", "wrong type of value";
     UnknownMember = "E0201", "not a member of the list";
     BadCall = "E0202", "unknown function or wrong number of arguments";
-    OutOfContext = "E0203", "score, tier or `applies` outside a consequence";
+    OutOfContext = "E0203", "what the rules did, read by a rule";
     NotConstant = "E0204", "value must be fixed in the policy";
     NotWholeExponent = "E0205", "exponent that is not a whole number from -1000 to 1000";
 

@@ -248,6 +248,7 @@ mod tests {
             tables: Vec::new(),
             outputs: Vec::new(),
             steps: Vec::new(),
+            after_rules: Vec::new(),
             lets: vec![],
             rules: vec![],
             tiers: vec![],

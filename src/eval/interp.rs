@@ -69,36 +69,7 @@ impl<'p> Evaluator<'p> {
         lets.clear();
         lets.resize(policy.lets.len() + policy.outputs.len(), None);
         TableRows::reset(tables, policy.tables.len());
-        for step in &policy.steps {
-            match *step {
-                Step::Let(index) => {
-                    let Some(l) = policy.lets.get(index) else {
-                        continue;
-                    };
-                    let value = Frame::new(inputs, lets, policy)
-                        .eval(&l.value)
-                        .map_err(|kind| EvalError::in_let(kind, index))?;
-                    if let Some(slot) = lets.get_mut(index) {
-                        *slot = value;
-                    }
-                }
-                Step::Table(index) => {
-                    let (Some(table), Some(rows)) =
-                        (policy.tables.get(index), tables.get_mut(index))
-                    else {
-                        continue;
-                    };
-                    let frame = Frame::new(inputs, lets, policy);
-                    let values = super::table::decide(table, |r| frame.read(r), rows);
-                    let base = policy.lets.len();
-                    for (output, value) in table.outputs.iter().zip(values) {
-                        if let Some(slot) = lets.get_mut(base + output) {
-                            *slot = value;
-                        }
-                    }
-                }
-            }
-        }
+        self.values(&policy.steps, inputs, lets, tables, None)?;
         let frame = Frame::new(inputs, lets, policy);
         let mut total = policy.scale.start;
         for (index, rule) in policy.rules.iter().enumerate() {
@@ -115,6 +86,7 @@ impl<'p> Evaluator<'p> {
         let tier = policy.tiers.iter().position(|t| t.range.contains(score));
 
         let outcome = Outcome { score, tier, fired };
+        self.values(&policy.after_rules, inputs, lets, tables, Some(&outcome))?;
         self.consequences(inputs, lets, &outcome, consequences)?;
         rank_reasons(
             Ranking {
@@ -128,6 +100,57 @@ impl<'p> Evaluator<'p> {
         decision.score = score;
         decision.unclamped = unclamped;
         decision.tier = tier;
+        Ok(())
+    }
+
+    /// Computes the derived values and decides the tables of `steps`, in order, into `lets` (the
+    /// derived values, then the tables' outputs at `policy.lets.len() + output`). `outcome`: for
+    /// the steps after the rules, what the rules did.
+    fn values(
+        &self,
+        steps: &[Step],
+        inputs: &[V],
+        lets: &mut [V],
+        tables: &mut [TableRows],
+        outcome: Option<&Outcome<'_>>,
+    ) -> Result<(), EvalError> {
+        let policy = self.policy;
+        for step in steps {
+            match *step {
+                Step::Let(index) => {
+                    let Some(l) = policy.lets.get(index) else {
+                        continue;
+                    };
+                    let value = Frame {
+                        outcome,
+                        ..Frame::new(inputs, lets, policy)
+                    }
+                    .eval(&l.value)
+                    .map_err(|kind| EvalError::in_let(kind, index))?;
+                    if let Some(slot) = lets.get_mut(index) {
+                        *slot = value;
+                    }
+                }
+                Step::Table(index) => {
+                    let (Some(table), Some(rows)) =
+                        (policy.tables.get(index), tables.get_mut(index))
+                    else {
+                        continue;
+                    };
+                    let frame = Frame {
+                        outcome,
+                        ..Frame::new(inputs, lets, policy)
+                    };
+                    let values = super::table::decide(table, |r| frame.read(r), rows);
+                    let base = policy.lets.len();
+                    for (output, value) in table.outputs.iter().zip(values) {
+                        if let Some(slot) = lets.get_mut(base + output) {
+                            *slot = value;
+                        }
+                    }
+                }
+            }
+        }
         Ok(())
     }
 
@@ -318,6 +341,7 @@ impl Frame<'_> {
                 .and_then(|o| o.tier)
                 .map(|t| Value::Tier(u32::try_from(t).unwrap_or(u32::MAX))),
             Expr::Applies(rule) => self.outcome.map(|o| Value::Bool(o.applies(*rule))),
+            Expr::Points(rule) => self.outcome.map(|o| Value::Number(o.points(*rule))),
             Expr::ConsequenceApplies(c) => Some(Value::Bool(self.applied.get(*c) == Some(&true))),
             Expr::Neg(x) => self.number(x)?.map(|n| Value::Number(-n)),
             Expr::Not(x) => match self.eval(x)? {

@@ -207,6 +207,37 @@ fn check(policy: &Policy, decision: &Decision, expectation: &Expectation) -> Opt
                 actual: word(actual),
             })
         }
+        Expectation::Derived { derived, value } => {
+            let actual = decision.lets.get(*derived).cloned().flatten();
+            let equal = match (&actual, value) {
+                (Some(Value::Number(a)), Some(Value::Number(b))) => a == b,
+                (a, b) => a.as_ref() == b.as_ref(),
+            };
+            let members = policy
+                .lets
+                .get(*derived)
+                .and_then(|l| l.enum_of)
+                .and_then(|i| policy.inputs.get(i))
+                .map(|i| i.kind.clone());
+            let words = |v: Option<&Value>| match (v, &members) {
+                (None, _) => "unknown".to_string(),
+                (Some(Value::Member(m)), Some(InputKind::Enum(names))) => {
+                    names.get(*m as usize).cloned().unwrap_or_default()
+                }
+                (Some(Value::Text(t)), _) => format!("{t:?}"),
+                (Some(Value::Number(n)), _) => n.normalize().to_string(),
+                (Some(Value::Bool(b)), _) => if *b { "yes" } else { "no" }.to_string(),
+                (Some(other), _) => format!("{other:?}"),
+            };
+            (!equal).then(|| Failure {
+                what: format!(
+                    "derived value `{}`",
+                    policy.lets.get(*derived).map_or("", |l| l.name.as_str())
+                ),
+                expected: words(value.as_ref()),
+                actual: words(actual.as_ref()),
+            })
+        }
         Expectation::Outcome { output, value } => {
             let actual = decision
                 .lets

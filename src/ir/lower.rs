@@ -153,7 +153,8 @@ impl<'m, 'a> Lowering<'m, 'a> {
             lets,
             tables: self.tables()?,
             outputs: self.outputs(),
-            steps: self.steps()?,
+            steps: self.steps(false)?,
+            after_rules: self.steps(true)?,
             rules,
             tiers,
             consequences,
@@ -435,6 +436,21 @@ impl<'m, 'a> Lowering<'m, 'a> {
                         rule,
                         points: number(v)?,
                     },
+                    Resolved::Let(l) => Expectation::Derived {
+                        derived: match self.reference(Resolved::Let(l))? {
+                            Ref::Let(position) => position,
+                            _ => return Err(internal("a derived value out of order")),
+                        },
+                        value: match v {
+                            Literal::Name(m)
+                                if m.node == "unknown"
+                                    && self.model.resolution(m.span).is_none() =>
+                            {
+                                None
+                            }
+                            _ => Some(self.literal(v)?),
+                        },
+                    },
                     Resolved::Output(output) => Expectation::Outcome {
                         output,
                         value: match v {
@@ -486,6 +502,16 @@ impl<'m, 'a> Lowering<'m, 'a> {
 
     // ---------------------------------------------------------------------------------------------
     // Expressions
+
+    /// The rules of group `group`, in source order.
+    fn group_rules(&self, group: usize) -> impl Iterator<Item = usize> + '_ {
+        self.model
+            .rules
+            .iter()
+            .enumerate()
+            .filter(move |(_, r)| r.group == Some(group))
+            .map(|(i, _)| i)
+    }
 
     fn resolved(&self, span: Span) -> Result<Resolved> {
         self.model.resolution(span).ok_or_else(|| {
@@ -546,6 +572,31 @@ impl<'m, 'a> Lowering<'m, 'a> {
                 Resolved::Rule(r) => Expr::Applies(r),
                 other => Expr::Read(self.reference(other)?),
             },
+            ExprKind::PointsOf(name) => match self.resolved(name.span)? {
+                Resolved::Rule(r) => Expr::Points(r),
+                Resolved::Group(g) => sum(self.group_rules(g).map(Expr::Points).collect()),
+                other => return Err(internal(format!("`points of` {other:?}"))),
+            },
+            // The number of rules that fired: 1 for each that did.
+            ExprKind::RulesFired(group) => {
+                let rules: Vec<usize> = match group {
+                    None => (0..self.model.rules.len()).collect(),
+                    Some(g) => match self.resolved(g.span)? {
+                        Resolved::Group(g) => self.group_rules(g).collect(),
+                        other => return Err(internal(format!("`rules fired in` {other:?}"))),
+                    },
+                };
+                sum(rules
+                    .into_iter()
+                    .map(|r| Expr::If {
+                        branches: vec![(
+                            Expr::Applies(r),
+                            Expr::Const(Value::Number(Decimal::ONE)),
+                        )],
+                        otherwise: Box::new(Expr::Const(Value::Number(Decimal::ZERO))),
+                    })
+                    .collect())
+            }
             ExprKind::Applies(rule) => match self.resolved(rule.span)? {
                 Resolved::Rule(r) => Expr::Applies(r),
                 Resolved::Consequence(c) => Expr::ConsequenceApplies(c),
@@ -694,6 +745,14 @@ fn consequence_kind(kind: ast::ConsequenceKind) -> ConsequenceKind {
         ast::ConsequenceKind::Sanction => ConsequenceKind::Sanction,
         ast::ConsequenceKind::Benefit => ConsequenceKind::Benefit,
     }
+}
+
+/// `a + b + …`, or 0 for nothing.
+fn sum(terms: Vec<Expr>) -> Expr {
+    terms
+        .into_iter()
+        .reduce(|a, b| Expr::Arith(Arith::Add, Box::new(a), Box::new(b)))
+        .unwrap_or(Expr::Const(Value::Number(Decimal::ZERO)))
 }
 
 fn point(v: Decimal) -> Range {

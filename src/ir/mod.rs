@@ -37,8 +37,12 @@ pub struct Policy {
     pub tables: Vec<Table>,
     /// Every table's outputs, tables in source order.
     pub outputs: Vec<Output>,
-    /// The derived values and tables in the order to compute them (each after what it reads).
+    /// The derived values and tables to compute before the rules, in order (each after what it
+    /// reads).
     pub steps: Vec<Step>,
+    /// The derived values and tables that read what the rules did (the score, the tier, a rule's
+    /// points): computed in order once the score and tier are known, before the consequences.
+    pub after_rules: Vec<Step>,
     /// Rules in source order (group members where they stand).
     pub rules: Vec<Rule>,
     pub tiers: Vec<Tier>,
@@ -400,6 +404,8 @@ pub enum Expr {
     Tier,
     /// Whether the rule with this index fired.
     Applies(usize),
+    /// The points the rule with this index contributed (0 when it did not fire).
+    Points(usize),
     /// Whether the consequence with this index applies (decided before the one that reads it).
     ConsequenceApplies(usize),
     Neg(Box<Expr>),
@@ -443,6 +449,7 @@ impl Expr {
             | Expr::Score
             | Expr::Tier
             | Expr::Applies(_)
+            | Expr::Points(_)
             | Expr::ConsequenceApplies(_)
             | Expr::IsMissing { .. } => {}
             Expr::Neg(x) | Expr::Not(x) => out.push(x),
@@ -516,6 +523,11 @@ pub enum Expectation {
     /// A table's output has this value (`None`: unknown).
     Outcome {
         output: usize,
+        value: Option<Value>,
+    },
+    /// A derived value (by index into [`Policy::lets`]) has this value (`None`: unknown).
+    Derived {
+        derived: usize,
         value: Option<Value>,
     },
     Applies {

@@ -127,6 +127,7 @@ impl<'m, 'a> Phraser<'m, 'a> {
                 format!("the consequence {}", self.consequence_label(c))
             }
             Some(Resolved::Output(_)) => humanise(raw),
+            Some(Resolved::Group(g)) => self.group_label(g),
             Some(Resolved::Member { .. } | Resolved::OutcomeMember { .. }) => {
                 self.member_at(expr.span).unwrap_or_else(|| humanise(raw))
             }
@@ -145,6 +146,17 @@ impl<'m, 'a> Phraser<'m, 'a> {
             .members(list)?
             .get(member)
             .map(|m| words::member(m))
+    }
+
+    /// A group as its title in quotes (“Payment history”), or its name in words.
+    pub fn group_label(&self, index: usize) -> String {
+        match self.model.groups.get(index) {
+            Some(g) => format!(
+                "the group {}",
+                quoted_label(&g.decl.name, g.decl.title.as_ref())
+            ),
+            None => "a group".to_string(),
+        }
     }
 
     /// A consequence as its title in quotes (“Air travel restriction”), or its name in words.
@@ -186,6 +198,22 @@ impl<'m, 'a> Phraser<'m, 'a> {
             ExprKind::Name(raw) => self.name_value(expr, raw),
             ExprKind::Score => "the score".to_string(),
             ExprKind::Tier => "the tier".to_string(),
+            ExprKind::PointsOf(name) => match self.model.resolution(name.span) {
+                Some(Resolved::Rule(r)) => format!("the points of {}", self.rule_label(r)),
+                Some(Resolved::Group(g)) => format!("the subtotal of {}", self.group_label(g)),
+                _ => format!("the points of {}", humanise(&name.node)),
+            },
+            ExprKind::RulesFired(group) => {
+                match group.as_ref().and_then(|g| self.model.resolution(g.span)) {
+                    Some(Resolved::Group(g)) => {
+                        format!(
+                            "the number of rules of {} that applied",
+                            self.group_label(g)
+                        )
+                    }
+                    _ => "the number of rules that applied".to_string(),
+                }
+            }
             // "minus (x to the power of 2)": a power after "minus" would read as (-x) ^ 2.
             ExprKind::Unary(UnaryOp::Neg, inner) => match &inner.node {
                 ExprKind::Binary(BinaryOp::Pow, ..) => format!("minus {}", self.value_in(inner, 4)),

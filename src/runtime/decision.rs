@@ -144,6 +144,14 @@ pub struct Outcome<'d> {
 
 impl Outcome<'_> {
     /// Whether rule `rule` fired.
+    /// The points rule `rule` contributed (0 when it did not fire).
+    pub fn points(&self, rule: usize) -> Decimal {
+        match self.fired.binary_search_by_key(&rule, |f| f.rule) {
+            Ok(i) => self.fired.get(i).map_or(Decimal::ZERO, |f| f.points),
+            Err(_) => Decimal::ZERO,
+        }
+    }
+
     pub fn applies(&self, rule: usize) -> bool {
         self.fired.binary_search_by_key(&rule, |f| f.rule).is_ok()
     }

@@ -599,6 +599,11 @@ pub enum ExprKind {
     },
     /// `<rule> applies`: the named rule fired (only in consequences).
     Applies(Ident),
+    /// `points of <rule or group>`: a rule's contribution (0 when it did not fire) or a
+    /// group's subtotal.
+    PointsOf(Ident),
+    /// `rules fired [in <group>]`: how many rules (of the group) fired.
+    RulesFired(Option<Ident>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

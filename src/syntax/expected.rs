@@ -26,6 +26,8 @@ fn phrase(rule: Rule) -> Option<Phrase> {
         | Rule::K_GROUP
         | Rule::K_CONSEQUENCE
         | Rule::K_TEST
+        | Rule::K_TABLE
+        | Rule::table_decl
         | Rule::file
         | Rule::policy_decl
         | Rule::indicator_decl
@@ -42,6 +44,10 @@ fn phrase(rule: Rule) -> Option<Phrase> {
         | Rule::lparen
         | Rule::K_IF
         | Rule::K_NOT
+        | Rule::K_POINTS
+        | Rule::points_of
+        | Rule::K_RULES
+        | Rule::rules_fired
         | Rule::named => Value,
         Rule::bool_lit | Rule::K_YES | Rule::K_NO | Rule::K_TRUE | Rule::K_FALSE => {
             Word("`yes` or `no`")
@@ -152,6 +158,37 @@ fn phrase(rule: Rule) -> Option<Phrase> {
         Rule::expect_absent | Rule::expect_equals | Rule::expect_present | Rule::expect_target => {
             Word("an expectation such as `score = 1000`")
         }
+        Rule::K_FIRED => Word("`fired`"),
+        Rule::K_HIT | Rule::hit_clause => Word("`hit`"),
+        Rule::hit_unique
+        | Rule::hit_first
+        | Rule::hit_priority
+        | Rule::hit_any
+        | Rule::hit_collect
+        | Rule::K_UNIQUE
+        | Rule::K_FIRST
+        | Rule::K_PRIORITY
+        | Rule::K_ANY
+        | Rule::K_COLLECT => {
+            Word("a hit policy (`unique`, `first`, `priority`, `any` or `collect …`)")
+        }
+        Rule::agg_sum
+        | Rule::agg_min
+        | Rule::agg_max
+        | Rule::agg_count
+        | Rule::K_SUM
+        | Rule::K_MIN
+        | Rule::K_MAX => Word("`sum`, `min`, `max` or `count`"),
+        Rule::K_INPUTS | Rule::inputs_clause => Word("`inputs`"),
+        Rule::K_OUTPUTS | Rule::outputs_clause => Word("`outputs`"),
+        Rule::output_decl => Word("an output such as `category: one of [LOW, HIGH]`"),
+        Rule::table_row | Rule::row_cells | Rule::cell | Rule::cell_list => {
+            Word("a row such as `no, below 100 => HIGH`")
+        }
+        Rule::cell_any => Word("`-`"),
+        Rule::cell_missing => Word("`missing`"),
+        Rule::row_outputs => Word("a value"),
+        Rule::table_default => Word("`otherwise`"),
         Rule::K_THEN => Word("`then`"),
         Rule::K_ELSE => Word("`else`"),
         // Comments, white space and whole-declaration helpers say nothing useful on their own.

@@ -611,7 +611,9 @@ fn prec(e: &ExprKind) -> Prec {
         | ExprKind::Score
         | ExprKind::Tier
         | ExprKind::Call { .. }
-        | ExprKind::Applies(_) => Prec::Primary,
+        | ExprKind::Applies(_)
+        | ExprKind::PointsOf(_)
+        | ExprKind::RulesFired(_) => Prec::Primary,
     }
 }
 
@@ -718,6 +720,17 @@ fn write_expr(out: &mut String, e: &Expr, min: Prec) {
         ExprKind::Applies(rule) => {
             out.push_str(&rule.node);
             out.push_str(" applies");
+        }
+        ExprKind::PointsOf(name) => {
+            out.push_str("points of ");
+            out.push_str(&name.node);
+        }
+        ExprKind::RulesFired(group) => {
+            out.push_str("rules fired");
+            if let Some(g) = group {
+                out.push_str(" in ");
+                out.push_str(&g.node);
+            }
         }
     }
     if bracket {

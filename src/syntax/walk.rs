@@ -18,7 +18,9 @@ impl ExprKind {
             | ExprKind::Name(_)
             | ExprKind::Score
             | ExprKind::Tier
-            | ExprKind::Applies(_) => Vec::new(),
+            | ExprKind::Applies(_)
+            | ExprKind::PointsOf(_)
+            | ExprKind::RulesFired(_) => Vec::new(),
             ExprKind::Unary(_, e) | ExprKind::IsMissing { value: e, .. } => vec![e],
             ExprKind::Binary(_, a, b) => vec![a, b],
             ExprKind::In { value, set, .. } => std::iter::once(&**value).chain(set).collect(),

@@ -711,6 +711,7 @@ fn main() {
             let mut forgiving = 0;
             let mut hits = std::collections::BTreeMap::new();
             let mut tables_read = 0;
+            let mut after_rules = 0;
             let mut quoted = 0;
             let mut worse = 0;
             let mut shared = 0;
@@ -729,6 +730,8 @@ fn main() {
                     }
                 }
                 tables_read += usize::from(text.contains("inputs o") || text.contains(" = high)"));
+                after_rules +=
+                    usize::from(text.contains("let after0 = ") && text.contains("after_band"));
                 // A member that is not a name, written beyond its declaration.
                 quoted += usize::from(text.matches("\"GREEN-2\"").count() > 1);
                 worse += usize::from(text.contains(", higher is worse\n"));
@@ -770,6 +773,10 @@ fn main() {
                 let n = hits.get(hit).copied().unwrap_or(0);
                 assert!(n > 5, "only {n} random tables are `hit {hit}`: {hits:?}");
             }
+            assert!(
+                after_rules > 5,
+                "only {after_rules} random policies decide a table after the rules"
+            );
             assert!(
                 tables_read > 5,
                 "only {tables_read} random policies read a table's list output"

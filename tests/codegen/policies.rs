@@ -327,6 +327,7 @@ pub fn render(recipe: &Recipe) -> String {
     let rules = 1 + c.take(6);
     let mut group_open = false;
     let mut rule_names = Vec::new();
+    let mut groups: Vec<String> = Vec::new();
     // Whether an earlier rule wrote the text of reason code R0, R1 (a later one may then give
     // the code alone).
     let mut code_text = [false; 2];
@@ -337,6 +338,7 @@ pub fn render(recipe: &Recipe) -> String {
                 c.pick(&["0.5", "1.5", "2", "1", "0.333"])
             ));
             group_open = true;
+            groups.push(format!("g{r}"));
         }
         let name = format!("r{r}");
         out.push_str(&format!("rule {name} \"Rule {r}\""));
@@ -441,6 +443,37 @@ pub fn render(recipe: &Recipe) -> String {
         out.push_str("}\n");
     }
     out.push('\n');
+    // Derived values after the rules: what the rules did, read by name, then read by the
+    // consequences (through `ctx`) and sometimes by a table.
+    for k in 0..c.take(3) {
+        let rule = &rule_names[c.take(rule_names.len() as u32) as usize];
+        let value = match c.take(5) {
+            0 => format!("score - {}", c.pick(NUMBERS)),
+            1 => format!("points of {rule}"),
+            2 => "rules fired".to_string(),
+            3 if !groups.is_empty() => {
+                let group = &groups[c.take(groups.len() as u32) as usize];
+                if c.flip(50) {
+                    format!("points of {group}")
+                } else {
+                    format!("rules fired in {group}")
+                }
+            }
+            _ => format!("max(points of {rule}, {})", ctx.expr(c, T::Num)),
+        };
+        out.push_str(&format!("let after{k} = {value}\n"));
+        ctx.nums.push(format!("after{k}"));
+        if c.flip(40) {
+            out.push_str(&format!(
+                "table after_table{k} {{\n  hit first\n  inputs after{k}\n  outputs after_band{k}: one of [high, mid, low]\n  at 10 and above => high\n  above -10 => mid\n  otherwise => low\n}}\n"
+            ));
+            ctx.outcomes.push((
+                format!("after_band{k}"),
+                vec!["high".into(), "[mid, low]".into()],
+            ));
+        }
+    }
+    out.push('\n');
     // Tiers: split points inside the scale.
     let mut splits: Vec<i64> = (0..c.take(4))
         .map(|_| min + 1 + i64::from(c.take(u32::try_from(max - min - 1).unwrap_or(1))))
@@ -493,7 +526,7 @@ pub fn render(recipe: &Recipe) -> String {
         };
         // Reading a later consequence (never an earlier one, so there is no cycle) makes the
         // order they are decided in differ from the order they are listed in.
-        if k + 1 < consequences && c.flip(30) {
+        if k + 1 < consequences && c.flip(40) {
             let later = k + 1 + c.take(consequences - k - 1);
             let joint = c.pick(&["and", "or"]);
             condition = format!("({condition}) {joint} c{later} applies");

@@ -15,7 +15,25 @@ use crate::syntax::walk::walk;
 impl Analyzer<'_, '_> {
     /// Analyses every derived value once, in dependency order.
     pub fn base_lets(&mut self) {
+        self.values(false);
+    }
+
+    /// Analyses the derived values and tables computed after the rules (which read the score,
+    /// the tier or the rules' points), once those are known.
+    pub fn after_rules_values(&mut self) {
+        self.values(true);
+    }
+
+    /// The values before the rules, or those after them, in dependency order.
+    fn values(&mut self, after_rules: bool) {
         for &node in &self.model.value_order {
+            let late = match node {
+                ValueNode::Let(l) => self.model.lets.get(l).is_some_and(|x| x.after_rules),
+                ValueNode::Table(t) => self.model.tables.get(t).is_some_and(|x| x.after_rules),
+            };
+            if late != after_rules {
+                continue;
+            }
             let index = match node {
                 ValueNode::Let(index) => index,
                 ValueNode::Table(table) => {

@@ -82,6 +82,48 @@ impl Analyzer<'_, '_> {
                     whole: false,
                 }),
             },
+            ExprKind::PointsOf(name) => {
+                let rules: Vec<usize> = match self.model.resolution(name.span) {
+                    Some(Resolved::Rule(r)) => vec![r],
+                    Some(Resolved::Group(g)) => (0..self.model.rules.len())
+                        .filter(|r| self.model.rules.get(*r).is_some_and(|x| x.group == Some(g)))
+                        .collect(),
+                    _ => return Abs::any(),
+                };
+                let mut iv = Interval::point(Decimal::ZERO);
+                for r in rules {
+                    let (lo, hi) = self
+                        .rule_ranges
+                        .get(r)
+                        .map_or((None, None), |x| (x.least, x.most));
+                    iv = iv.add(&Interval {
+                        lo: lo.map(super::inclusive),
+                        hi: hi.map(super::inclusive),
+                    });
+                }
+                Abs::new(Val::Num {
+                    iv,
+                    whole: self.model.header.decimals == 0,
+                })
+            }
+            ExprKind::RulesFired(group) => {
+                let count = match group {
+                    None => self.model.rules.len(),
+                    Some(g) => match self.model.resolution(g.span) {
+                        Some(Resolved::Group(g)) => self
+                            .model
+                            .rules
+                            .iter()
+                            .filter(|x| x.group == Some(g))
+                            .count(),
+                        _ => self.model.rules.len(),
+                    },
+                };
+                Abs::new(Val::Num {
+                    iv: Interval::closed(Decimal::ZERO, Decimal::from(count)),
+                    whole: true,
+                })
+            }
             ExprKind::Tier => {
                 if self.tiers.len() == self.model.tiers.len() {
                     Abs::new(Val::Set(self.tiers.clone()))

@@ -96,6 +96,8 @@ pub fn analyse(model: &Model<'_>) -> (Analysis, Vec<CheckError>) {
     a.score = Some(after);
     a.tiers = tiers_reachable.clone();
     a.fires = rules.iter().map(|r| (r.can_fire, r.can_skip)).collect();
+    a.rule_ranges = rules.clone();
+    a.after_rules_values();
     let analysis = Analysis {
         rules,
         before,
@@ -139,6 +141,8 @@ pub struct Analyzer<'m, 'a> {
     focus_lets: HashMap<usize, Abs>,
     /// By table output: the values its rows can give (see `tables.rs`).
     outputs: Vec<Abs>,
+    /// For values computed after the rules (`points of …`): each rule's range, once known.
+    rule_ranges: Vec<RuleRange>,
     /// By table: the indicators among those `dependencies` was asked for that its inputs read.
     table_deps: Vec<Vec<usize>>,
     /// In focus mode: the outputs of tables that read the focused indicator.
@@ -184,6 +188,7 @@ impl<'m, 'a> Analyzer<'m, 'a> {
             focus: None,
             focus_lets: HashMap::new(),
             outputs: vec![Abs::any(); model.outputs.len()],
+            rule_ranges: Vec::new(),
             table_deps: vec![Vec::new(); model.tables.len()],
             focus_outputs: HashSet::new(),
             quiet: false,

@@ -69,6 +69,7 @@ impl<'a> Checker<'a> {
             rows: Vec::new(),
             default: None,
             default_span: None,
+            after_rules: false,
         });
     }
 
@@ -236,7 +237,9 @@ impl<'a> Checker<'a> {
             }
         }
         let clean = self.problems.len() == before;
+        let after_rules = inputs.iter().any(|i| self.model.after_rules(i.source));
         if let Some(table) = self.model.tables.get_mut(index) {
+            table.after_rules = after_rules;
             table.inputs = inputs;
             table.rows = rows;
             table.default_span = default.as_ref().map(|(_, s)| *s);

@@ -191,6 +191,7 @@ impl<'p> Scope<'p> {
             Expr::Const(Value::Tier(_)) | Expr::Tier => Ty::Tier,
             Expr::Read(r) => self.ref_ty(*r)?,
             Expr::Score
+            | Expr::Points(_)
             | Expr::Neg(_)
             | Expr::Arith(..)
             | Expr::Min(_)
@@ -360,6 +361,21 @@ impl<'p> Scope<'p> {
                     .map(|c| c.name.clone())
                     .unwrap_or_default();
                 Ok(Code::new(format!("applied[{c}] /* {name} */"), Ty::Bool, true).atomic())
+            }
+            Expr::Points(rule) => {
+                self.outcome_used()?;
+                let name = self
+                    .rule_names
+                    .borrow()
+                    .get(*rule)
+                    .cloned()
+                    .unwrap_or_default();
+                Ok(Code::new(
+                    format!("outcome.points({rule} /* {name} */)"),
+                    Ty::Number,
+                    true,
+                )
+                .atomic())
             }
             Expr::Applies(rule) => {
                 self.outcome_used()?;

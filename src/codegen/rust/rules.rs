@@ -78,7 +78,9 @@ impl Gen<'_> {
     /// The type and known-ness of every derived value, in evaluation order.
     pub fn let_types(&self) -> R<Vec<(Ty, bool)>> {
         let mut scope = self.scope();
-        for l in &self.policy.lets {
+        let late = self.late_lets();
+        for (index, l) in self.policy.lets.iter().enumerate() {
+            scope.outcome = late.contains(&index);
             let hint = match l.enum_of {
                 Some(input) => Some(Ty::Enum(input)),
                 None => scope.infer(&l.value),
@@ -87,6 +89,84 @@ impl Gen<'_> {
             scope.lets.push((code.ty, code.known));
         }
         Ok(scope.lets)
+    }
+
+    /// The statements computing `steps` in order; `extra`: further arguments (`, outcome`).
+    fn steps_code(&self, steps: &[Step], extra: &str) -> String {
+        let mut out = String::new();
+        for step in steps {
+            match *step {
+                Step::Let(index) => writeln!(
+                    out,
+                    "    lets.{} = {}(input, lets{extra}).map_err(|kind| EvalError::in_let(kind, {index}))?;",
+                    self.let_field(index),
+                    self.let_fn(index)
+                ),
+                Step::Table(index) => {
+                    let fields: Vec<String> = self
+                        .policy
+                        .tables
+                        .get(index)
+                        .map(|t| {
+                            t.outputs
+                                .iter()
+                                .map(|o| format!("lets.{}", self.output_field(*o)))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    writeln!(
+                        out,
+                        "    ({},) = {}(input, lets, &mut tables[{index}]);",
+                        fields.join(", "),
+                        self.table_fn(index)
+                    )
+                }
+            }
+            .ok();
+        }
+        out
+    }
+
+    /// The derived values computed after the rules, by index.
+    pub fn late_lets(&self) -> std::collections::HashSet<usize> {
+        self.policy
+            .after_rules
+            .iter()
+            .filter_map(|s| match s {
+                Step::Let(l) => Some(*l),
+                Step::Table(_) => None,
+            })
+            .collect()
+    }
+
+    /// The tables decided after the rules, by index.
+    pub fn late_tables(&self) -> std::collections::HashSet<usize> {
+        self.policy
+            .after_rules
+            .iter()
+            .filter_map(|s| match s {
+                Step::Table(t) => Some(*t),
+                Step::Let(_) => None,
+            })
+            .collect()
+    }
+
+    /// Parameters of a derived value's function: `input`, `lets`, and for one computed after the
+    /// rules `outcome`, each with a leading underscore when the body does not read it.
+    fn value_params(&self, scope: &Scope<'_>) -> String {
+        let name = |used: bool, n: &str| if used { n.to_string() } else { format!("_{n}") };
+        let mut params = format!(
+            "{}: &Input, {}: &Lets",
+            name(scope.used_input.get(), "input"),
+            name(scope.used_lets.get(), "lets")
+        );
+        if scope.outcome {
+            params.push_str(&format!(
+                ", {}: &Outcome<'_>",
+                name(scope.used_outcome.get(), "outcome")
+            ));
+        }
+        params
     }
 
     /// The Rust type of a derived value.
@@ -196,7 +276,7 @@ impl Gen<'_> {
         if !(policy.rules.is_empty() && policy.lets.is_empty() && policy.consequences.is_empty()) {
             runtime.push("EvalErrorKind");
         }
-        if !policy.consequences.is_empty() {
+        if !policy.consequences.is_empty() || !policy.after_rules.is_empty() {
             runtime.push("Outcome");
         }
         if !policy.rules.is_empty() {
@@ -284,24 +364,17 @@ impl Gen<'_> {
         // evaluate_into
         out.push_str(&self.evaluate_into(&lets)?);
 
-        // Derived values and tables.
-        if !policy.steps.is_empty() {
-            let tables = !policy.tables.is_empty();
+        // Derived values and tables, before the rules and after them.
+        let tables = !policy.tables.is_empty();
+        if !policy.steps.is_empty() || tables {
             writeln!(
                 out,
                 "\n/// Computes the derived values{} in order (each uses only the record and \
-                 earlier ones).\nfn derived_values(input: &Input, lets: &mut Lets{}) -> Result<(), \
+                 earlier ones).\nfn derived_values({unused}input: &Input, {unused}lets: &mut Lets{}) -> Result<(), \
                  EvalError> {{",
-                if tables {
-                    " and decides the tables"
-                } else {
-                    ""
-                },
-                if tables {
-                    ", tables: &mut Vec<TableRows>"
-                } else {
-                    ""
-                }
+                if tables { " and decides the tables" } else { "" },
+                if tables { ", tables: &mut Vec<TableRows>" } else { "" },
+                unused = if policy.steps.is_empty() { "_" } else { "" }
             )
             .ok();
             if tables {
@@ -312,35 +385,30 @@ impl Gen<'_> {
                 )
                 .ok();
             }
-            for step in &policy.steps {
-                match *step {
-                    Step::Let(index) => writeln!(
-                        out,
-                        "    lets.{} = {}(input, lets).map_err(|kind| EvalError::in_let(kind, {index}))?;",
-                        self.let_field(index),
-                        self.let_fn(index)
-                    ),
-                    Step::Table(index) => {
-                        let fields: Vec<String> = policy
-                            .tables
-                            .get(index)
-                            .map(|t| t.outputs.iter().map(|o| format!("lets.{}", self.output_field(*o))).collect())
-                            .unwrap_or_default();
-                        writeln!(
-                            out,
-                            "    ({},) = {}(input, lets, &mut tables[{index}]);",
-                            fields.join(", "),
-                            self.table_fn(index)
-                        )
-                    }
-                }
-                .ok();
-            }
+            out.push_str(&self.steps_code(&policy.steps, ""));
+            out.push_str("    Ok(())\n}\n");
+        }
+        if !policy.after_rules.is_empty() {
+            let late_tables = policy
+                .after_rules
+                .iter()
+                .any(|s| matches!(s, Step::Table(_)));
+            writeln!(
+                out,
+                "\n/// Computes the derived values{} that read what the rules did, in order.\n\
+                 fn after_rules(input: &Input, lets: &mut Lets, {}tables: &mut [TableRows], outcome: &Outcome<'_>) -> Result<(), EvalError> {{",
+                if late_tables { " and decides the tables" } else { "" },
+                if late_tables { "" } else { "_" }
+            )
+            .ok();
+            out.push_str(&self.steps_code(&policy.after_rules, ", outcome"));
             out.push_str("    Ok(())\n}\n");
         }
         let mut let_scope = self.scope();
+        let late = self.late_lets();
         for (index, l) in policy.lets.iter().enumerate() {
             let_scope.reset();
+            let_scope.outcome = late.contains(&index);
             let (ty, known) = lets.get(index).copied().unwrap_or((Ty::Number, false));
             let hint = l.enum_of.map(Ty::Enum).or(Some(ty));
             let code = let_scope.expr(&l.value, hint)?;
@@ -367,7 +435,7 @@ impl Gen<'_> {
                 out,
                 "fn {}({}) -> Result<{}, EvalErrorKind> {{\n    {value}\n}}",
                 self.let_fn(index),
-                self.params(&let_scope, false),
+                self.value_params(&let_scope),
                 self.let_type(ty, known)
             )
             .ok();
@@ -375,9 +443,11 @@ impl Gen<'_> {
         }
 
         // Tables.
+        let late_tables = self.late_tables();
         for (index, table) in policy.tables.iter().enumerate() {
             let mut table_scope = self.scope();
             table_scope.lets.clone_from(&let_scope.lets);
+            table_scope.outcome = late_tables.contains(&index);
             out.push('\n');
             out.push_str(&self.table_fn_code(&table_scope, index, table)?);
         }
@@ -484,7 +554,7 @@ impl Gen<'_> {
         );
         if !policy.tables.is_empty() {
             out.push_str("    derived_values(input, &mut decision.lets, &mut decision.tables)?;\n");
-        } else if !policy.lets.is_empty() {
+        } else if !policy.steps.is_empty() {
             out.push_str("    derived_values(input, &mut decision.lets)?;\n");
         }
         let needs_lets = !policy.rules.is_empty() || !policy.consequences.is_empty();
@@ -509,10 +579,20 @@ impl Gen<'_> {
         out.push_str(
             "    let unclamped = round(total);\n    let score = arith::min(arith::max(unclamped, MIN), MAX);\n    let tier = tier_of(score);\n",
         );
-        if !policy.consequences.is_empty() {
+        if !policy.consequences.is_empty() || !policy.after_rules.is_empty() {
             out.push_str(
                 "    let outcome = Outcome {\n        score,\n        tier,\n        fired: &decision.fired,\n    };\n",
             );
+        }
+        if !policy.after_rules.is_empty() {
+            out.push_str(
+                "    after_rules(input, &mut decision.lets, &mut decision.tables, &outcome)?;\n",
+            );
+            if !policy.consequences.is_empty() {
+                out.push_str("    let lets = &decision.lets;\n");
+            }
+        }
+        if !policy.consequences.is_empty() {
             if self.chained() {
                 // Decided in dependency order, listed in source order.
                 writeln!(

@@ -149,10 +149,18 @@ impl Lowering<'_, '_> {
         })
     }
 
-    pub(super) fn steps(&self) -> Result<Vec<Step>> {
+    /// The steps before the rules (`after_rules` false) or after them.
+    pub(super) fn steps(&self, after_rules: bool) -> Result<Vec<Step>> {
         self.model
             .value_order
             .iter()
+            .filter(|node| {
+                let late = match **node {
+                    ValueNode::Let(l) => self.model.lets.get(l).is_some_and(|x| x.after_rules),
+                    ValueNode::Table(t) => self.model.tables.get(t).is_some_and(|x| x.after_rules),
+                };
+                late == after_rules
+            })
             .map(|node| match node {
                 ValueNode::Let(l) => self
                     .let_position

@@ -151,6 +151,14 @@ impl Builder {
                 Node::new(ExprKind::Name(pair.as_str().to_string()), span),
                 1,
             ),
+            Rule::points_of => {
+                let name = self.ident(Children::of(pair).next());
+                (Node::new(ExprKind::PointsOf(name), span), 1)
+            }
+            Rule::rules_fired => {
+                let group = Children::of(pair).rest().next().map(|g| self.ident(g));
+                (Node::new(ExprKind::RulesFired(group), span), 1)
+            }
             Rule::named => {
                 let mut c = Children::of(pair);
                 let name_pair = c.next();

@@ -190,6 +190,9 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::K_IN
             | Rule::K_APPLIES
             | Rule::K_TABLE
+            | Rule::K_POINTS
+            | Rule::K_RULES
+            | Rule::K_FIRED
             | Rule::K_HIT
             | Rule::K_UNIQUE
             | Rule::K_FIRST
