@@ -34,6 +34,8 @@ pub struct Fragments {
     consequence: Vec<Vec<u8>>,
     /// Per table: `"name"` (for the `unknown` list).
     table_name: Vec<Vec<u8>>,
+    /// Per consequence: `"name"` (for the `unknown` list).
+    consequence_name: Vec<Vec<u8>>,
     /// Per output: `"name":`.
     output_key: Vec<Vec<u8>>,
 }
@@ -77,6 +79,11 @@ impl Fragments {
                 .map(json::consequence_json)
                 .collect(),
             table_name: policy.tables.iter().map(|t| string(&t.name)).collect(),
+            consequence_name: policy
+                .consequences
+                .iter()
+                .map(|c| string(&c.name))
+                .collect(),
             output_key: policy.outputs.iter().map(|o| key(&o.name)).collect(),
         }
     }
@@ -149,6 +156,9 @@ impl Template for Interpreter<'_> {
     }
     fn table_json(&self, table: usize) -> &[u8] {
         bytes(&self.template.table_name, table)
+    }
+    fn consequence_json(&self, consequence: usize) -> &[u8] {
+        bytes(&self.template.consequence_name, consequence)
     }
     fn outcome_open(&self, out: &mut Vec<u8>, table: usize, lets: &Self::Lets) {
         let Some(t) = self.policy.tables.get(table) else {

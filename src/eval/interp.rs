@@ -56,10 +56,12 @@ impl<'p> Evaluator<'p> {
             unknown,
             reasons,
             consequences,
+            unknown_consequences,
             lets,
             tables,
             ..
         } = decision;
+        unknown_consequences.clear();
         fired.clear();
         unknown.clear();
         reasons.clear();
@@ -87,7 +89,7 @@ impl<'p> Evaluator<'p> {
 
         let outcome = Outcome { score, tier, fired };
         self.values(&policy.after_rules, inputs, lets, tables, Some(&outcome))?;
-        self.consequences(inputs, lets, &outcome, consequences)?;
+        self.consequences(inputs, lets, &outcome, consequences, unknown_consequences)?;
         rank_reasons(
             Ranking {
                 baselines: &self.baselines,
@@ -163,11 +165,13 @@ impl<'p> Evaluator<'p> {
         lets: &[V],
         outcome: &Outcome<'_>,
         out: &mut Vec<usize>,
+        unknown: &mut Vec<usize>,
     ) -> Result<(), EvalError> {
         let policy = self.policy;
-        let decide = |index: usize, applied: &[bool]| -> Result<bool, EvalError> {
+        // Whether consequence `index` applies (`None`: a value its condition needs is unknown).
+        let decide = |index: usize, applied: &[bool]| -> Result<Option<bool>, EvalError> {
             let Some(consequence) = policy.consequences.get(index) else {
-                return Ok(false);
+                return Ok(Some(false));
             };
             let frame = Frame {
                 outcome: Some(outcome),
@@ -177,12 +181,17 @@ impl<'p> Evaluator<'p> {
             let applies = frame
                 .eval(&consequence.condition)
                 .map_err(|kind| EvalError::in_consequence(kind, index))?;
-            Ok(applies == Some(Value::Bool(true)))
+            Ok(match applies {
+                Some(Value::Bool(b)) => Some(b),
+                _ => None,
+            })
         };
         if !self.chained {
             for index in 0..policy.consequences.len() {
-                if decide(index, &[])? {
-                    out.push(index);
+                match decide(index, &[])? {
+                    Some(true) => out.push(index),
+                    Some(false) => {}
+                    None => unknown.push(index),
                 }
             }
             return Ok(());
@@ -190,10 +199,15 @@ impl<'p> Evaluator<'p> {
         let mut applied = vec![false; policy.consequences.len()];
         for &index in &policy.consequence_order {
             let applies = decide(index, &applied)?;
+            if applies.is_none() {
+                unknown.push(index);
+            }
             if let Some(slot) = applied.get_mut(index) {
-                *slot = applies;
+                *slot = applies == Some(true);
             }
         }
+        // Listed in source order, as they are when not chained.
+        unknown.sort_unstable();
         out.extend(
             applied
                 .iter()

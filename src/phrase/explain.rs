@@ -82,6 +82,8 @@ pub struct Explainer {
     tiers: Vec<Piece>,
     /// "“Ban” applies. This sanction applies when … Appeal: … Basis: …."
     consequences: Vec<Piece>,
+    /// "“Ban” does not apply, because a value its condition needs is not known."
+    consequences_unknown: Vec<Piece>,
 }
 
 /// Where the sentences of an explanation go. Text given to [`Sentences::ascii`] needs no JSON
@@ -232,6 +234,14 @@ impl Explainer {
             consequences: (0..model.consequences.len())
                 .map(|i| Piece::new(consequence(phraser, i)))
                 .collect(),
+            consequences_unknown: (0..model.consequences.len())
+                .map(|i| {
+                    Piece::new(format!(
+                        "{} does not apply, because a value its condition needs is not known.",
+                        phraser.consequence_label(i)
+                    ))
+                })
+                .collect(),
         }
     }
 
@@ -346,6 +356,18 @@ impl Explainer {
                     s.ascii("Consequence ");
                     s.ascii(&(c + 1).to_string());
                     s.ascii(" applies.");
+                }
+            }
+            s.end();
+        }
+        for &c in &decision.unknown_consequences {
+            s.begin();
+            match self.consequences_unknown.get(c) {
+                Some(text) => s.piece(text),
+                None => {
+                    s.ascii("Consequence ");
+                    s.ascii(&(c + 1).to_string());
+                    s.ascii(" does not apply, because a value its condition needs is not known.");
                 }
             }
             s.end();

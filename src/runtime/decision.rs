@@ -28,6 +28,9 @@ pub struct Decision<L> {
     pub reasons: Vec<Reason>,
     /// Consequences that apply, by index, in source order.
     pub consequences: Vec<usize>,
+    /// Consequences whose condition could not be decided because a value it needs is unknown
+    /// (they do not apply), by index, in source order.
+    pub unknown_consequences: Vec<usize>,
     /// Per decision table, in source order: which rows decided it.
     pub tables: Vec<TableRows>,
     /// The derived values, as computed for this record.
@@ -95,6 +98,7 @@ impl<L> Decision<L> {
         self.unknown.clear();
         self.reasons.clear();
         self.consequences.clear();
+        self.unknown_consequences.clear();
     }
 }
 
@@ -273,6 +277,8 @@ pub trait Template {
     fn consequence(&self, consequence: usize) -> &[u8];
     /// `"name"` of a decision table (for the `unknown` list).
     fn table_json(&self, table: usize) -> &[u8];
+    /// `"name"` of a consequence (for the `unknown` list).
+    fn consequence_json(&self, consequence: usize) -> &[u8];
     /// The start of a table's member of `outcomes`: `"name":{"output":value,…` (not closed).
     fn outcome_open(&self, out: &mut Vec<u8>, table: usize, lets: &Self::Lets);
     /// The members of the `values` object of a fired rule: the inputs and derived values it
@@ -337,6 +343,13 @@ pub fn write_json<T: Template>(
             first = false;
             out.extend_from_slice(template.table_json(t));
         }
+    }
+    for c in &decision.unknown_consequences {
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        out.extend_from_slice(template.consequence_json(*c));
     }
     out.extend_from_slice(b"],\"reasons\":[");
     for (i, reason) in decision.reasons.iter().enumerate() {

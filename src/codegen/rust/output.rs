@@ -205,6 +205,14 @@ impl Gen<'_> {
             "CONSEQUENCE_JSON",
             &consequences,
         );
+        let consequence_names_json: Vec<Vec<u8>> =
+            policy.consequences.iter().map(|c| json(&c.name)).collect();
+        byte_table(
+            &mut out,
+            "Each consequence's name, as JSON (for `unknown`).",
+            "CONSEQUENCE_NAME_JSON",
+            &consequence_names_json,
+        );
         let rule_names: Vec<&str> = policy.rules.iter().map(|r| r.name.as_str()).collect();
         let tier_names: Vec<&str> = policy.tiers.iter().map(|t| t.name.as_str()).collect();
         let consequence_names: Vec<&str> = policy
@@ -267,7 +275,8 @@ impl Gen<'_> {
              fn rule_open(&self, rule: usize) -> &[u8] {\n        bytes(&RULE_OPEN, rule)\n    }\n\n    \
              fn rule_json(&self, rule: usize) -> &[u8] {\n        bytes(&RULE_JSON, rule)\n    }\n\n    \
              fn reason_open(&self, rule: usize) -> &[u8] {\n        bytes(&REASON_OPEN, rule)\n    }\n\n    \
-             fn consequence(&self, consequence: usize) -> &[u8] {\n        bytes(&CONSEQUENCE_JSON, consequence)\n    }\n\n",
+             fn consequence(&self, consequence: usize) -> &[u8] {\n        bytes(&CONSEQUENCE_JSON, consequence)\n    }\n\n    \
+             fn consequence_json(&self, consequence: usize) -> &[u8] {\n        bytes(&CONSEQUENCE_NAME_JSON, consequence)\n    }\n\n",
         );
         out.push_str(&outcome_fns);
         let param = |used: bool, n: &str| if used { n.to_string() } else { format!("_{n}") };

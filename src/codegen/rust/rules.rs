@@ -499,9 +499,9 @@ impl Gen<'_> {
             consequence_scope.reset();
             let code = consequence_scope.expr(&c.condition, Some(Ty::Bool))?;
             let result = if code.known {
-                code.text.clone()
+                format!("Some({})", code.text)
             } else {
-                format!("{} == Some(true)", code.operand())
+                code.text.clone()
             };
             let mut docs = vec![match &c.title {
                 Some(t) => format!("Consequence `{}`: {}.", c.name, one_line(t)),
@@ -519,7 +519,7 @@ impl Gen<'_> {
             out.push_str(&doc(&docs, false, ""));
             writeln!(
                 out,
-                "fn {}({}) -> Result<bool, EvalErrorKind> {{\n    Ok({result})\n}}",
+                "fn {}({}) -> Result<Option<bool>, EvalErrorKind> {{\n    Ok({result})\n}}",
                 self.consequence_fn(index),
                 self.params(&consequence_scope, true)
             )
@@ -604,19 +604,19 @@ impl Gen<'_> {
                 for &index in &policy.consequence_order {
                     writeln!(
                         out,
-                        "    applied[{index}] = {}(input, lets, &outcome, &applied).map_err(|kind| EvalError::in_consequence(kind, {index}))?;",
+                        "    let applies = {}(input, lets, &outcome, &applied).map_err(|kind| EvalError::in_consequence(kind, {index}))?;\n    if applies.is_none() {{\n        decision.unknown_consequences.push({index});\n    }}\n    applied[{index}] = applies == Some(true);",
                         self.consequence_fn(index)
                     )
                     .ok();
                 }
                 out.push_str(
-                    "    decision.consequences.extend(\n        applied.iter().enumerate().filter(|(_, applies)| **applies).map(|(index, _)| index),\n    );\n",
+                    "    decision.consequences.extend(\n        applied.iter().enumerate().filter(|(_, applies)| **applies).map(|(index, _)| index),\n    );\n    decision.unknown_consequences.sort_unstable();\n",
                 );
             } else {
                 for index in 0..policy.consequences.len() {
                     writeln!(
                         out,
-                        "    if {}(input, lets, &outcome).map_err(|kind| EvalError::in_consequence(kind, {index}))? {{\n        decision.consequences.push({index});\n    }}",
+                        "    match {}(input, lets, &outcome).map_err(|kind| EvalError::in_consequence(kind, {index}))? {{\n        Some(true) => decision.consequences.push({index}),\n        Some(false) => {{}}\n        None => decision.unknown_consequences.push({index}),\n    }}",
                         self.consequence_fn(index)
                     )
                     .ok();
