@@ -283,6 +283,7 @@ fn explanations_say_what_happened() {
                 below: Decimal::from(600),
             }],
             consequences: vec![0],
+            unknown_consequences: vec![],
             lets: (),
         };
         let lines = Explainer::new(p).explain(&decision);
