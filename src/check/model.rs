@@ -32,6 +32,7 @@ pub enum Symbol {
     Group(usize),
     Tier(usize),
     Consequence(usize),
+    Function(usize),
 }
 
 impl Symbol {
@@ -45,6 +46,7 @@ impl Symbol {
             Symbol::Group(_) => "a group",
             Symbol::Tier(_) => "a tier",
             Symbol::Consequence(_) => "a consequence",
+            Symbol::Function(_) => "a function",
         }
     }
 
@@ -57,6 +59,7 @@ impl Symbol {
             Symbol::Group(_) => "group",
             Symbol::Tier(_) => "tier",
             Symbol::Consequence(_) => "consequence",
+            Symbol::Function(_) => "function",
         }
     }
 }
@@ -75,6 +78,13 @@ pub enum Resolved {
     Member {
         indicator: usize,
         member: usize,
+    },
+    /// The function called (the name before the brackets of a call).
+    Function(usize),
+    /// Argument `index` of function `function`, named in its body.
+    Argument {
+        function: usize,
+        index: usize,
     },
 }
 
@@ -200,6 +210,31 @@ pub struct LetInfo<'a> {
     pub ty: Type,
 }
 
+/// A function: its arguments and the type of value it gives.
+#[derive(Clone, Debug)]
+pub struct FunctionInfo<'a> {
+    pub decl: &'a ast::Function,
+    pub args: Vec<ArgumentInfo>,
+    /// The type of its body (an error when the body has one, or the function is recursive).
+    pub result: Type,
+    /// How large a call is once the functions it calls are written out: the parts of the body
+    /// besides its arguments, and how often each argument appears (see `functions.rs`).
+    pub size: u64,
+    pub uses: Vec<u64>,
+}
+
+/// One argument of a function, resolved: its type, and for a number whether it is whole and the
+/// range it must lie in (a count is at least 0).
+#[derive(Clone, Debug)]
+pub struct ArgumentInfo {
+    pub name: String,
+    pub span: Span,
+    pub ty: Type,
+    pub whole: bool,
+    pub min: Option<Decimal>,
+    pub max: Option<Decimal>,
+}
+
 #[derive(Clone, Debug)]
 pub struct RuleInfo<'a> {
     pub decl: &'a ast::Rule,
@@ -234,6 +269,7 @@ pub struct Model<'a> {
     pub indicators: Vec<IndicatorInfo<'a>>,
     pub params: Vec<ParamInfo<'a>>,
     pub lets: Vec<LetInfo<'a>>,
+    pub functions: Vec<FunctionInfo<'a>>,
     /// Derived values in an order where each comes after everything it uses.
     pub let_order: Vec<usize>,
     pub rules: Vec<RuleInfo<'a>>,

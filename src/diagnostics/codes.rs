@@ -77,6 +77,9 @@ codes! {
     MissingDuration = "E0500", "consequence without a duration";
     MissingKind = "E0501", "consequence is neither a sanction nor a benefit";
     MissingTrigger = "E0502", "consequence without a `when` condition";
+    DurationNegative = "E0503", "computed duration that can be negative";
+    DurationNotWhole = "E0504", "computed duration that can be a fraction";
+    DurationUnknown = "E0505", "computed duration that can be unknown";
 
     InvalidTest = "E0700", "test does not fit the policy";
 
@@ -87,9 +90,16 @@ codes! {
     SuppressionWithoutReason = "E1201", "suppression without a reason";
     UnknownOverride = "E1300", "`--set` names no param of the policy";
     OverrideNotANumber = "E1301", "`--set` value that is not an exact number";
+    RecursiveFunction = "E1500", "functions that call themselves, directly or through others";
+    ArgumentCount = "E1501", "function call with the wrong number of arguments";
+    FunctionReadsRecord = "E1502", "function body that uses more than its arguments and params";
+    ArgumentOutOfRange = "E1503", "argument that can lie outside its declared type";
+    BadFunction = "E1504", "function or argument that cannot be declared so";
+    FunctionTooLarge = "E1505", "function calls that grow too large once written out";
 
     MissingAppeal = "W0500", "consequence without an appeal route";
     MissingConsequenceBasis = "W0501", "consequence without a basis";
+    DurationCanBeZero = "W0502", "computed duration that can be 0";
     MissingRuleBasis = "W0600", "rule without a basis";
     MissingReason = "W0601", "rule without a reason";
     EmptyTest = "W0700", "test without expectations";
@@ -105,6 +115,8 @@ codes! {
     MonotonicityUndecided = "W1100", "direction of an indicator could not be proved";
     UnusedSuppression = "W1200", "suppression that suppresses nothing";
     OverrideRepeated = "W1300", "`--set` given twice for one param";
+    UnusedFunction = "W1500", "function never used";
+    UnusedArgument = "W1501", "function argument its body never uses";
 }
 
 impl Code {

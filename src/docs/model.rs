@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 use std::collections::BTreeSet;
 
 mod examples;
+mod functions;
 
 /// A run of text: plain words, names (shown as code) and strong words.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -126,6 +127,9 @@ pub fn build(model: &Model<'_>, policy: &ir::Policy, slug: &str, command: &str) 
     sections.push(b.params());
     if !model.lets.is_empty() {
         sections.push(b.derived());
+    }
+    if !model.functions.is_empty() {
+        sections.push(b.functions());
     }
     sections.extend(b.examples());
     sections.push(b.suppressions());
@@ -688,6 +692,9 @@ impl Builder<'_, '_, '_> {
                 Item::Let(l) => {
                     out.push((l.span, format!("derived value {}", humanise(&l.name.node))))
                 }
+                Item::Function(f) => {
+                    out.push((f.span, format!("function {}", humanise(&f.name.node))))
+                }
                 Item::Rule(r) => out.push((r.span, rule_label(&r.node))),
                 Item::Group(g) => {
                     out.push((
@@ -841,6 +848,7 @@ impl Builder<'_, '_, '_> {
             Symbol::Group(i) => self.model.groups.get(i).map(|x| &x.decl.name.node),
             Symbol::Tier(i) => self.model.tiers.get(i).map(|x| &x.decl.name.node),
             Symbol::Consequence(i) => self.model.consequences.get(i).map(|x| &x.decl.name.node),
+            Symbol::Function(i) => self.model.functions.get(i).map(|x| &x.decl.name.node),
         };
         format!("{} {}", sym.kind(), name.cloned().unwrap_or_default())
     }

@@ -32,6 +32,8 @@ pub struct Fragments {
     tier_name: Vec<Vec<u8>>,
     /// Per consequence: the whole object.
     consequence: Vec<Vec<u8>>,
+    /// Per consequence: the object split where computed durations go (`json::consequence_pieces`).
+    consequence_pieces: Vec<Vec<Vec<u8>>>,
 }
 
 impl Fragments {
@@ -71,6 +73,11 @@ impl Fragments {
                 .consequences
                 .iter()
                 .map(json::consequence_json)
+                .collect(),
+            consequence_pieces: policy
+                .consequences
+                .iter()
+                .map(json::consequence_pieces)
                 .collect(),
         }
     }
@@ -140,6 +147,12 @@ impl Template for Interpreter<'_> {
     }
     fn consequence(&self, consequence: usize) -> &[u8] {
         bytes(&self.template.consequence, consequence)
+    }
+    fn consequence_piece(&self, consequence: usize, piece: usize) -> &[u8] {
+        self.template
+            .consequence_pieces
+            .get(consequence)
+            .map_or(&[], |pieces| bytes(pieces, piece))
     }
 
     fn values(&self, out: &mut Vec<u8>, rule: usize, record: &Self::Record, lets: &Self::Lets) {

@@ -7,7 +7,7 @@
 use super::decision::Decision;
 use crate::ir::*;
 use crate::runtime::arith as rt;
-use crate::runtime::decision::{collect_reasons, tally};
+use crate::runtime::decision::{collect_reasons, tally, Computed, Unit};
 use crate::runtime::{EvalError, EvalErrorKind, Outcome, RuleOutcome};
 use rust_decimal::Decimal;
 
@@ -54,6 +54,7 @@ impl<'p> Evaluator<'p> {
             unknown,
             reasons,
             consequences,
+            computed,
             lets,
             ..
         } = decision;
@@ -95,6 +96,8 @@ impl<'p> Evaluator<'p> {
 
         let outcome = Outcome { score, tier, fired };
         self.consequences(inputs, lets, &outcome, consequences)?;
+        computed.clear();
+        self.computed(inputs, lets, consequences, computed)?;
         collect_reasons(&self.baselines, fired, reasons);
         decision.score = score;
         decision.unclamped = unclamped;
@@ -151,6 +154,65 @@ impl<'p> Evaluator<'p> {
                 .map(|(index, _)| index),
         );
         Ok(())
+    }
+}
+
+impl Evaluator<'_> {
+    /// The durations and notices computed for each record, of the consequences that apply (in
+    /// their order).
+    fn computed(
+        &self,
+        inputs: &[V],
+        lets: &[V],
+        applying: &[usize],
+        out: &mut Vec<Computed>,
+    ) -> Result<(), EvalError> {
+        for &index in applying {
+            let Some(c) = self.policy.consequences.get(index) else {
+                continue;
+            };
+            let lasts = match &c.lasts {
+                Lasts::Computed { length, .. } => Some(length),
+                _ => None,
+            };
+            if lasts.is_none() && c.computed_notice.is_none() {
+                continue;
+            }
+            let frame = Frame {
+                inputs,
+                lets,
+                outcome: None,
+                applied: &[],
+            };
+            let amount = |length: &Length| -> Result<(Decimal, Unit), EvalError> {
+                let value = frame
+                    .eval(&length.amount)
+                    .map_err(|kind| EvalError::in_consequence(kind, index))?;
+                let value = match value {
+                    Some(Value::Number(n)) => Some(n),
+                    _ => None,
+                };
+                let amount = crate::runtime::decision::length(value)
+                    .map_err(|kind| EvalError::in_consequence(kind, index))?;
+                Ok((amount, unit(length.unit)))
+            };
+            out.push(Computed {
+                consequence: index,
+                lasts: lasts.map(amount).transpose()?,
+                notice: c.computed_notice.as_ref().map(amount).transpose()?,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The runtime's unit for the IR's.
+pub fn unit(unit: TimeUnit) -> Unit {
+    match unit {
+        TimeUnit::Days => Unit::Days,
+        TimeUnit::Weeks => Unit::Weeks,
+        TimeUnit::Months => Unit::Months,
+        TimeUnit::Years => Unit::Years,
     }
 }
 

@@ -9,9 +9,9 @@
 //! the checked model, `--set` overrides included.
 
 use super::{capitalise, Phraser};
-use crate::runtime::decision::Decision;
+use crate::runtime::decision::{length_text, Computed, Decision};
 use crate::runtime::output::{json_string, write_decimal};
-use crate::syntax::ast::{ConsequenceItem, RuleItem};
+use crate::syntax::ast::{self, ConsequenceItem, RuleItem};
 use rust_decimal::Decimal;
 
 /// How many reasons an explanation names.
@@ -58,6 +58,8 @@ pub struct Explainer {
     tiers: Vec<Piece>,
     /// "“Ban” applies. This sanction applies when … Appeal: … Basis: …."
     consequences: Vec<Piece>,
+    /// By consequence: whether its duration is a minimum (`lasts at least …`).
+    at_least: Vec<bool>,
 }
 
 /// Where the sentences of an explanation go. Text given to [`Sentences::ascii`] needs no JSON
@@ -185,6 +187,16 @@ impl Explainer {
             consequences: (0..model.consequences.len())
                 .map(|i| Piece::new(consequence(phraser, i)))
                 .collect(),
+            at_least: model
+                .consequences
+                .iter()
+                .map(|c| {
+                    c.decl
+                        .items
+                        .iter()
+                        .any(|i| matches!(i.node, ConsequenceItem::Lasts(ast::Lasts::AtLeast(_))))
+                })
+                .collect(),
         }
     }
 
@@ -294,6 +306,9 @@ impl Explainer {
                     s.ascii(" applies.");
                 }
             }
+            if let Some(computed) = decision.computed.iter().find(|x| x.consequence == c) {
+                self.computed(s, computed);
+            }
             s.end();
         }
         if decision.consequences.is_empty() && !self.consequences.is_empty() {
@@ -318,6 +333,25 @@ impl Explainer {
             }
             s.ascii(".");
             s.end();
+        }
+    }
+}
+
+impl Explainer {
+    /// The durations computed for this record: " For this record it lasts 8 months."
+    fn computed(&self, s: &mut impl Sentences, computed: &Computed) {
+        if let Some((amount, unit)) = computed.lasts {
+            s.ascii(" For this record it lasts ");
+            if self.at_least.get(computed.consequence) == Some(&true) {
+                s.ascii("at least ");
+            }
+            s.ascii(&length_text(amount, unit));
+            s.ascii(".");
+        }
+        if let Some((amount, unit)) = computed.notice {
+            s.ascii(" The notice for this record is ");
+            s.ascii(&length_text(amount, unit));
+            s.ascii(".");
         }
     }
 }

@@ -17,6 +17,8 @@ use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 pub(super) enum Key {
     Ind(usize),
     Let(usize),
+    /// An argument of the function whose body is being analysed (`calls.rs`).
+    Arg(usize),
 }
 
 /// What is known about named values at one point: base facts plus narrowings.
@@ -48,6 +50,8 @@ impl Analyzer<'_, '_> {
                 Some(abs) => abs.clone(),
                 None => self.lets.get(l).cloned().unwrap_or_else(Abs::any),
             },
+            // A call puts every argument's value in the body's environment.
+            Key::Arg(_) => Abs::any(),
         }
     }
 
@@ -57,6 +61,7 @@ impl Analyzer<'_, '_> {
             ExprKind::Name(_) => match self.model.resolution(expr.span)? {
                 Resolved::Indicator(i) => Some(Key::Ind(i)),
                 Resolved::Let(l) => Some(Key::Let(l)),
+                Resolved::Argument { index, .. } => Some(Key::Arg(index)),
                 _ => None,
             },
             _ => None,

@@ -187,6 +187,14 @@ impl Gen<'_> {
             "CONSEQUENCE_JSON",
             &consequences,
         );
+        if self.has_lengths() {
+            byte_table(
+                &mut out,
+                "Each consequence's object in pieces around its computed duration and notice (3 per consequence).",
+                "CONSEQUENCE_PIECES",
+                &self.consequence_pieces(),
+            );
+        }
         let rule_names: Vec<&str> = policy.rules.iter().map(|r| r.name.as_str()).collect();
         let tier_names: Vec<&str> = policy.tiers.iter().map(|t| t.name.as_str()).collect();
         let consequence_names: Vec<&str> = policy
@@ -236,6 +244,14 @@ impl Gen<'_> {
              fn reason_open(&self, rule: usize) -> &[u8] {\n        bytes(&REASON_OPEN, rule)\n    }\n\n    \
              fn consequence(&self, consequence: usize) -> &[u8] {\n        bytes(&CONSEQUENCE_JSON, consequence)\n    }\n\n",
         );
+        if self.has_lengths() {
+            writeln!(
+                out,
+                "    fn consequence_piece(&self, consequence: usize, piece: usize) -> &[u8] {{\n        bytes(&CONSEQUENCE_PIECES, consequence * {} + piece)\n    }}\n",
+                super::lengths::PIECES
+            )
+            .ok();
+        }
         let param = |used: bool, n: &str| if used { n.to_string() } else { format!("_{n}") };
         let body = match (&single, arm_count) {
             (Some((index, body)), 1) => format!("if rule == {index} {{\n{body}}}"),

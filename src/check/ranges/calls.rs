@@ -1,0 +1,123 @@
+//! Calls of the policy's functions: the body is analysed at each call, with the values that call
+//! passes (so a division by an argument that this call can make 0 is found, and another call's
+//! safe values are not blamed), after checking that each value fits its argument's declared type
+//! (E1503). A finding inside a body is reported at the call that causes it, with the place in the
+//! body as a second label (see [`Analyzer::at_call`]).
+
+use super::narrow::{Env, Key};
+use super::values::{Abs, Val};
+use super::Analyzer;
+use crate::check::err::CheckError;
+use crate::check::model::ArgumentInfo;
+use crate::diagnostics::Code;
+use crate::span::Span;
+use crate::syntax::ast::Expr;
+use rust_decimal::Decimal;
+
+impl Analyzer<'_, '_> {
+    /// The value of a call of function `function` with `args`, under `env` (the caller's).
+    pub(super) fn call(&mut self, function: usize, call: Span, args: &[Expr], env: &Env) -> Abs {
+        let model = self.model;
+        let Some(info) = model.functions.get(function) else {
+            return Abs::any();
+        };
+        let mut body_env = Env::default();
+        for (k, arg) in args.iter().enumerate() {
+            let value = self.eval(arg, env);
+            if let Some(declared) = info.args.get(k) {
+                self.check_argument(&info.decl.name.node, declared, arg, &value);
+            }
+            body_env.facts.push((Key::Arg(k), value));
+        }
+        // Recursion is rejected before the analysis runs, so this nests at most once per function.
+        self.calls.push((call, function));
+        let result = self.eval(&info.decl.body, &body_env);
+        self.calls.pop();
+        result
+    }
+
+    /// E1503 when `value`, passed for `declared`, can be outside the argument's declared type.
+    fn check_argument(&mut self, function: &str, declared: &ArgumentInfo, arg: &Expr, value: &Abs) {
+        let Val::Num { iv, whole } = value.val else {
+            return;
+        };
+        let fraction = declared.whole && !whole;
+        let below = declared.min.is_some_and(|m| !iv.all_at_least(m));
+        let above = declared.max.is_some_and(|m| !iv.all_at_most(m));
+        if !(fraction || below || above) {
+            return;
+        }
+        let wanted = match (declared.min, declared.max, declared.whole) {
+            (Some(lo), Some(hi), true) => format!("a whole number from {lo} to {hi}"),
+            (Some(lo), Some(hi), false) => format!("a number from {lo} to {hi}"),
+            (Some(lo), None, true) if lo == Decimal::ZERO => "a whole number of at least 0".into(),
+            (Some(lo), None, w) => format!("a {}number of at least {lo}", whole_word(w)),
+            (None, Some(hi), w) => format!("a {}number of at most {hi}", whole_word(w)),
+            (None, None, _) => "a whole number".into(),
+        };
+        let found = if fraction && !(below || above) {
+            format!("this can be a fraction (it can be {iv})")
+        } else {
+            format!("this can be {iv}")
+        };
+        self.warn(
+            CheckError::new(
+                Code::ArgumentOutOfRange,
+                arg.span,
+                format!(
+                    "the value passed for `{}` of `{function}` can lie outside what it takes: {wanted}",
+                    declared.name
+                ),
+                found,
+            )
+            .with_secondary(declared.span, format!("`{}` is declared here", declared.name))
+            .with_help("pass only values the argument allows: narrow the value with a condition around the call (`when …`, `if … then`), or change the argument's declared range"),
+        );
+    }
+
+    /// `error` as reported at the outermost call being analysed, when it was found inside a
+    /// function's body: the call is the primary place (where a suppression or a fix goes), the
+    /// place in the body a second label, and every call in between a label too.
+    pub(super) fn at_call(&self, mut error: CheckError) -> CheckError {
+        let Some(&(outer, _)) = self.calls.first() else {
+            return error;
+        };
+        let names: Vec<String> = self
+            .calls
+            .iter()
+            .map(|(_, f)| {
+                self.model
+                    .functions
+                    .get(*f)
+                    .map_or(String::new(), |f| f.decl.name.node.clone())
+            })
+            .collect();
+        let innermost = names.last().cloned().unwrap_or_default();
+        let mut secondary = vec![(
+            error.span,
+            format!("in the body of `{innermost}`: {}", error.label),
+        )];
+        for (k, (span, _)) in self.calls.iter().enumerate().skip(1) {
+            let caller = names.get(k - 1).cloned().unwrap_or_default();
+            let callee = names.get(k).cloned().unwrap_or_default();
+            secondary.push((*span, format!("`{caller}` calls `{callee}` here")));
+        }
+        secondary.append(&mut error.secondary);
+        error.message = format!("{}, with the values this call passes", error.message);
+        error.label = format!(
+            "in this call of `{}`",
+            names.first().cloned().unwrap_or_default()
+        );
+        error.span = outer;
+        error.secondary = secondary;
+        error
+    }
+}
+
+fn whole_word(whole: bool) -> &'static str {
+    if whole {
+        "whole "
+    } else {
+        ""
+    }
+}
