@@ -147,7 +147,9 @@ impl Checker<'_> {
                 Type::Bool
             }
             ExprKind::Call { func, args } => {
-                if let Some(Symbol::Function(f)) = self.model.lookup(&func.node) {
+                // A built-in's name always means the built-in (E1504 for a function declared so).
+                let built_in = FUNCTIONS.contains(&func.node.as_str());
+                if let (false, Some(Symbol::Function(f))) = (built_in, self.model.lookup(&func.node)) {
                     self.model
                         .resolutions
                         .insert(func.span, Resolved::Function(f));
@@ -172,9 +174,16 @@ impl Checker<'_> {
                                     .iter()
                                     .map(|f| f.decl.name.node.as_str())
                                     .collect();
-                                did_you_mean(&func.node, FUNCTIONS.into_iter().chain(declared))
+                                did_you_mean(&func.node, FUNCTIONS.into_iter().chain(declared.iter().copied()))
                                     .unwrap_or_else(|| {
-                                        "the functions are `min`, `max` and `clamp`, and those the policy declares with `function`".to_string()
+                                        if declared.is_empty() {
+                                            "the functions are `min`, `max` and `clamp`".to_string()
+                                        } else {
+                                            format!(
+                                                "the functions are `min`, `max`, `clamp` and the policy's own {}",
+                                                crate::text::join_and(&declared.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>())
+                                            )
+                                        }
                                     })
                             }),
                         );
@@ -421,6 +430,7 @@ impl Checker<'_> {
 
     /// E1502: a function's body names an indicator or a derived value.
     fn outside_function(&mut self, function: usize, name: &str, span: Span, symbol: Symbol) {
+        self.used.insert(symbol);
         let Some(f) = self.model.functions.get(function) else {
             return;
         };

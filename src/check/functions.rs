@@ -60,7 +60,10 @@ impl Checker<'_> {
                 let mut calls = Vec::new();
                 walk(&f.decl.body, &mut |e| {
                     if let ExprKind::Call { func, .. } = &e.node {
-                        if let Some(Symbol::Function(g)) = self.model.lookup(&func.node) {
+                        if let (false, Some(Symbol::Function(g))) = (
+                            BUILT_IN.contains(&func.node.as_str()),
+                            self.model.lookup(&func.node),
+                        ) {
                             calls.push((g, func.span));
                         }
                     }
@@ -83,8 +86,9 @@ impl Checker<'_> {
             };
             let ty = self.expr(&decl.body, None, &mut scope);
             let recursive = ordered.cyclic.get(index).copied().unwrap_or(true);
-            let size = self.size(&decl.body, Some(index));
-            if !recursive && size.total() > MAX_CALL {
+            let mut size = self.size(&decl.body, Some(index));
+            let too_large_body = !recursive && size.total() > MAX_CALL;
+            if too_large_body {
                 self.report(too_large(
                     decl.name.span,
                     format!(
@@ -92,9 +96,14 @@ impl Checker<'_> {
                         decl.name.node
                     ),
                 ));
+                // Reported once, here: its calls are not measured again.
+                size = Size {
+                    parts: 1,
+                    uses: vec![0; size.uses.len()],
+                };
             }
             if let Some(f) = self.model.functions.get_mut(index) {
-                f.result = if recursive || ty == Type::Tier {
+                f.result = if recursive || too_large_body || ty == Type::Tier {
                     Type::Error
                 } else {
                     ty
@@ -113,6 +122,8 @@ impl Checker<'_> {
             return;
         };
         if BUILT_IN.contains(&decl.name.node.as_str()) {
+            // Calls of the name mean the built-in, so it is never called: one message is enough.
+            self.used.insert(Symbol::Function(index));
             self.report(
                 CheckError::new(
                     Code::BadFunction,
@@ -254,7 +265,9 @@ impl Checker<'_> {
         };
         let mut found = Vec::new();
         for (k, arg) in f.args.iter().enumerate() {
-            if !self.used_args.contains(&(index, k)) {
+            // A repeated name is E1504 already; its second argument cannot be named at all.
+            let repeated = f.args.iter().position(|a| a.name == arg.name) != Some(k);
+            if !repeated && !self.used_args.contains(&(index, k)) {
                 found.push(
                     CheckError::new(
                         Code::UnusedArgument,

@@ -478,7 +478,7 @@ impl<'m, 'a> Phraser<'m, 'a> {
             }
             ConsequenceItem::Lasts(Lasts::Computed(length)) => Some(self.length(length)),
             ConsequenceItem::Lasts(Lasts::AtLeast(length)) => Some(format!(
-                "at least {}, and after that for as long as it still applies",
+                "at least {} (and after that for as long as it still applies)",
                 self.length(length)
             )),
             _ => None,

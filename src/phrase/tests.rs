@@ -258,6 +258,7 @@ fn explanations_say_what_happened() {
                 below: Decimal::from(600),
             }],
             consequences: vec![0],
+            computed: vec![],
             lets: (),
         };
         let lines = Explainer::new(p).explain(&decision);

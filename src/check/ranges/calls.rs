@@ -8,6 +8,7 @@ use super::narrow::{Env, Key};
 use super::values::{Abs, Val};
 use super::Analyzer;
 use crate::check::err::CheckError;
+use crate::check::intervals::Interval;
 use crate::check::model::ArgumentInfo;
 use crate::diagnostics::Code;
 use crate::span::Span;
@@ -23,9 +24,12 @@ impl Analyzer<'_, '_> {
         };
         let mut body_env = Env::default();
         for (k, arg) in args.iter().enumerate() {
-            let value = self.eval(arg, env);
+            let mut value = self.eval(arg, env);
             if let Some(declared) = info.args.get(k) {
-                self.check_argument(&info.decl.name.node, declared, arg, &value);
+                if !self.check_argument(&info.decl.name.node, declared, arg, &value) {
+                    // Reported once, here: the body is analysed with the values it takes.
+                    value = within(value, declared);
+                }
             }
             body_env.facts.push((Key::Arg(k), value));
         }
@@ -36,16 +40,23 @@ impl Analyzer<'_, '_> {
         result
     }
 
-    /// E1503 when `value`, passed for `declared`, can be outside the argument's declared type.
-    fn check_argument(&mut self, function: &str, declared: &ArgumentInfo, arg: &Expr, value: &Abs) {
+    /// E1503 when `value`, passed for `declared`, can be outside the argument's declared type;
+    /// whether it fits.
+    fn check_argument(
+        &mut self,
+        function: &str,
+        declared: &ArgumentInfo,
+        arg: &Expr,
+        value: &Abs,
+    ) -> bool {
         let Val::Num { iv, whole } = value.val else {
-            return;
+            return true;
         };
         let fraction = declared.whole && !whole;
         let below = declared.min.is_some_and(|m| !iv.all_at_least(m));
         let above = declared.max.is_some_and(|m| !iv.all_at_most(m));
         if !(fraction || below || above) {
-            return;
+            return true;
         }
         let wanted = match (declared.min, declared.max, declared.whole) {
             (Some(lo), Some(hi), true) => format!("a whole number from {lo} to {hi}"),
@@ -73,6 +84,7 @@ impl Analyzer<'_, '_> {
             .with_secondary(declared.span, format!("`{}` is declared here", declared.name))
             .with_help("pass only values the argument allows: narrow the value with a condition around the call (`when …`, `if … then`), or change the argument's declared range"),
         );
+        false
     }
 
     /// `error` as reported at the outermost call being analysed, when it was found inside a
@@ -111,6 +123,29 @@ impl Analyzer<'_, '_> {
         error.span = outer;
         error.secondary = secondary;
         error
+    }
+}
+
+/// `value` narrowed to what `declared` takes.
+fn within(value: Abs, declared: &ArgumentInfo) -> Abs {
+    let Val::Num { iv, .. } = value.val else {
+        return value;
+    };
+    let declared_iv = Interval {
+        lo: declared.min.map(super::inclusive),
+        hi: declared.max.map(super::inclusive),
+    };
+    let narrowed = iv.intersect(&declared_iv);
+    Abs {
+        val: Val::Num {
+            iv: if narrowed.is_empty(None) {
+                declared_iv
+            } else {
+                narrowed
+            },
+            whole: declared.whole,
+        },
+        ..value
     }
 }
 
