@@ -709,6 +709,7 @@ fn main() {
             let mut powers = 0;
             let mut chained = 0;
             let mut forgiving = 0;
+            let (mut functions, mut calls, mut computed) = (0, 0, 0);
             for i in 0..300 {
                 let tree = policies::recipe().new_tree(&mut runner).unwrap();
                 let path = dir.join(format!("valid_{}.rubric", i % 4));
@@ -717,6 +718,9 @@ fn main() {
                 powers += usize::from(text.contains(" ^ "));
                 chained += usize::from(text.contains(") and c") || text.contains(") or c"));
                 forgiving += usize::from(text.contains("invalid means missing"));
+                functions += usize::from(text.contains("function f0("));
+                calls += usize::from(text.contains(" = ") && text.lines().any(|l| !l.starts_with("function") && l.contains("f0(")));
+                computed += usize::from(text.contains("lasts (") || text.contains("lasts at least ("));
                 std::fs::write(&path, text).unwrap();
                 compile(&path);
             }
@@ -734,6 +738,12 @@ fn main() {
             assert!(
                 forgiving > 10,
                 "only {forgiving} random policies forgive invalid values"
+            );
+            assert!(functions > 10, "only {functions} random policies declare functions");
+            assert!(calls > 10, "only {calls} random policies call a function");
+            assert!(
+                computed > 10,
+                "only {computed} random policies compute a duration for each record"
             );
             Ok(())
         },
