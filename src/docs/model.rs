@@ -484,6 +484,7 @@ impl Builder<'_, '_, '_> {
         for item in &c.decl.items {
             match &item.node {
                 ConsequenceItem::Notice(d) => notice = Some(d.to_string()),
+                ConsequenceItem::NoticeComputed(l) => notice = Some(self.p.length(l)),
                 ConsequenceItem::Appeal(t) => appeal = Some(t.node.clone()),
                 ConsequenceItem::Basis(t) => basis = Some(t.node.clone()),
                 _ => {}
