@@ -149,7 +149,9 @@ impl Checker<'_> {
             ExprKind::Call { func, args } => {
                 // A built-in's name always means the built-in (E1504 for a function declared so).
                 let built_in = FUNCTIONS.contains(&func.node.as_str());
-                if let (false, Some(Symbol::Function(f))) = (built_in, self.model.lookup(&func.node)) {
+                if let (false, Some(Symbol::Function(f))) =
+                    (built_in, self.model.lookup(&func.node))
+                {
                     self.model
                         .resolutions
                         .insert(func.span, Resolved::Function(f));

@@ -719,8 +719,14 @@ fn main() {
                 chained += usize::from(text.contains(") and c") || text.contains(") or c"));
                 forgiving += usize::from(text.contains("invalid means missing"));
                 functions += usize::from(text.contains("function f0("));
-                calls += usize::from(text.contains(" = ") && text.lines().any(|l| !l.starts_with("function") && l.contains("f0(")));
-                computed += usize::from(text.contains("lasts (") || text.contains("lasts at least ("));
+                calls += usize::from(
+                    text.contains(" = ")
+                        && text
+                            .lines()
+                            .any(|l| !l.starts_with("function") && l.contains("f0(")),
+                );
+                computed +=
+                    usize::from(text.contains("lasts (") || text.contains("lasts at least ("));
                 std::fs::write(&path, text).unwrap();
                 compile(&path);
             }
@@ -739,7 +745,10 @@ fn main() {
                 forgiving > 10,
                 "only {forgiving} random policies forgive invalid values"
             );
-            assert!(functions > 10, "only {functions} random policies declare functions");
+            assert!(
+                functions > 10,
+                "only {functions} random policies declare functions"
+            );
             assert!(calls > 10, "only {calls} random policies call a function");
             assert!(
                 computed > 10,

@@ -112,7 +112,8 @@ impl Ctx {
                         c.pick(&["2", "3", "0", "1", "-1", "-2"])
                     ),
                     9 if !self.functions.is_empty() => {
-                        let f = self.functions[c.take(self.functions.len() as u32) as usize].clone();
+                        let f =
+                            self.functions[c.take(self.functions.len() as u32) as usize].clone();
                         format!("{f}({}, {})", self.expr(c, T::Num), self.expr(c, T::Num))
                     }
                     _ => self.if_expr(c, t),
@@ -277,7 +278,8 @@ pub fn render(recipe: &Recipe) -> String {
             functions: Vec::new(),
             depth: 0,
         };
-        body.nums.extend(ctx.nums.iter().filter(|n| n.starts_with('p')).cloned());
+        body.nums
+            .extend(ctx.nums.iter().filter(|n| n.starts_with('p')).cloned());
         let e = body.expr(c, T::Num);
         out.push_str(&format!("function f{f}(x1: decimal, x2: decimal) = {e}, allow W1501 because \"drawn at random\", allow W1500 because \"drawn at random\"\n"));
         ctx.functions.push(format!("f{f}"));
@@ -458,7 +460,10 @@ pub fn render(recipe: &Recipe) -> String {
         let known_count = !ctx.maybe_missing.iter().any(|n| n == "n1");
         let lasts = match c.take(4) {
             0 if known_count => format!("lasts (1 + n1) days, notice (n1 * 2) days"),
-            1 if known_count => format!("lasts at least (n1 + {}) weeks, notice 3 days", 1 + c.take(5)),
+            1 if known_count => format!(
+                "lasts at least (n1 + {}) weeks, notice 3 days",
+                1 + c.take(5)
+            ),
             2 => format!("lasts at least {} months, notice 3 days", 1 + c.take(12)),
             _ => format!("lasts {} days, notice 3 days", 1 + c.take(30)),
         };

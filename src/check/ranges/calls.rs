@@ -156,3 +156,61 @@ fn whole_word(whole: bool) -> &'static str {
         ""
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use crate::diagnostics::Code;
+
+    const BODY: &str = "
+indicator n: count 0 to 10
+function half(x: decimal) = x / 2
+function inverse(x: decimal) = 1 / x
+function sized(k: count 1 to 5) = k * 2
+";
+
+    #[test]
+    fn a_body_is_analysed_with_each_call_s_values() {
+        let body = format!("{BODY}let h = half(n + 4)\nlet twice = half(half(n))\n");
+        assert_eq!(let_iv(&body, "h"), closed("2", "7"));
+        assert_eq!(let_iv(&body, "twice"), closed("0", "2.5"));
+    }
+
+    #[test]
+    fn a_division_in_a_body_is_reported_at_the_call_that_can_make_it_zero() {
+        let body = format!("{BODY}let safe = inverse(n + 1)\nlet unsafe = inverse(n)\n");
+        with_body(&body, |_, problems| {
+            let found: Vec<_> = problems
+                .iter()
+                .filter(|p| p.code == Code::DivisionByZero)
+                .collect();
+            assert_eq!(found.len(), 1, "{problems:?}");
+            assert!(found[0].label.contains("inverse"), "{:?}", found[0]);
+            assert!(found[0]
+                .secondary
+                .iter()
+                .any(|(_, l)| l.contains("in the body")));
+        });
+    }
+
+    #[test]
+    fn a_value_outside_an_argument_s_type_is_e1503_and_the_body_sees_the_type() {
+        // `n` can be 0 (below 1) and `n / 4 + 1` a fraction; `n / 2 + 1` can be 6 (above 5).
+        let text = format!(
+            "{}{BODY}let s = sized(n)\nlet t = sized(n / 4 + 1)\nlet u = sized(min(n, 4) + 1)\n",
+            super::super::testing::HEADER
+        );
+        let ast = crate::syntax::parse(crate::span::FileId(0), &text).unwrap();
+        let report = crate::check::check(&ast, &crate::check::Options::default());
+        let lines: Vec<usize> = report
+            .problems
+            .iter()
+            .filter(|p| p.code == Code::ArgumentOutOfRange)
+            .map(|p| text[..p.span.start as usize].lines().count())
+            .collect();
+        assert_eq!(lines.len(), 2, "{:?}", report.problems);
+        // The body is analysed with the values the call passes: 1 to 5.
+        let with_type = format!("{BODY}let s = sized(min(n, 4) + 1)\n");
+        assert_eq!(let_iv(&with_type, "s"), closed("2", "10"));
+    }
+}
