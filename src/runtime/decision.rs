@@ -322,12 +322,11 @@ pub fn write_json<T: Template>(
 fn write_computed<T: Template>(template: &T, out: &mut Vec<u8>, computed: &Computed) {
     let c = computed.consequence;
     out.extend_from_slice(template.consequence_piece(c, 0));
-    let mut piece = 1;
-    for (amount, unit) in [computed.lasts, computed.notice].into_iter().flatten() {
+    let lengths = [computed.lasts, computed.notice].into_iter().flatten();
+    for (piece, (amount, unit)) in (1..).zip(lengths) {
         // Digits and a unit's letters: nothing to escape in a JSON string.
         out.extend_from_slice(length_text(amount, unit).as_bytes());
         out.extend_from_slice(template.consequence_piece(c, piece));
-        piece += 1;
     }
 }
 
