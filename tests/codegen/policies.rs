@@ -459,7 +459,7 @@ pub fn render(recipe: &Recipe) -> String {
         // A duration and notice computed for each record, from a count that is always known.
         let known_count = !ctx.maybe_missing.iter().any(|n| n == "n1");
         let lasts = match c.take(4) {
-            0 if known_count => format!("lasts (1 + n1) days, notice (n1 * 2) days"),
+            0 if known_count => "lasts (1 + n1) days, notice (n1 * 2) days".to_string(),
             1 if known_count => format!(
                 "lasts at least (n1 + {}) weeks, notice 3 days",
                 1 + c.take(5)
