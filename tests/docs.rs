@@ -98,6 +98,7 @@ fn every_declaration_of_every_example_is_documented() {
                 }
                 Item::Test(t) => wanted.push((t.name.node.clone(), "test")),
                 Item::Let(l) => wanted.push((l.name.node.clone(), "derived value")),
+                Item::Function(f) => wanted.push((f.name.node.clone(), "function")),
                 Item::Policy(h) => wanted.push((h.name.node.clone(), "policy")),
             }
         }

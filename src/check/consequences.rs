@@ -7,7 +7,7 @@ use super::model::{Model, Resolved, Type};
 use super::Checker;
 use crate::diagnostics::Code;
 use crate::span::Span;
-use crate::syntax::ast::ConsequenceItem;
+use crate::syntax::ast::{ConsequenceItem, Lasts, Length};
 
 impl Checker<'_> {
     pub(super) fn consequences(&mut self) {
@@ -26,7 +26,9 @@ impl Checker<'_> {
                     ConsequenceItem::Kind(_) => (0, "whether it is a sanction or a benefit"),
                     ConsequenceItem::When(_) => (1, "the `when` condition"),
                     ConsequenceItem::Lasts(_) => (2, "the duration"),
-                    ConsequenceItem::Notice(_) => (3, "the notice period"),
+                    ConsequenceItem::Notice(_) | ConsequenceItem::NoticeComputed(_) => {
+                        (3, "the notice period")
+                    }
                     ConsequenceItem::Appeal(_) => (4, "the appeal route"),
                     ConsequenceItem::Basis(_) => (5, "the basis"),
                 };
@@ -42,6 +44,17 @@ impl Checker<'_> {
                         Type::Bool,
                         "a consequence's `when` condition",
                         &mut scope,
+                    );
+                }
+                if let Some((length, what)) = computed_length(&item.node) {
+                    // Over the record, the params and derived values, as a rule's points are:
+                    // `score`, `tier` and `applies` belong to the condition.
+                    let mut amount = Scope::default();
+                    let context = format!("the amount of {what}");
+                    self.expect(&length.amount, Type::Number, &context, &mut amount);
+                    self.forbid_protected(
+                        &amount.refs,
+                        &format!("{what} of consequence `{}`", decl.name.node),
                     );
                 }
             }
@@ -109,6 +122,15 @@ impl Checker<'_> {
             self.report(consequence_cycle(&self.model, cycle));
         }
         self.model.consequence_order = ordered.order;
+    }
+}
+
+/// The computed length of a `lasts` or `notice` clause, and what it is ("the duration").
+pub fn computed_length(item: &ConsequenceItem) -> Option<(&Length, &'static str)> {
+    match item {
+        ConsequenceItem::Lasts(Lasts::Computed(l) | Lasts::AtLeast(l)) => Some((l, "the duration")),
+        ConsequenceItem::NoticeComputed(l) => Some((l, "the notice period")),
+        _ => None,
     }
 }
 

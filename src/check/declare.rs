@@ -63,6 +63,17 @@ impl<'a> Checker<'a> {
                         after_rules: false,
                     });
                 }
+                Item::Function(decl) => {
+                    let index = self.model.functions.len();
+                    self.declare_name(&decl.name, Symbol::Function(index), "function");
+                    self.model.functions.push(FunctionInfo {
+                        decl,
+                        args: Vec::new(),
+                        result: Type::Error,
+                        size: 1,
+                        uses: Vec::new(),
+                    });
+                }
                 Item::Rule(decl) => self.declare_rule(decl, None),
                 Item::Group(decl) => {
                     let group = self.model.groups.len();

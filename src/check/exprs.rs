@@ -26,6 +26,10 @@ pub struct Scope {
     pub reads_outcome: bool,
     /// Every indicator, param and derived value named, with where.
     pub refs: Vec<(Resolved, Span)>,
+    /// The function whose body this is: names are its arguments and the params.
+    pub function: Option<usize>,
+    /// Inside the values passed to a function (`functions.rs` counts a call's size once).
+    pub in_call: bool,
 }
 
 impl Scope {
@@ -191,6 +195,17 @@ impl Checker<'_> {
                 Type::Bool
             }
             ExprKind::Call { func, args } => {
+                // A built-in's name always means the built-in (E1504 for a function declared so).
+                let built_in = FUNCTIONS.contains(&func.node.as_str());
+                if let (false, Some(Symbol::Function(f))) =
+                    (built_in, self.model.lookup(&func.node))
+                {
+                    self.model
+                        .resolutions
+                        .insert(func.span, Resolved::Function(f));
+                    self.used.insert(Symbol::Function(f));
+                    return self.call(f, expr, func, args, scope);
+                }
                 let arity_ok = match func.node.as_str() {
                     "min" | "max" => args.len() >= 2,
                     "clamp" => args.len() == 3,
@@ -202,11 +217,25 @@ impl Checker<'_> {
                                 format!("there is no function called `{}`", func.node),
                                 "unknown function",
                             )
-                            .with_help(
-                                did_you_mean(&func.node, FUNCTIONS.into_iter()).unwrap_or_else(
-                                    || "the functions are `min`, `max` and `clamp`".to_string(),
-                                ),
-                            ),
+                            .with_help({
+                                let declared: Vec<&str> = self
+                                    .model
+                                    .functions
+                                    .iter()
+                                    .map(|f| f.decl.name.node.as_str())
+                                    .collect();
+                                did_you_mean(&func.node, FUNCTIONS.into_iter().chain(declared.iter().copied()))
+                                    .unwrap_or_else(|| {
+                                        if declared.is_empty() {
+                                            "the functions are `min`, `max` and `clamp`".to_string()
+                                        } else {
+                                            format!(
+                                                "the functions are `min`, `max`, `clamp` and the policy's own {}",
+                                                crate::text::join_and(&declared.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>())
+                                            )
+                                        }
+                                    })
+                            }),
                         );
                         true
                     }
@@ -354,6 +383,16 @@ impl Checker<'_> {
                 return list;
             }
         }
+        if let Some(function) = scope.function {
+            if let Some(ty) = self.argument(function, name, span) {
+                return ty;
+            }
+            if let Some(symbol @ (Symbol::Indicator(_) | Symbol::Let(_))) = self.model.lookup(name)
+            {
+                self.outside_function(function, name, span, symbol);
+                return Type::Error;
+            }
+        }
         match self.model.lookup(name) {
             Some(Symbol::Indicator(i)) => {
                 self.refer(Resolved::Indicator(i), Symbol::Indicator(i), span, scope);
@@ -470,6 +509,42 @@ impl Checker<'_> {
                 Type::Error
             }
         }
+    }
+
+    /// The type of argument `name` of function `function`, resolving the name, if it is one.
+    fn argument(&mut self, function: usize, name: &str, span: Span) -> Option<Type> {
+        let f = self.model.functions.get(function)?;
+        let index = f.args.iter().position(|a| a.name == name)?;
+        let ty = f.args.get(index).map_or(Type::Error, |a| a.ty);
+        self.model
+            .resolutions
+            .insert(span, Resolved::Argument { function, index });
+        self.used_args.insert((function, index));
+        Some(ty)
+    }
+
+    /// E1502: a function's body names an indicator or a derived value.
+    fn outside_function(&mut self, function: usize, name: &str, span: Span, symbol: Symbol) {
+        self.used.insert(symbol);
+        let Some(f) = self.model.functions.get(function) else {
+            return;
+        };
+        self.report(
+            CheckError::new(
+                Code::FunctionReadsRecord,
+                span,
+                format!(
+                    "the function `{}` uses {} `{name}`, but a function can use only its arguments and the params",
+                    f.decl.name.node,
+                    symbol.kind()
+                ),
+                format!("{} of the record", symbol.a_kind()),
+            )
+            .with_secondary(f.decl.name.span, "the function is declared here")
+            .with_help(format!(
+                "add an argument for it, and pass `{name}` where the function is called"
+            )),
+        );
     }
 
     fn refer(&mut self, resolved: Resolved, symbol: Symbol, span: Span, scope: &mut Scope) {

@@ -7,6 +7,7 @@
 //! | pass | file |
 //! |---|---|
 //! | header, names, indicators, params | `declare.rs` |
+//! | functions: arguments, bodies, calls among them and cycles | `functions.rs` |
 //! | derived-value order and cycles | `derived.rs` |
 //! | expression types and name resolution | `exprs.rs` |
 //! | list members as written, named or quoted (resolved for every pass above and below) | `members.rs` |
@@ -29,11 +30,12 @@
 //! the checker's diagnostics (`crate::verify`), so that suppressions, `--strict` and the `--set`
 //! labels apply to all of them alike.
 
-mod consequences;
+pub(crate) mod consequences;
 mod declare;
 mod derived;
 mod err;
 mod exprs;
+mod functions;
 mod graph;
 pub mod intervals;
 mod members;
@@ -100,6 +102,7 @@ pub fn check<'a>(ast: &'a PolicyFile, options: &Options) -> Report<'a> {
     let mut checker = Checker::new(ast);
     checker.declare();
     checker.apply_overrides(&options.overrides);
+    checker.functions();
     checker.derived_values();
     checker.trace_protected();
     checker.rules();
@@ -182,6 +185,11 @@ pub(crate) struct Checker<'a> {
     pub let_refs: Vec<Vec<(Resolved, crate::span::Span)>>,
     /// For each derived value, how a protected indicator reaches it, if one does.
     pub let_taint: Vec<Option<protected::Taint>>,
+    /// Function arguments named in their function's body, as (function, argument).
+    pub used_args: HashSet<(usize, usize)>,
+    /// How large the calls outside function bodies are once written out, in all (bounded by
+    /// `functions::MAX_TOTAL`).
+    pub expanded: u64,
 }
 
 impl<'a> Checker<'a> {
@@ -193,6 +201,7 @@ impl<'a> Checker<'a> {
                 indicators: Vec::new(),
                 params: Vec::new(),
                 lets: Vec::new(),
+                functions: Vec::new(),
                 let_order: Vec::new(),
                 tables: Vec::new(),
                 outputs: Vec::new(),
@@ -215,6 +224,8 @@ impl<'a> Checker<'a> {
             scale_ok: false,
             let_refs: Vec::new(),
             let_taint: Vec::new(),
+            used_args: HashSet::new(),
+            expanded: 0,
         }
     }
 

@@ -37,6 +37,7 @@ pub enum Symbol {
     Table(usize),
     /// A table's output, by its index among all tables' outputs.
     Output(usize),
+    Function(usize),
 }
 
 impl Symbol {
@@ -52,6 +53,7 @@ impl Symbol {
             Symbol::Consequence(_) => "a consequence",
             Symbol::Table(_) => "a decision table",
             Symbol::Output(_) => "a table's output",
+            Symbol::Function(_) => "a function",
         }
     }
 
@@ -66,6 +68,7 @@ impl Symbol {
             Symbol::Consequence(_) => "consequence",
             Symbol::Table(_) => "decision table",
             Symbol::Output(_) => "table output",
+            Symbol::Function(_) => "function",
         }
     }
 }
@@ -93,6 +96,13 @@ pub enum Resolved {
     OutcomeMember {
         output: usize,
         member: usize,
+    },
+    /// The function called (the name before the brackets of a call).
+    Function(usize),
+    /// Argument `index` of function `function`, named in its body.
+    Argument {
+        function: usize,
+        index: usize,
     },
 }
 
@@ -226,6 +236,31 @@ pub struct LetInfo<'a> {
     pub after_rules: bool,
 }
 
+/// A function: its arguments and the type of value it gives.
+#[derive(Clone, Debug)]
+pub struct FunctionInfo<'a> {
+    pub decl: &'a ast::Function,
+    pub args: Vec<ArgumentInfo>,
+    /// The type of its body (an error when the body has one, or the function is recursive).
+    pub result: Type,
+    /// How large a call is once the functions it calls are written out: the parts of the body
+    /// besides its arguments, and how often each argument appears (see `functions.rs`).
+    pub size: u64,
+    pub uses: Vec<u64>,
+}
+
+/// One argument of a function, resolved: its type, and for a number whether it is whole and the
+/// range it must lie in (a count is at least 0).
+#[derive(Clone, Debug)]
+pub struct ArgumentInfo {
+    pub name: String,
+    pub span: Span,
+    pub ty: Type,
+    pub whole: bool,
+    pub min: Option<Decimal>,
+    pub max: Option<Decimal>,
+}
+
 #[derive(Clone, Debug)]
 pub struct RuleInfo<'a> {
     pub decl: &'a ast::Rule,
@@ -339,6 +374,7 @@ pub struct Model<'a> {
     pub indicators: Vec<IndicatorInfo<'a>>,
     pub params: Vec<ParamInfo<'a>>,
     pub lets: Vec<LetInfo<'a>>,
+    pub functions: Vec<FunctionInfo<'a>>,
     /// Derived values in an order where each comes after everything it uses.
     pub let_order: Vec<usize>,
     pub tables: Vec<TableInfo<'a>>,

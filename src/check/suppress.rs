@@ -75,6 +75,11 @@ pub(super) fn collect(ast: &PolicyFile, model: &Model<'_>) -> Vec<Suppression> {
                     push(&a.node, a.span, symbol(&d.node.name.node), d.span);
                 }
             }
+            Item::Function(d) => {
+                for a in &d.node.allows {
+                    push(&a.node, a.span, symbol(&d.node.name.node), d.span);
+                }
+            }
             Item::Tier(d) => {
                 for a in &d.node.allows {
                     push(&a.node, a.span, symbol(&d.node.name.node), d.span);

@@ -49,6 +49,19 @@ impl Checker<'_> {
                 );
             }
         }
+        for (i, info) in self.model.functions.iter().enumerate() {
+            if !self.used.contains(&Symbol::Function(i)) {
+                found.push(
+                    CheckError::new(
+                        Code::UnusedFunction,
+                        info.decl.name.span,
+                        format!("function `{}` is never used", info.decl.name.node),
+                        "nothing calls this",
+                    )
+                    .with_help("call it where its formula is meant, or remove it"),
+                );
+            }
+        }
         self.problems.extend(found);
     }
 }

@@ -78,6 +78,9 @@ codes! {
     MissingDuration = "E0500", "consequence without a duration";
     MissingKind = "E0501", "consequence is neither a sanction nor a benefit";
     MissingTrigger = "E0502", "consequence without a `when` condition";
+    DurationNegative = "E0503", "computed duration that can be negative";
+    DurationNotWhole = "E0504", "computed duration that can be a fraction";
+    DurationUnknown = "E0505", "computed duration that can be unknown";
 
     InvalidTest = "E0700", "test does not fit the policy";
 
@@ -93,11 +96,18 @@ codes! {
     TableNotExhaustive = "E1402", "decision table rows that leave inputs uncovered";
     HitPolicyMismatch = "E1403", "hit policy that does not fit the table's outputs";
     OutputValue = "E1404", "table value that does not fit its output";
+    RecursiveFunction = "E1500", "functions that call themselves, directly or through others";
+    ArgumentCount = "E1501", "function call with the wrong number of arguments";
+    FunctionReadsRecord = "E1502", "function body that uses more than its arguments and params";
+    ArgumentOutOfRange = "E1503", "argument that can lie outside its declared type";
+    BadFunction = "E1504", "function or argument that cannot be declared so";
+    FunctionTooLarge = "E1505", "function calls that grow too large once written out";
     ReasonCodeTexts = "E1600", "reason code given two different texts";
     ReasonCodeWithoutText = "E1601", "reason code that no rule gives a text";
 
     MissingAppeal = "W0500", "consequence without an appeal route";
     MissingConsequenceBasis = "W0501", "consequence without a basis";
+    DurationCanBeZero = "W0502", "computed duration that can be 0";
     MissingRuleBasis = "W0600", "rule without a basis";
     MissingReason = "W0601", "rule without a reason";
     EmptyTest = "W0700", "test without expectations";
@@ -116,6 +126,8 @@ codes! {
     OverrideRepeated = "W1300", "`--set` given twice for one param";
     RowNeverMatches = "W1400", "table row that can never decide";
     TableTooLarge = "W1401", "decision table too large to prove complete";
+    UnusedFunction = "W1500", "function never used";
+    UnusedArgument = "W1501", "function argument its body never uses";
     RepeatedReason = "W1600", "the same reason text given as separate reasons";
 }
 

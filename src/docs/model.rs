@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 use std::collections::BTreeSet;
 
 mod examples;
+mod functions;
 mod tables;
 
 /// A run of text: plain words, names (shown as code) and strong words.
@@ -128,6 +129,9 @@ pub fn build(model: &Model<'_>, policy: &ir::Policy, slug: &str, command: &str) 
     sections.push(b.params());
     if !model.lets.is_empty() {
         sections.push(b.derived());
+    }
+    if !model.functions.is_empty() {
+        sections.push(b.functions());
     }
     sections.extend(b.examples());
     sections.push(b.suppressions());
@@ -504,6 +508,7 @@ impl Builder<'_, '_, '_> {
         for item in &c.decl.items {
             match &item.node {
                 ConsequenceItem::Notice(d) => notice = Some(d.to_string()),
+                ConsequenceItem::NoticeComputed(l) => notice = Some(self.p.length(l)),
                 ConsequenceItem::Appeal(t) => appeal = Some(t.node.clone()),
                 ConsequenceItem::Basis(t) => basis = Some(t.node.clone()),
                 _ => {}
@@ -712,6 +717,9 @@ impl Builder<'_, '_, '_> {
                 Item::Let(l) => {
                     out.push((l.span, format!("derived value {}", humanise(&l.name.node))))
                 }
+                Item::Function(f) => {
+                    out.push((f.span, format!("function {}", humanise(&f.name.node))))
+                }
                 Item::Rule(r) => out.push((r.span, rule_label(&r.node))),
                 Item::Group(g) => {
                     out.push((
@@ -874,6 +882,7 @@ impl Builder<'_, '_, '_> {
             Symbol::Consequence(i) => self.model.consequences.get(i).map(|x| &x.decl.name.node),
             Symbol::Table(i) => self.model.tables.get(i).map(|x| &x.decl.name.node),
             Symbol::Output(i) => self.model.outputs.get(i).map(|x| &x.decl.name.node),
+            Symbol::Function(i) => self.model.functions.get(i).map(|x| &x.decl.name.node),
         };
         format!("{} {}", sym.kind(), name.cloned().unwrap_or_default())
     }

@@ -38,6 +38,8 @@ pub struct Fragments {
     consequence_name: Vec<Vec<u8>>,
     /// Per output: `"name":`.
     output_key: Vec<Vec<u8>>,
+    /// Per consequence: the object split where computed durations go (`json::consequence_pieces`).
+    consequence_pieces: Vec<Vec<Vec<u8>>>,
 }
 
 impl Fragments {
@@ -85,6 +87,11 @@ impl Fragments {
                 .map(|c| string(&c.name))
                 .collect(),
             output_key: policy.outputs.iter().map(|o| key(&o.name)).collect(),
+            consequence_pieces: policy
+                .consequences
+                .iter()
+                .map(json::consequence_pieces)
+                .collect(),
         }
     }
 
@@ -176,6 +183,12 @@ impl Template for Interpreter<'_> {
                 .and_then(Option::as_ref);
             self.template.value(out, value, &[]);
         }
+    }
+    fn consequence_piece(&self, consequence: usize, piece: usize) -> &[u8] {
+        self.template
+            .consequence_pieces
+            .get(consequence)
+            .map_or(&[], |pieces| bytes(pieces, piece))
     }
 
     fn values(&self, out: &mut Vec<u8>, rule: usize, record: &Self::Record, lets: &Self::Lets) {

@@ -7,7 +7,7 @@
 use super::decision::Decision;
 use crate::ir::*;
 use crate::runtime::arith as rt;
-use crate::runtime::decision::{rank_reasons, tally, Ranking, TableRows};
+use crate::runtime::decision::{rank_reasons, tally, Computed, Ranking, TableRows, Unit};
 use crate::runtime::{EvalError, EvalErrorKind, Outcome, RuleOutcome};
 use rust_decimal::Decimal;
 
@@ -57,6 +57,7 @@ impl<'p> Evaluator<'p> {
             reasons,
             consequences,
             unknown_consequences,
+            computed,
             lets,
             tables,
             ..
@@ -90,6 +91,8 @@ impl<'p> Evaluator<'p> {
         let outcome = Outcome { score, tier, fired };
         self.values(&policy.after_rules, inputs, lets, tables, Some(&outcome))?;
         self.consequences(inputs, lets, &outcome, consequences, unknown_consequences)?;
+        computed.clear();
+        self.computed(inputs, lets, consequences, computed)?;
         rank_reasons(
             Ranking {
                 baselines: &self.baselines,
@@ -216,6 +219,60 @@ impl<'p> Evaluator<'p> {
                 .map(|(index, _)| index),
         );
         Ok(())
+    }
+}
+
+impl Evaluator<'_> {
+    /// The durations and notices computed for each record, of the consequences that apply (in
+    /// their order).
+    fn computed(
+        &self,
+        inputs: &[V],
+        lets: &[V],
+        applying: &[usize],
+        out: &mut Vec<Computed>,
+    ) -> Result<(), EvalError> {
+        for &index in applying {
+            let Some(c) = self.policy.consequences.get(index) else {
+                continue;
+            };
+            let lasts = match &c.lasts {
+                Lasts::Computed { length, .. } => Some(length),
+                _ => None,
+            };
+            if lasts.is_none() && c.computed_notice.is_none() {
+                continue;
+            }
+            let frame = Frame::new(inputs, lets, self.policy);
+            let amount = |length: &Length| -> Result<(Decimal, Unit), EvalError> {
+                let value = frame
+                    .eval(&length.amount)
+                    .map_err(|kind| EvalError::in_consequence(kind, index))?;
+                let value = match value {
+                    Some(Value::Number(n)) => Some(n),
+                    _ => None,
+                };
+                let amount = crate::runtime::decision::length(value)
+                    .map_err(|kind| EvalError::in_consequence(kind, index))?;
+                Ok((amount, unit(length.unit)))
+            };
+            out.push(Computed {
+                consequence: index,
+                lasts: lasts.map(amount).transpose()?,
+                notice: c.computed_notice.as_ref().map(amount).transpose()?,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The runtime's unit for the IR's.
+pub fn unit(unit: TimeUnit) -> Unit {
+    match unit {
+        TimeUnit::Days => Unit::Days,
+        TimeUnit::Weeks => Unit::Weeks,
+        TimeUnit::Months => Unit::Months,
+        TimeUnit::Years => Unit::Years,
     }
 }
 

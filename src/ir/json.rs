@@ -61,27 +61,48 @@ pub fn reason_open(rule: &Rule, higher_is_worse: bool) -> Vec<u8> {
     [key, &name, b",\"reason\":", &reason, points].concat()
 }
 
-/// A consequence as it appears in every decision it applies to.
+/// A consequence as it appears in every decision it applies to (for one with a computed duration
+/// or notice, without the computed texts: see [`consequence_pieces`]).
 pub fn consequence_json(c: &Consequence) -> Vec<u8> {
+    consequence_pieces(c).concat()
+}
+
+/// A consequence's object split where each text computed for a record goes (its duration, then
+/// its notice, when they are computed): one piece for a consequence with none.
+pub fn consequence_pieces(c: &Consequence) -> Vec<Vec<u8>> {
+    let mut pieces = Vec::new();
     let mut out = b"{\"consequence\":".to_vec();
     out.extend_from_slice(&string(&c.name));
     out.extend_from_slice(b",\"kind\":");
     out.extend_from_slice(&string(c.kind.word()));
     out.extend_from_slice(b",\"lasts\":");
-    out.extend_from_slice(&string(&match &c.lasts {
-        Lasts::For(d) => d.to_string(),
-        Lasts::Indefinitely { .. } => "indefinitely".to_string(),
-    }));
+    match &c.lasts {
+        Lasts::Computed { at_least, .. } => {
+            out.extend_from_slice(if *at_least { b"\"at least " } else { b"\"" });
+            pieces.push(std::mem::take(&mut out));
+            out.push(b'"');
+        }
+        Lasts::For(d) => out.extend_from_slice(&string(&d.to_string())),
+        Lasts::AtLeast(d) => out.extend_from_slice(&string(&format!("at least {d}"))),
+        Lasts::Indefinitely { .. } => out.extend_from_slice(&string("indefinitely")),
+    }
     let optional = |out: &mut Vec<u8>, s: Option<&str>| match s {
         Some(s) => out.extend_from_slice(&string(s)),
         None => out.extend_from_slice(b"null"),
     };
     out.extend_from_slice(b",\"notice\":");
-    optional(&mut out, c.notice.map(|n| n.to_string()).as_deref());
+    if c.computed_notice.is_some() {
+        out.push(b'"');
+        pieces.push(std::mem::take(&mut out));
+        out.push(b'"');
+    } else {
+        optional(&mut out, c.notice.map(|n| n.to_string()).as_deref());
+    }
     out.extend_from_slice(b",\"appeal\":");
     optional(&mut out, c.appeal.as_deref());
     out.extend_from_slice(b",\"basis\":");
     optional(&mut out, c.basis.as_deref());
     out.push(b'}');
-    out
+    pieces.push(out);
+    pieces
 }

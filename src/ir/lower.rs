@@ -347,6 +347,7 @@ impl<'m, 'a> Lowering<'m, 'a> {
         let mut condition = None;
         let mut lasts = None;
         let mut notice = None;
+        let mut computed_notice = None;
         let mut appeal = None;
         let mut basis = None;
         for item in &decl.items {
@@ -361,7 +362,17 @@ impl<'m, 'a> Lowering<'m, 'a> {
                         because: why.node.clone(),
                     })
                 }
+                ConsequenceItem::Lasts(ast::Lasts::Computed(l)) => {
+                    lasts = Some(self.computed_lasts(l, false)?)
+                }
+                ConsequenceItem::Lasts(ast::Lasts::AtLeast(l)) => {
+                    lasts = Some(self.computed_lasts(l, true)?)
+                }
                 ConsequenceItem::Notice(d) => notice = Some(duration(*d)),
+                ConsequenceItem::NoticeComputed(l) => match self.length(l)? {
+                    Ok(d) => notice = Some(d),
+                    Err(l) => computed_notice = Some(l),
+                },
                 ConsequenceItem::Appeal(t) => appeal = Some(t.node.clone()),
                 ConsequenceItem::Basis(t) => basis = Some(t.node.clone()),
                 ConsequenceItem::Allow(_) => {}
@@ -377,8 +388,33 @@ impl<'m, 'a> Lowering<'m, 'a> {
             condition: condition.ok_or_else(|| missing("condition"))?,
             lasts: lasts.ok_or_else(|| missing("duration"))?,
             notice,
+            computed_notice,
             appeal,
             basis,
+        })
+    }
+
+    /// A computed `lasts`: fixed when its amount is (a param, a written number), else computed
+    /// for each record.
+    fn computed_lasts(&self, length: &ast::Length, at_least: bool) -> Result<Lasts> {
+        Ok(match (self.length(length)?, at_least) {
+            (Ok(d), false) => Lasts::For(d),
+            (Ok(d), true) => Lasts::AtLeast(d),
+            (Err(length), at_least) => Lasts::Computed { length, at_least },
+        })
+    }
+
+    /// A written length as a fixed duration when its amount folds to a whole number that fits,
+    /// or else as an expression.
+    fn length(&self, length: &ast::Length) -> Result<std::result::Result<Duration, Length>> {
+        let amount = self.expr(&length.amount)?;
+        let unit = time_unit(length.unit);
+        let fixed = fold(&amount)
+            .filter(|v| v.fract().is_zero())
+            .and_then(|v| rust_decimal::prelude::ToPrimitive::to_u32(&v));
+        Ok(match fixed {
+            Some(amount) => Ok(Duration { amount, unit }),
+            None => Err(Length { amount, unit }),
         })
     }
 
@@ -545,7 +581,18 @@ impl<'m, 'a> Lowering<'m, 'a> {
     }
 
     fn expr(&self, expr: &ast::Expr) -> Result<Expr> {
-        let boxed = |e: &ast::Expr| self.expr(e).map(Box::new);
+        self.expr_in(expr, &[])
+    }
+
+    /// `expr` lowered where `args` are the values of the arguments of the function whose body it
+    /// is part of (none outside a function). A call is its function's body with the call's values
+    /// in place of the arguments: written out here, so the evaluators only ever see expressions of
+    /// the language's own forms (the checker bounds how large this gets).
+    fn expr_in(&self, expr: &ast::Expr, args: &[Expr]) -> Result<Expr> {
+        let boxed = |e: &ast::Expr| self.expr_in(e, args).map(Box::new);
+        let list = |es: &[ast::Expr]| -> Result<Vec<Expr>> {
+            es.iter().map(|e| self.expr_in(e, args)).collect()
+        };
         Ok(match &expr.node {
             ExprKind::Number(n) => Expr::Const(Value::Number(*n)),
             // A quoted member (`employment = "SELF-EMPLOYED"`) lowers as a named one.
@@ -563,6 +610,10 @@ impl<'m, 'a> Lowering<'m, 'a> {
             ExprKind::Score => Expr::Score,
             ExprKind::Tier => Expr::Tier,
             ExprKind::Name(_) => match self.resolved(expr.span)? {
+                Resolved::Argument { index, .. } => args
+                    .get(index)
+                    .cloned()
+                    .ok_or_else(|| internal("an argument without a value"))?,
                 Resolved::Param(p) => Expr::Const(Value::Number(self.param(p)?)),
                 Resolved::Member { member, .. } => Expr::Const(Value::Member(index_u32(member)?)),
                 r @ Resolved::OutcomeMember { .. } => {
@@ -637,18 +688,26 @@ impl<'m, 'a> Lowering<'m, 'a> {
             } => Expr::In {
                 negated: *negated,
                 value: boxed(value)?,
-                set: set.iter().map(|e| self.expr(e)).collect::<Result<_>>()?,
+                set: list(set)?,
             },
-            ExprKind::IsMissing { value, negated } => match self.expr(value)? {
+            ExprKind::IsMissing { value, negated } => match self.expr_in(value, args)? {
                 Expr::Read(what) => Expr::IsMissing {
                     negated: *negated,
                     what,
                 },
                 _ => return Err(internal("`is missing` on something that is not an input")),
             },
-            ExprKind::Call { func, args } => {
-                let mut args: Vec<Expr> =
-                    args.iter().map(|e| self.expr(e)).collect::<Result<_>>()?;
+            ExprKind::Call { func, args: values } => {
+                let mut args: Vec<Expr> = list(values)?;
+                if let Some(Resolved::Function(f)) = self.model.resolution(func.span) {
+                    let body = self
+                        .model
+                        .functions
+                        .get(f)
+                        .map(|f| &f.decl.body)
+                        .ok_or_else(|| internal("a call of a function that does not exist"))?;
+                    return self.expr_in(body, &args);
+                }
                 match func.node.as_str() {
                     "min" => Expr::Min(args),
                     "max" => Expr::Max(args),
@@ -670,7 +729,7 @@ impl<'m, 'a> Lowering<'m, 'a> {
             } => Expr::If {
                 branches: branches
                     .iter()
-                    .map(|(c, v)| Ok((self.expr(c)?, self.expr(v)?)))
+                    .map(|(c, v)| Ok((self.expr_in(c, args)?, self.expr_in(v, args)?)))
                     .collect::<Result<_>>()?,
                 otherwise: boxed(otherwise)?,
             },
@@ -731,12 +790,16 @@ fn date(d: ast::Date) -> Date {
 fn duration(d: ast::Duration) -> Duration {
     Duration {
         amount: d.amount,
-        unit: match d.unit {
-            ast::TimeUnit::Days => TimeUnit::Days,
-            ast::TimeUnit::Weeks => TimeUnit::Weeks,
-            ast::TimeUnit::Months => TimeUnit::Months,
-            ast::TimeUnit::Years => TimeUnit::Years,
-        },
+        unit: time_unit(d.unit),
+    }
+}
+
+fn time_unit(unit: ast::TimeUnit) -> TimeUnit {
+    match unit {
+        ast::TimeUnit::Days => TimeUnit::Days,
+        ast::TimeUnit::Weeks => TimeUnit::Weeks,
+        ast::TimeUnit::Months => TimeUnit::Months,
+        ast::TimeUnit::Years => TimeUnit::Years,
     }
 }
 

@@ -336,6 +336,8 @@ pub struct Consequence {
     pub condition: Expr,
     pub lasts: Lasts,
     pub notice: Option<Duration>,
+    /// A notice period computed for each record (`notice` is `None` then).
+    pub computed_notice: Option<Length>,
     pub appeal: Option<String>,
     pub basis: Option<String>,
 }
@@ -360,7 +362,25 @@ impl ConsequenceKind {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Lasts {
     For(Duration),
-    Indefinitely { because: String },
+    Indefinitely {
+        because: String,
+    },
+    /// `lasts at least 6 months`: a minimum; after it the consequence goes on for as long as its
+    /// condition still holds.
+    AtLeast(Duration),
+    /// A duration computed for each record (`lasts (2 * offences) months`), a minimum or not.
+    Computed {
+        length: Length,
+        at_least: bool,
+    },
+}
+
+/// A length of time computed for each record: a whole number of at least 0 (the checker proves
+/// it), in a unit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Length {
+    pub amount: Expr,
+    pub unit: TimeUnit,
 }
 
 /// A length of time: how long a consequence lasts, how much notice it gives.

@@ -9,9 +9,11 @@
 //! the checked model, `--set` overrides included.
 
 use super::{capitalise, Phraser};
-use crate::runtime::decision::{adverse, Decision, TableRows};
+use crate::runtime::decision::{adverse, length_text, Computed, Decision, TableRows};
 use crate::runtime::output::{json_string, write_decimal};
-use crate::syntax::ast::{Aggregate, ConsequenceItem, HitPolicy, Literal, RuleItem, TableItem};
+use crate::syntax::ast::{
+    self, Aggregate, ConsequenceItem, HitPolicy, Literal, RuleItem, TableItem,
+};
 use rust_decimal::Decimal;
 
 /// How many reasons an explanation names.
@@ -84,6 +86,8 @@ pub struct Explainer {
     consequences: Vec<Piece>,
     /// "“Ban” does not apply, because a value its condition needs is not known."
     consequences_unknown: Vec<Piece>,
+    /// By consequence: whether its duration is a minimum (`lasts at least …`).
+    at_least: Vec<bool>,
 }
 
 /// Where the sentences of an explanation go. Text given to [`Sentences::ascii`] needs no JSON
@@ -242,6 +246,16 @@ impl Explainer {
                     ))
                 })
                 .collect(),
+            at_least: model
+                .consequences
+                .iter()
+                .map(|c| {
+                    c.decl
+                        .items
+                        .iter()
+                        .any(|i| matches!(i.node, ConsequenceItem::Lasts(ast::Lasts::AtLeast(_))))
+                })
+                .collect(),
         }
     }
 
@@ -358,6 +372,9 @@ impl Explainer {
                     s.ascii(" applies.");
                 }
             }
+            if let Some(computed) = decision.computed.iter().find(|x| x.consequence == c) {
+                self.computed(s, computed);
+            }
             s.end();
         }
         for &c in &decision.unknown_consequences {
@@ -428,6 +445,23 @@ impl Explainer {
             s.piece(&words.label);
             s.ascii(" ");
             s.points(*points);
+        }
+    }
+
+    /// The durations computed for this record: " For this record it lasts 8 months."
+    fn computed(&self, s: &mut impl Sentences, computed: &Computed) {
+        if let Some((amount, unit)) = computed.lasts {
+            s.ascii(" For this record it lasts ");
+            if self.at_least.get(computed.consequence) == Some(&true) {
+                s.ascii("at least ");
+            }
+            s.ascii(&length_text(amount, unit));
+            s.ascii(".");
+        }
+        if let Some((amount, unit)) = computed.notice {
+            s.ascii(" The notice for this record is ");
+            s.ascii(&length_text(amount, unit));
+            s.ascii(".");
         }
     }
 }

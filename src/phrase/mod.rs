@@ -10,12 +10,14 @@
 //! |---|---|
 //! | `mod.rs` | the [`Phraser`]: expressions, conditions, effects, rules, bins, tiers, consequences |
 //! | `words.rs` | names, numbers, units, plurals, durations, points ranges |
+//! | `functions.rs` | functions (each phrased once, calls by name) and computed durations |
 //! | `explain.rs` | sentences explaining one decision |
 //! | `reasons.rs` | the scale's direction, and reason codes shared by several rules |
 //! | `tables.rs` | decision tables: what they decide, their hit policy, their rows |
 
 mod effects;
 mod explain;
+mod functions;
 mod reasons;
 mod tables;
 mod words;
@@ -128,6 +130,7 @@ impl<'m, 'a> Phraser<'m, 'a> {
             }
             Some(Resolved::Output(_)) => humanise(raw),
             Some(Resolved::Group(g)) => self.group_label(g),
+            Some(Resolved::Argument { .. } | Resolved::Function(_)) => humanise(raw),
             Some(Resolved::Member { .. } | Resolved::OutcomeMember { .. }) => {
                 self.member_at(expr.span).unwrap_or_else(|| humanise(raw))
             }
@@ -274,6 +277,7 @@ impl<'m, 'a> Phraser<'m, 'a> {
                         self.value_in(lo, 3),
                         self.value_in(hi, 3)
                     ),
+                    (name, _) if self.is_function(func) => return self.call(name, &parts),
                     (name, _) => format!("{name} of {}", join_and(&parts)),
                 };
                 if level > 0 {
@@ -525,6 +529,11 @@ impl<'m, 'a> Phraser<'m, 'a> {
             ConsequenceItem::Lasts(Lasts::Indefinitely(why)) => {
                 Some(format!("indefinitely, because {}", why.node))
             }
+            ConsequenceItem::Lasts(Lasts::Computed(length)) => Some(self.length(length)),
+            ConsequenceItem::Lasts(Lasts::AtLeast(length)) => Some(format!(
+                "at least {} (and after that for as long as it still applies)",
+                self.length(length)
+            )),
             _ => None,
         })
     }
@@ -537,11 +546,13 @@ impl<'m, 'a> Phraser<'m, 'a> {
         };
         let mut kind = "consequence";
         let mut notice = None;
+        let mut computed_notice = None;
         for item in &c.decl.items {
             match &item.node {
                 ConsequenceItem::Kind(ast::ConsequenceKind::Sanction) => kind = "sanction",
                 ConsequenceItem::Kind(ast::ConsequenceKind::Benefit) => kind = "benefit",
                 ConsequenceItem::Notice(d) => notice = Some(duration(d)),
+                ConsequenceItem::NoticeComputed(l) => computed_notice = Some(self.length(l)),
                 _ => {}
             }
         }
@@ -556,9 +567,12 @@ impl<'m, 'a> Phraser<'m, 'a> {
             Some(l) => text.push_str(&format!(". It lasts {l}")),
             None => text.push_str(". No duration is written"),
         }
-        match notice {
-            Some(n) => text.push_str(&format!(", and {n}' notice is given before it starts.")),
-            None => text.push_str(", and no notice period is written."),
+        match (notice, computed_notice) {
+            (Some(n), _) => text.push_str(&format!(", and {n}' notice is given before it starts.")),
+            (None, Some(n)) => {
+                text.push_str(&format!(", and notice is given before it starts: {n}."))
+            }
+            (None, None) => text.push_str(", and no notice period is written."),
         }
         text
     }

@@ -33,6 +33,9 @@ pub struct Decision<L> {
     pub unknown_consequences: Vec<usize>,
     /// Per decision table, in source order: which rows decided it.
     pub tables: Vec<TableRows>,
+    /// For those of them whose duration or notice is computed for each record, the computed
+    /// amounts, in the same order.
+    pub computed: Vec<Computed>,
     /// The derived values, as computed for this record.
     pub lets: L,
 }
@@ -99,7 +102,62 @@ impl<L> Decision<L> {
         self.reasons.clear();
         self.consequences.clear();
         self.unknown_consequences.clear();
+        self.computed.clear();
     }
+}
+
+/// The amounts of an applying consequence's duration and notice that are computed for each
+/// record (`lasts (2 * offences) months`); `None` for a part that is written as a fixed one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Computed {
+    pub consequence: usize,
+    pub lasts: Option<(Decimal, Unit)>,
+    pub notice: Option<(Decimal, Unit)>,
+}
+
+/// A unit of time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Days,
+    Weeks,
+    Months,
+    Years,
+}
+
+impl Unit {
+    /// The unit's word for `amount` of it: "day" for 1, "days" otherwise.
+    pub fn word(self, amount: Decimal) -> &'static str {
+        let one = amount == Decimal::ONE;
+        match (self, one) {
+            (Unit::Days, true) => "day",
+            (Unit::Days, false) => "days",
+            (Unit::Weeks, true) => "week",
+            (Unit::Weeks, false) => "weeks",
+            (Unit::Months, true) => "month",
+            (Unit::Months, false) => "months",
+            (Unit::Years, true) => "year",
+            (Unit::Years, false) => "years",
+        }
+    }
+}
+
+/// A computed amount of time as a decision states it: known, whole and at least 0 (the checker
+/// proves this; a value that is not is a bug, rejected rather than written), without trailing
+/// zeros (`8`, never `8.0`).
+pub fn length(value: Option<Decimal>) -> Result<Decimal, EvalErrorKind> {
+    match value {
+        Some(v) if v.fract().is_zero() && !v.is_sign_negative() => Ok(v.normalize()),
+        Some(v) if v.is_zero() => Ok(Decimal::ZERO),
+        _ => Err(EvalErrorKind::Internal(
+            "a computed duration is not a whole number of at least 0",
+        )),
+    }
+}
+
+/// `8 months`, `1 month`: a computed amount and its unit, as the text of a decision's `lasts` or
+/// `notice`.
+pub fn length_text(amount: Decimal, unit: Unit) -> String {
+    format!("{} {}", decimal_text(amount), unit.word(amount))
 }
 
 /// What one rule did for a record.
@@ -281,6 +339,13 @@ pub trait Template {
     fn consequence_json(&self, consequence: usize) -> &[u8];
     /// The start of a table's member of `outcomes`: `"name":{"output":value,…` (not closed).
     fn outcome_open(&self, out: &mut Vec<u8>, table: usize, lets: &Self::Lets);
+    /// For a consequence whose duration or notice is computed for each record: its object in
+    /// pieces, split where each computed text goes (piece 0 before the first, 1 after it, …).
+    /// Policies without computed durations need not give them.
+    fn consequence_piece(&self, consequence: usize, piece: usize) -> &[u8] {
+        let _ = (consequence, piece);
+        &[]
+    }
     /// The members of the `values` object of a fired rule: the inputs and derived values it
     /// reads, as `"name":value` separated by commas.
     fn values(&self, out: &mut Vec<u8>, rule: usize, record: &Self::Record, lets: &Self::Lets);
@@ -361,11 +426,15 @@ pub fn write_json<T: Template>(
         out.push(b'}');
     }
     out.extend_from_slice(b"],\"consequences\":[");
+    let mut computed = decision.computed.iter().peekable();
     for (i, c) in decision.consequences.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        out.extend_from_slice(template.consequence(*c));
+        match computed.next_if(|x| x.consequence == *c) {
+            Some(x) => write_computed(template, out, x),
+            None => out.extend_from_slice(template.consequence(*c)),
+        }
     }
     out.extend_from_slice(b"]}\n");
 }
@@ -401,6 +470,18 @@ fn write_outcomes<T: Template>(template: &T, out: &mut Vec<u8>, decision: &Decis
         out.push(b'}');
     }
     out.push(b'}');
+}
+
+/// A consequence's object with its computed amounts in place.
+fn write_computed<T: Template>(template: &T, out: &mut Vec<u8>, computed: &Computed) {
+    let c = computed.consequence;
+    out.extend_from_slice(template.consequence_piece(c, 0));
+    let lengths = [computed.lasts, computed.notice].into_iter().flatten();
+    for (piece, (amount, unit)) in (1..).zip(lengths) {
+        // Digits and a unit's letters: nothing to escape in a JSON string.
+        out.extend_from_slice(length_text(amount, unit).as_bytes());
+        out.extend_from_slice(template.consequence_piece(c, piece));
+    }
 }
 
 /// The `"policy"` object every decision carries. `overrides` are the params given other values

@@ -27,6 +27,7 @@ pub enum Item {
     Indicator(Node<Indicator>),
     Param(Node<Param>),
     Let(Node<Let>),
+    Function(Node<Function>),
     Rule(Node<Rule>),
     Group(Node<Group>),
     Table(Node<Table>),
@@ -42,6 +43,7 @@ impl Item {
             Item::Indicator(x) => x.span,
             Item::Param(x) => x.span,
             Item::Let(x) => x.span,
+            Item::Function(x) => x.span,
             Item::Rule(x) => x.span,
             Item::Group(x) => x.span,
             Item::Table(x) => x.span,
@@ -205,6 +207,37 @@ pub struct Let {
     pub name: Ident,
     pub value: Expr,
     pub allows: Vec<Node<Allow>>,
+}
+
+/// `function instalment(amount: decimal, rate: decimal 0 to 1, months: count) = …`: a named,
+/// pure formula of its arguments (and the params), called like `min(…)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Function {
+    pub docs: Docs,
+    pub name: Ident,
+    pub args: Vec<Node<Argument>>,
+    pub body: Expr,
+    pub allows: Vec<Node<Allow>>,
+}
+
+/// One argument of a function: its name and the kind of value it takes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Argument {
+    pub name: Ident,
+    pub ty: Node<ArgumentType>,
+}
+
+/// The kinds of value an argument takes: an indicator's types, with a list named by the indicator
+/// that declares it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ArgumentType {
+    Boolean,
+    Count(Option<Range>),
+    Integer(Option<Range>),
+    Decimal(Option<Range>),
+    /// `one of employment`: a member of the list indicator `employment` declares.
+    MemberOf(Ident),
+    Text,
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -446,6 +479,8 @@ pub enum ConsequenceItem {
     When(Expr),
     Lasts(Lasts),
     Notice(Duration),
+    /// `notice <amount> <unit>` with the amount computed for each record.
+    NoticeComputed(Length),
     Appeal(Text),
     Basis(Text),
     Allow(Allow),
@@ -463,6 +498,18 @@ pub enum Lasts {
     For(Duration),
     /// `indefinitely because "<justification>"`
     Indefinitely(Text),
+    /// `lasts ban_months months`, `lasts (2 * offences) months`: computed for each record.
+    Computed(Length),
+    /// `lasts at least 6 months`: a minimum; after it the consequence goes on for as long as its
+    /// condition still holds. The amount may be computed too.
+    AtLeast(Length),
+}
+
+/// A length of time whose amount is an expression: a number, a param, or one over the record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Length {
+    pub amount: Expr,
+    pub unit: TimeUnit,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

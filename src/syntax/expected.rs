@@ -22,6 +22,7 @@ fn phrase(rule: Rule) -> Option<Phrase> {
         | Rule::K_INDICATOR
         | Rule::K_PARAM
         | Rule::K_LET
+        | Rule::K_FUNCTION
         | Rule::K_RULE
         | Rule::K_GROUP
         | Rule::K_CONSEQUENCE
@@ -33,6 +34,7 @@ fn phrase(rule: Rule) -> Option<Phrase> {
         | Rule::indicator_decl
         | Rule::param_decl
         | Rule::let_decl
+        | Rule::function_decl
         | Rule::rule_decl
         | Rule::group_decl
         | Rule::tier_decl
@@ -150,7 +152,10 @@ fn phrase(rule: Rule) -> Option<Phrase> {
         Rule::diagnostic_code => Word("a diagnostic code such as `W1005`"),
         Rule::K_NOTICE | Rule::notice_clause => Word("`notice`"),
         Rule::K_APPEAL | Rule::appeal_clause => Word("`appeal`"),
-        Rule::duration => Word("a duration such as `12 months`"),
+        Rule::duration | Rule::computed_duration => Word("a duration such as `12 months`"),
+        Rule::minimum_duration => Word("`at least`"),
+        Rule::argument => Word("an argument such as `amount: decimal`"),
+        Rule::type_member => Word("`one of …`"),
         Rule::time_unit => Word("`days`, `weeks`, `months` or `years`"),
         Rule::K_GIVEN | Rule::given_clause => Word("`given`"),
         Rule::K_EXPECT | Rule::expect_clause => Word("`expect`"),
@@ -205,7 +210,7 @@ pub fn describe(rules: &[Rule]) -> String {
         .iter()
         .map(|p| match p {
             Phrase::Declaration => {
-                "a declaration (`policy`, `indicator`, `param`, `let`, `rule`, `group`, `tier`, `consequence` or `test`)".to_string()
+                "a declaration (`policy`, `indicator`, `param`, `let`, `function`, `rule`, `group`, `tier`, `consequence` or `test`)".to_string()
             }
             Phrase::Value => "a number, a name or an expression".to_string(),
             Phrase::Operator => "an operator".to_string(),

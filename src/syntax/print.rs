@@ -89,6 +89,7 @@ impl Printer {
             Item::Indicator(x) => self.indicator(x),
             Item::Param(x) => self.param(x),
             Item::Let(x) => self.let_decl(x),
+            Item::Function(x) => self.function(x),
             Item::Rule(x) => self.rule(x),
             Item::Group(x) => self.group(x),
             Item::Table(x) => self.table(x),
@@ -156,6 +157,23 @@ impl Printer {
     fn let_decl(&mut self, decl: &Let) {
         self.docs(&decl.docs);
         let mut line = format!("let {} = {}", decl.name.node, expr(&decl.value));
+        trailing_allows(&mut line, &decl.allows);
+        self.line(&line);
+    }
+
+    fn function(&mut self, decl: &Function) {
+        self.docs(&decl.docs);
+        let args: Vec<String> = decl
+            .args
+            .iter()
+            .map(|a| format!("{}: {}", a.node.name.node, argument_type(&a.node.ty.node)))
+            .collect();
+        let mut line = format!(
+            "function {}({}) = {}",
+            decl.name.node,
+            args.join(", "),
+            expr(&decl.body)
+        );
         trailing_allows(&mut line, &decl.allows);
         self.line(&line);
     }
@@ -333,6 +351,21 @@ fn indicator_type(ty: &IndicatorType) -> String {
     }
 }
 
+fn argument_type(ty: &ArgumentType) -> String {
+    let with_range = |word: &str, range: &Option<Range>| match range {
+        Some(r) => format!("{word} {} to {}", number(&r.min), number(&r.max)),
+        None => word.to_string(),
+    };
+    match ty {
+        ArgumentType::Boolean => "boolean".to_string(),
+        ArgumentType::Count(r) => with_range("count", r),
+        ArgumentType::Integer(r) => with_range("integer", r),
+        ArgumentType::Decimal(r) => with_range("decimal", r),
+        ArgumentType::MemberOf(indicator) => format!("one of {}", indicator.node),
+        ArgumentType::Text => "text".to_string(),
+    }
+}
+
 fn indicator_option(option: &IndicatorOption) -> String {
     match option {
         IndicatorOption::Unit(t) => format!("unit {}", text(t)),
@@ -458,10 +491,40 @@ fn consequence_item(item: &ConsequenceItem) -> String {
         ConsequenceItem::Lasts(Lasts::Indefinitely(why)) => {
             format!("lasts indefinitely because {}", text(why))
         }
+        ConsequenceItem::Lasts(Lasts::Computed(length)) => format!("lasts {}", computed(length)),
+        ConsequenceItem::Lasts(Lasts::AtLeast(length)) => {
+            format!("lasts at least {}", length_text(length))
+        }
         ConsequenceItem::Notice(duration) => format!("notice {duration}"),
+        ConsequenceItem::NoticeComputed(length) => format!("notice {}", computed(length)),
         ConsequenceItem::Appeal(t) => format!("appeal {}", text(t)),
         ConsequenceItem::Basis(t) => format!("basis {}", text(t)),
         ConsequenceItem::Allow(allow) => allow_clause(allow),
+    }
+}
+
+/// A computed length: a written number is bracketed, so that it reads back as computed rather
+/// than as a written duration.
+fn computed(length: &Length) -> String {
+    match &length.amount.node {
+        ExprKind::Number(n) => format!("({n}) {}", unit_word(length.unit)),
+        _ => length_text(length),
+    }
+}
+
+/// `6 months`, `ban_months months`, `(2 * offences) months`: the amount is one term.
+fn length_text(length: &Length) -> String {
+    let mut out = String::new();
+    write_expr(&mut out, &length.amount, Prec::Unary);
+    format!("{out} {}", unit_word(length.unit))
+}
+
+fn unit_word(unit: TimeUnit) -> &'static str {
+    match unit {
+        TimeUnit::Days => "days",
+        TimeUnit::Weeks => "weeks",
+        TimeUnit::Months => "months",
+        TimeUnit::Years => "years",
     }
 }
 

@@ -716,6 +716,7 @@ fn main() {
             let mut worse = 0;
             let mut shared = 0;
             let mut code_alone = 0;
+            let (mut functions, mut calls, mut computed) = (0, 0, 0);
             for i in 0..300 {
                 let tree = policies::recipe().new_tree(&mut runner).unwrap();
                 let path = dir.join(format!("valid_{}.rubric", i % 4));
@@ -742,6 +743,15 @@ fn main() {
                 );
                 code_alone +=
                     usize::from(text.contains("reason R0\n") || text.contains("reason R1\n"));
+                functions += usize::from(text.contains("function f0("));
+                calls += usize::from(
+                    text.contains(" = ")
+                        && text
+                            .lines()
+                            .any(|l| !l.starts_with("function") && l.contains("f0(")),
+                );
+                computed +=
+                    usize::from(text.contains("lasts (") || text.contains("lasts at least ("));
                 std::fs::write(&path, text).unwrap();
                 compile(&path);
             }
@@ -797,6 +807,15 @@ fn main() {
             assert!(
                 code_alone > 10,
                 "only {code_alone} random policies give a reason code without its text"
+            );
+            assert!(
+                functions > 10,
+                "only {functions} random policies declare functions"
+            );
+            assert!(calls > 10, "only {calls} random policies call a function");
+            assert!(
+                computed > 10,
+                "only {computed} random policies compute a duration for each record"
             );
             Ok(())
         },

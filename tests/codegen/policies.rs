@@ -71,6 +71,8 @@ struct Ctx {
     maybe_missing: Vec<String>,
     /// Tables' list outputs, with the cells that test them.
     outcomes: Vec<(String, Vec<String>)>,
+    /// Functions of two numbers that expressions may call (none inside a function's body).
+    functions: Vec<String>,
     depth: u32,
 }
 
@@ -91,7 +93,7 @@ impl Ctx {
             self.leaf(c, t)
         } else {
             match t {
-                T::Num => match c.take(10) {
+                T::Num => match c.take(11) {
                     0 => format!("({} + {})", self.expr(c, T::Num), self.expr(c, T::Num)),
                     1 => format!("({} - {})", self.expr(c, T::Num), self.expr(c, T::Num)),
                     2 => format!("({} * {})", self.expr(c, T::Num), self.expr(c, T::Num)),
@@ -115,6 +117,11 @@ impl Ctx {
                         self.expr(c, T::Num),
                         c.pick(&["2", "3", "0", "1", "-1", "-2"])
                     ),
+                    9 if !self.functions.is_empty() => {
+                        let f =
+                            self.functions[c.take(self.functions.len() as u32) as usize].clone();
+                        format!("{f}({}, {})", self.expr(c, T::Num), self.expr(c, T::Num))
+                    }
                     _ => self.if_expr(c, t),
                 },
                 T::Bool => match c.take(8) {
@@ -125,7 +132,8 @@ impl Ctx {
                         let op = c.pick(&["<", "<=", ">", ">=", "=", "!="]);
                         format!("({} {op} {})", self.expr(c, T::Num), self.expr(c, T::Num))
                     }
-                    4 => {
+                    // A function's body has no list to test.
+                    4 if !self.members.is_empty() => {
                         let not = if c.flip(30) { "not " } else { "" };
                         let value = self.expr(c, T::Member);
                         let set = (0..1 + c.take(3))
@@ -275,6 +283,7 @@ pub fn render(recipe: &Recipe) -> String {
         member_writings,
         maybe_missing: Vec::new(),
         outcomes: Vec::new(),
+        functions: Vec::new(),
         depth: 0,
     };
     let default_member = ctx.member(c, 1);
@@ -308,6 +317,25 @@ pub fn render(recipe: &Recipe) -> String {
     for p in 0..c.take(3) {
         out.push_str(&format!("param p{p} = {}\n", c.pick(NUMBERS)));
         ctx.nums.push(format!("p{p}"));
+    }
+    // Functions of two numbers and the params, called from the expressions below.
+    for f in 0..c.take(3) {
+        let mut body = Ctx {
+            nums: ["x1", "x2"].iter().map(|n| n.to_string()).collect(),
+            bools: Vec::new(),
+            members: Vec::new(),
+            texts: Vec::new(),
+            member_writings: ctx.member_writings.clone(),
+            maybe_missing: Vec::new(),
+            outcomes: Vec::new(),
+            functions: Vec::new(),
+            depth: 0,
+        };
+        body.nums
+            .extend(ctx.nums.iter().filter(|n| n.starts_with('p')).cloned());
+        let e = body.expr(c, T::Num);
+        out.push_str(&format!("function f{f}(x1: decimal, x2: decimal) = {e}, allow W1501 because \"drawn at random\", allow W1500 because \"drawn at random\"\n"));
+        ctx.functions.push(format!("f{f}"));
     }
     for l in 0..c.take(5) {
         let t = [T::Num, T::Bool, T::Member, T::Text][c.take(4) as usize];
@@ -531,10 +559,20 @@ pub fn render(recipe: &Recipe) -> String {
             let joint = c.pick(&["and", "or"]);
             condition = format!("({condition}) {joint} c{later} applies");
         }
+        // A duration and notice computed for each record, from a count that is always known.
+        let known_count = !ctx.maybe_missing.iter().any(|n| n == "n1");
+        let lasts = match c.take(4) {
+            0 if known_count => "lasts (1 + n1) days, notice (n1 * 2) days".to_string(),
+            1 if known_count => format!(
+                "lasts at least (n1 + {}) weeks, notice 3 days",
+                1 + c.take(5)
+            ),
+            2 => format!("lasts at least {} months, notice 3 days", 1 + c.take(12)),
+            _ => format!("lasts {} days, notice 3 days", 1 + c.take(30)),
+        };
         out.push_str(&format!(
-            "consequence c{k} {{\n  is a {}\n  when {condition}\n  lasts {} days, notice 3 days\n  appeal \"a\"\n  basis \"b\"\n}}\n",
+            "consequence c{k} {{\n  is a {}\n  when {condition}\n  {lasts}\n  appeal \"a\"\n  basis \"b\"\n}}\n",
             c.pick(&["sanction", "benefit"]),
-            1 + c.take(30)
         ));
     }
     out

@@ -49,6 +49,7 @@ impl Analyzer<'_, '_> {
             ExprKind::Name(_) => match self.model.resolution(expr.span) {
                 Some(Resolved::Indicator(i)) => self.lookup(env, Key::Ind(i)),
                 Some(Resolved::Let(l)) => self.lookup(env, Key::Let(l)),
+                Some(Resolved::Argument { index, .. }) => self.lookup(env, Key::Arg(index)),
                 Some(Resolved::Output(o)) => self.lookup(env, Key::Out(o)),
                 Some(Resolved::OutcomeMember { output, member }) => {
                     let size = self
@@ -209,6 +210,17 @@ impl Analyzer<'_, '_> {
                 let mut abs = Abs::truth(t, f);
                 abs.dir = if v.unk_varies { Dir::Any } else { Dir::Const };
                 abs
+            }
+            ExprKind::Call { func, args }
+                if matches!(
+                    self.model.resolution(func.span),
+                    Some(Resolved::Function(_))
+                ) =>
+            {
+                match self.model.resolution(func.span) {
+                    Some(Resolved::Function(f)) => self.call(f, expr.span, args, env),
+                    _ => Abs::any(),
+                }
             }
             ExprKind::Call { func, args } => {
                 let values: Vec<Abs> = args.iter().map(|a| self.eval(a, env)).collect();
@@ -545,6 +557,21 @@ fn power_between(base: &Interval, exponent: &Interval) -> Interval {
     let (Some(a), Some(b), Some(p), Some(q)) = (base.lo, base.hi, exponent.lo, exponent.hi) else {
         return Interval::everything();
     };
+    if a.value > Decimal::ZERO && p.value < Decimal::ZERO {
+        // A base above 0 to a negative power is 1 divided by the base to the opposite power (as
+        // the evaluator computes it): the exponents below 0 and those from 0 up, joined.
+        let negative = Interval::closed(p.value, q.value.min(Decimal::ZERO));
+        let divided = Interval::point(Decimal::ONE)
+            .div(&power_between(base, &negative.neg()), DIVISION_DECIMALS);
+        return if q.value > Decimal::ZERO {
+            divided.hull(&power_between(
+                base,
+                &Interval::closed(Decimal::ZERO, q.value),
+            ))
+        } else {
+            divided
+        };
+    }
     if a.value < Decimal::ZERO || p.value < Decimal::ZERO {
         return Interval::everything();
     }

@@ -29,6 +29,8 @@
 //! | `narrow.rs` | environments, and what a condition being yes or no says about what it tests |
 //! | `exprs.rs` | the transfer function of every expression |
 //! | `derived.rs` | derived values in dependency order, and the dependency sets for `monotone.rs` |
+//! | `calls.rs` | calls of the policy's functions: each body analysed with the call's values; E1503 |
+//! | `durations.rs` | computed durations and notice periods: whole and at least 0 (E0503–E0505, W0502) |
 //! | `rules.rs` | each rule's least and most contribution (conditions, points, `per`, caps, weights) |
 //! | `bins.rs` | scorecard bins: the subject narrowed by each bin, the values no bin takes |
 //! | `findings.rs` | the score's reach and the tiers reached, and the wording of W1000–W1005 |
@@ -36,7 +38,9 @@
 //! Each file has unit tests; `testing.rs` checks small policies from source text for them.
 
 mod bins;
+mod calls;
 mod derived;
+mod durations;
 mod exprs;
 mod findings;
 mod narrow;
@@ -106,6 +110,7 @@ pub fn analyse(model: &Model<'_>) -> (Analysis, Vec<CheckError>) {
     };
     a.scale_and_tiers(&analysis);
     a.consequences();
+    a.durations();
     (analysis, a.problems)
 }
 
@@ -158,6 +163,9 @@ pub struct Analyzer<'m, 'a> {
     tiers: Vec<bool>,
     /// For consequences (`applies`): by rule, whether it can fire and whether it can skip.
     fires: Vec<(bool, bool)>,
+    /// The calls whose function bodies are being analysed, outermost first: each call's span
+    /// and function (`calls.rs`).
+    calls: Vec<(Span, usize)>,
 }
 
 impl<'m, 'a> Analyzer<'m, 'a> {
@@ -197,6 +205,7 @@ impl<'m, 'a> Analyzer<'m, 'a> {
             score: None,
             tiers: Vec::new(),
             fires: Vec::new(),
+            calls: Vec::new(),
         }
     }
 
@@ -210,6 +219,7 @@ impl<'m, 'a> Analyzer<'m, 'a> {
     }
 
     fn warn(&mut self, error: CheckError) {
+        let error = self.at_call(error);
         if self.quiet || !self.reported.insert((error.code, error.span)) {
             return;
         }

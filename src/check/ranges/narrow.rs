@@ -19,6 +19,8 @@ pub(super) enum Key {
     Let(usize),
     /// A table's output.
     Out(usize),
+    /// An argument of the function whose body is being analysed (`calls.rs`).
+    Arg(usize),
 }
 
 /// What is known about named values at one point: base facts plus narrowings.
@@ -51,6 +53,8 @@ impl Analyzer<'_, '_> {
                 None => self.lets.get(l).cloned().unwrap_or_else(Abs::any),
             },
             Key::Out(o) => self.output(o),
+            // A call puts every argument's value in the body's environment.
+            Key::Arg(_) => Abs::any(),
         }
     }
 
@@ -61,6 +65,7 @@ impl Analyzer<'_, '_> {
                 Resolved::Indicator(i) => Some(Key::Ind(i)),
                 Resolved::Let(l) => Some(Key::Let(l)),
                 Resolved::Output(o) => Some(Key::Out(o)),
+                Resolved::Argument { index, .. } => Some(Key::Arg(index)),
                 _ => None,
             },
             _ => None,

@@ -19,6 +19,7 @@
 
 mod exprs;
 mod layout;
+mod lengths;
 mod names;
 mod output;
 mod records;
@@ -136,6 +137,8 @@ pub struct Gen<'p> {
     let_fns: Vec<String>,
     consequence_fns: Vec<String>,
     table_fns: Vec<String>,
+    /// Per consequence with a computed duration or notice: the function computing them.
+    length_fns: Vec<String>,
     options: &'p Options,
     /// The enums whose members generated expressions name (for imports).
     pub used_enums: std::cell::RefCell<std::collections::BTreeSet<usize>>,
@@ -270,6 +273,19 @@ impl<'p> Gen<'p> {
         let consequence_fns = functions.assign(&consequence_names, "consequence_", names::snake);
         let table_names: Vec<&str> = policy.tables.iter().map(|t| t.name.as_str()).collect();
         let table_fns = functions.assign(&table_names, "table_", names::snake);
+        let length_names: Vec<&str> = policy
+            .consequences
+            .iter()
+            .map(|c| {
+                if lengths::computed(c) {
+                    c.name.as_str()
+                } else {
+                    ""
+                }
+            })
+            .collect();
+        // Only consequences with computed lengths take a name, so other crates keep theirs.
+        let length_fns = functions.assign_some(&length_names, "lengths_", names::snake);
         Gen {
             policy,
             idents: Idents {
@@ -283,6 +299,7 @@ impl<'p> Gen<'p> {
             let_fns,
             consequence_fns,
             table_fns,
+            length_fns,
             options,
             used_enums: Default::default(),
         }
@@ -335,6 +352,10 @@ impl<'p> Gen<'p> {
 
     pub fn consequence_fn(&self, index: usize) -> String {
         self.consequence_fns.get(index).cloned().unwrap_or_default()
+    }
+
+    pub fn length_fn(&self, index: usize) -> String {
+        self.length_fns.get(index).cloned().unwrap_or_default()
     }
 }
 

@@ -158,6 +158,27 @@ impl Namespace {
     /// way that does not depend on the order in which clashing names are declared beyond this
     /// rule: names whose conversion leaves them unchanged are served first, in order, then the
     /// rest, in order; a taken identifier gets the first free suffix `_2`, `_3`, ….
+    /// [`Namespace::assign`] for the non-empty names only; the others get an empty name.
+    pub fn assign_some(
+        &mut self,
+        names: &[&str],
+        prefix: &str,
+        convert: fn(&str) -> String,
+    ) -> Vec<String> {
+        let given: Vec<&str> = names.iter().copied().filter(|n| !n.is_empty()).collect();
+        let mut assigned = self.assign(&given, prefix, convert).into_iter();
+        names
+            .iter()
+            .map(|n| {
+                if n.is_empty() {
+                    String::new()
+                } else {
+                    assigned.next().unwrap_or_default()
+                }
+            })
+            .collect()
+    }
+
     pub fn assign(
         &mut self,
         names: &[&str],

@@ -213,6 +213,14 @@ impl Gen<'_> {
             "CONSEQUENCE_NAME_JSON",
             &consequence_names_json,
         );
+        if self.has_lengths() {
+            byte_table(
+                &mut out,
+                "Each consequence's object in pieces around its computed duration and notice (3 per consequence).",
+                "CONSEQUENCE_PIECES",
+                &self.consequence_pieces(),
+            );
+        }
         let rule_names: Vec<&str> = policy.rules.iter().map(|r| r.name.as_str()).collect();
         let tier_names: Vec<&str> = policy.tiers.iter().map(|t| t.name.as_str()).collect();
         let consequence_names: Vec<&str> = policy
@@ -279,6 +287,14 @@ impl Gen<'_> {
              fn consequence_json(&self, consequence: usize) -> &[u8] {\n        bytes(&CONSEQUENCE_NAME_JSON, consequence)\n    }\n\n",
         );
         out.push_str(&outcome_fns);
+        if self.has_lengths() {
+            writeln!(
+                out,
+                "    fn consequence_piece(&self, consequence: usize, piece: usize) -> &[u8] {{\n        bytes(&CONSEQUENCE_PIECES, consequence * {} + piece)\n    }}\n",
+                super::lengths::PIECES
+            )
+            .ok();
+        }
         let param = |used: bool, n: &str| if used { n.to_string() } else { format!("_{n}") };
         let body = match (&single, arm_count) {
             (Some((index, body)), 1) => format!("if rule == {index} {{\n{body}}}"),

@@ -192,7 +192,7 @@ impl Gen<'_> {
 
     /// Parameters of a function over the record: `input`, `lets` (and `outcome`), each with a
     /// leading underscore when the body does not read it.
-    fn params(&self, scope: &Scope<'_>, outcome: bool) -> String {
+    pub(super) fn params(&self, scope: &Scope<'_>, outcome: bool) -> String {
         let name = |used: bool, n: &str| if used { n.to_string() } else { format!("_{n}") };
         let mut params = format!(
             "{}: &Input, {}: &Lets",
@@ -281,6 +281,12 @@ impl Gen<'_> {
         }
         if !policy.rules.is_empty() {
             runtime.push("RuleOutcome");
+        }
+        if self.has_lengths() {
+            out.push_str(
+                "use crate::runtime::decision::{length, Computed, Unit};
+",
+            );
         }
         writeln!(out, "use crate::runtime::{{{}}};", runtime.join(", ")).ok();
         out.push_str("use rust_decimal::{Decimal, RoundingStrategy};\n");
@@ -525,6 +531,9 @@ impl Gen<'_> {
             )
             .ok();
         }
+        let mut length_scope = self.scope();
+        length_scope.lets = lets.clone();
+        out.push_str(&self.length_fns(&length_scope)?);
         let mut enums = self.used_enums.borrow().clone();
         enums.extend(lets.iter().filter_map(|(ty, _)| match ty {
             Ty::Enum(input) => Some(*input),
@@ -623,6 +632,7 @@ impl Gen<'_> {
                 }
             }
         }
+        out.push_str(&self.length_calls());
         if !needs_lets && policy.steps.is_empty() {
             out.push_str("    let _ = input;\n");
         }

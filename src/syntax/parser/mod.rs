@@ -8,9 +8,13 @@
 //! | `mod.rs` | the file and its declarations |
 //! | `exprs.rs` | expressions, with the depth limit |
 //! | `tables.rs` | decision tables, and the types indicators and table outputs share |
+//! | `functions.rs` | function declarations and their arguments |
+//! | `durations.rs` | how long a consequence lasts, its notice |
 //! | `tokens.rs` | names, numbers, texts, dates, literals |
 
+mod durations;
 mod exprs;
+mod functions;
 mod tables;
 mod tokens;
 
@@ -146,6 +150,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::K_BETTER
             | Rule::K_PARAM
             | Rule::K_LET
+            | Rule::K_FUNCTION
             | Rule::K_RULE
             | Rule::K_BY
             | Rule::K_WHEN
@@ -245,6 +250,7 @@ impl Builder {
             Rule::indicator_decl => Item::Indicator(self.indicator(pair)?),
             Rule::param_decl => Item::Param(self.param(pair)?),
             Rule::let_decl => Item::Let(self.let_decl(pair)?),
+            Rule::function_decl => Item::Function(self.function(pair)?),
             Rule::rule_decl => Item::Rule(self.rule(pair)?),
             Rule::group_decl => Item::Group(self.group(pair)?),
             Rule::table_decl => Item::Table(self.table(pair)?),
@@ -688,17 +694,8 @@ impl Builder {
                     ConsequenceKind::Benefit
                 }),
                 Rule::when_clause => ConsequenceItem::When(self.expr(ic.next())?),
-                Rule::lasts_clause => {
-                    let inner = ic.next();
-                    if inner.as_rule() == Rule::indefinitely {
-                        ConsequenceItem::Lasts(Lasts::Indefinitely(
-                            self.string(Children::of(inner).next())?,
-                        ))
-                    } else {
-                        ConsequenceItem::Lasts(Lasts::For(self.duration(inner)?))
-                    }
-                }
-                Rule::notice_clause => ConsequenceItem::Notice(self.duration(ic.next())?),
+                Rule::lasts_clause => ConsequenceItem::Lasts(self.lasts(ic.next())?),
+                Rule::notice_clause => self.notice(ic.next())?,
                 Rule::appeal_clause => ConsequenceItem::Appeal(self.string(ic.next())?),
                 Rule::allow_clause => ConsequenceItem::Allow(self.allow_parts(ic)?),
                 _ => ConsequenceItem::Basis(self.string(ic.next())?),
@@ -728,16 +725,7 @@ impl Builder {
                 "not a usable number",
             )
         })?;
-        let unit = c.next().as_str();
-        let unit = if unit.starts_with("day") {
-            TimeUnit::Days
-        } else if unit.starts_with("week") {
-            TimeUnit::Weeks
-        } else if unit.starts_with("month") {
-            TimeUnit::Months
-        } else {
-            TimeUnit::Years
-        };
+        let unit = durations::time_unit(c.next().as_str());
         Ok(Duration { amount, unit })
     }
 
