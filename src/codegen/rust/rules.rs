@@ -402,9 +402,9 @@ impl Gen<'_> {
             writeln!(
                 out,
                 "\n/// Computes the derived values{} that read what the rules did, in order.\n\
-                 fn after_rules(input: &Input, lets: &mut Lets, {}tables: &mut [TableRows], outcome: &Outcome<'_>) -> Result<(), EvalError> {{",
+                 fn after_rules(input: &Input, lets: &mut Lets, {}outcome: &Outcome<'_>) -> Result<(), EvalError> {{",
                 if late_tables { " and decides the tables" } else { "" },
-                if late_tables { "" } else { "_" }
+                if late_tables { "tables: &mut [TableRows], " } else { "" }
             )
             .ok();
             out.push_str(&self.steps_code(&policy.after_rules, ", outcome"));
@@ -594,9 +594,12 @@ impl Gen<'_> {
             );
         }
         if !policy.after_rules.is_empty() {
-            out.push_str(
-                "    after_rules(input, &mut decision.lets, &mut decision.tables, &outcome)?;\n",
-            );
+            let late_tables = policy.after_rules.iter().any(|s| matches!(s, Step::Table(_)));
+            out.push_str(if late_tables {
+                "    after_rules(input, &mut decision.lets, &mut decision.tables, &outcome)?;\n"
+            } else {
+                "    after_rules(input, &mut decision.lets, &outcome)?;\n"
+            });
             if !policy.consequences.is_empty() {
                 out.push_str("    let lets = &decision.lets;\n");
             }
