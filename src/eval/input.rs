@@ -249,6 +249,7 @@ mod tests {
             outputs: Vec::new(),
             steps: Vec::new(),
             after_rules: Vec::new(),
+            picks: Vec::new(),
             lets: vec![],
             rules: vec![],
             tiers: vec![],

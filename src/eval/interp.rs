@@ -58,12 +58,14 @@ impl<'p> Evaluator<'p> {
             consequences,
             unknown_consequences,
             computed,
+            not_counted,
             lets,
             tables,
             ..
         } = decision;
         unknown_consequences.clear();
         fired.clear();
+        not_counted.clear();
         unknown.clear();
         reasons.clear();
         consequences.clear();
@@ -83,6 +85,15 @@ impl<'p> Evaluator<'p> {
                 index,
                 frame.rule(rule, &policy.scale),
             )?;
+        }
+        for pick in &policy.picks {
+            crate::runtime::decision::pick(
+                &mut total,
+                fired,
+                not_counted,
+                &pick.rules,
+                pick.highest,
+            );
         }
         let unclamped = round(total, &policy.scale);
         let score = rt::min(rt::max(unclamped, policy.scale.min), policy.scale.max);

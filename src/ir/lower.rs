@@ -152,6 +152,19 @@ impl<'m, 'a> Lowering<'m, 'a> {
             inputs,
             lets,
             tables: self.tables()?,
+            picks: self
+                .model
+                .groups
+                .iter()
+                .enumerate()
+                .filter_map(|(g, info)| {
+                    let counts = info.decl.counts.as_ref()?;
+                    Some(Pick {
+                        rules: self.group_rules(g).collect(),
+                        highest: counts.node == ast::Counts::Highest,
+                    })
+                })
+                .collect(),
             outputs: self.outputs(),
             steps: self.steps(false)?,
             after_rules: self.steps(true)?,
@@ -236,7 +249,13 @@ impl<'m, 'a> Lowering<'m, 'a> {
                     })?,
                     None => Decimal::ONE,
                 };
+                let counts_highest = group
+                    .decl
+                    .counts
+                    .as_ref()
+                    .map(|c| c.node == ast::Counts::Highest);
                 Some(Group {
+                    counts_highest,
                     name: group.decl.name.node.clone(),
                     title: group.decl.title.as_ref().map(|t| t.node.clone()),
                     weight,

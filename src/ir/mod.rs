@@ -45,6 +45,8 @@ pub struct Policy {
     pub after_rules: Vec<Step>,
     /// Rules in source order (group members where they stand).
     pub rules: Vec<Rule>,
+    /// The groups of which only one rule counts, in source order.
+    pub picks: Vec<Pick>,
     pub tiers: Vec<Tier>,
     pub consequences: Vec<Consequence>,
     /// The consequences in the order to decide them: each after those whose `applies` its
@@ -231,6 +233,18 @@ pub struct Group {
     pub name: String,
     pub title: Option<String>,
     pub weight: Decimal,
+    /// `counts the highest` (`Some(true)`) or `the lowest` (`Some(false)`): only one of the
+    /// group's rules that apply counts.
+    pub counts_highest: Option<bool>,
+}
+
+/// A group of which only one rule that applies counts (see [`crate::runtime::decision::pick`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pick {
+    /// The group's rules, in source order.
+    pub rules: Vec<usize>,
+    /// The one with the most points counts (else the one with the fewest).
+    pub highest: bool,
 }
 
 /// An input or derived value, by index.

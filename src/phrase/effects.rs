@@ -2,6 +2,7 @@
 //! each rule as one sentence.
 
 use super::*;
+use crate::syntax::ast::Counts;
 
 impl Phraser<'_, '_> {
     /// An amount of points: "20 points", "the late tax penalty (20 points)", "points equal to …".
@@ -124,8 +125,17 @@ impl Phraser<'_, '_> {
             Some(t) => format!("“{}”", t.node),
             None => format!("“{}”", humanise(&group.decl.name.node)),
         };
+        let counts = match group.decl.counts.as_ref().map(|c| c.node) {
+            Some(Counts::Highest) => {
+                " Of the group's rules that apply, only the one that gives the most points counts."
+            }
+            Some(Counts::Lowest) => {
+                " Of the group's rules that apply, only the one that gives the fewest points (the largest deduction) counts."
+            }
+            None => "",
+        };
         if group.weight == Decimal::ONE {
-            return Some(format!("It belongs to the group {label}."));
+            return Some(format!("It belongs to the group {label}.{counts}"));
         }
         let weight = match &group.decl.weight {
             Some(
@@ -148,7 +158,7 @@ impl Phraser<'_, '_> {
             _ => number(group.weight),
         };
         Some(format!(
-            "It belongs to the group {label}, whose points are multiplied by {weight}."
+            "It belongs to the group {label}, whose points are multiplied by {weight}.{counts}"
         ))
     }
 

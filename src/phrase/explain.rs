@@ -322,6 +322,22 @@ impl Explainer {
             }
             s.end();
         }
+        for f in &decision.not_counted {
+            s.begin();
+            match self.rules.get(f.rule) {
+                Some(rule) => s.piece(&rule.label),
+                None => unknown_rule(&mut |t| s.ascii(t), f.rule),
+            }
+            if f.points < Decimal::ZERO {
+                s.ascii(" would have deducted ");
+                s.points(-f.points);
+            } else {
+                s.ascii(" would have added ");
+                s.points(f.points);
+            }
+            s.ascii(", but another rule of its group counts instead.");
+            s.end();
+        }
         for &rule in &decision.unknown {
             s.begin();
             match self.rules.get(rule) {

@@ -284,6 +284,7 @@ fn explanations_say_what_happened() {
             }],
             consequences: vec![0],
             unknown_consequences: vec![],
+            not_counted: vec![],
             computed: vec![],
             lets: (),
         };

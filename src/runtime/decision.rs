@@ -24,6 +24,9 @@ pub struct Decision<L> {
     pub fired: Vec<Fired>,
     /// Rules that did not fire because a value they need is unknown.
     pub unknown: Vec<usize>,
+    /// Rules that applied but do not count: another rule of their group (`counts the highest`)
+    /// counts instead. In source order, with the points they would have given.
+    pub not_counted: Vec<Fired>,
     /// Adverse contributions, worst first.
     pub reasons: Vec<Reason>,
     /// Consequences that apply, by index, in source order.
@@ -99,6 +102,7 @@ impl<L> Decision<L> {
     pub fn clear(&mut self) {
         self.fired.clear();
         self.unknown.clear();
+        self.not_counted.clear();
         self.reasons.clear();
         self.consequences.clear();
         self.unknown_consequences.clear();
@@ -192,6 +196,52 @@ pub fn tally(
         RuleOutcome::Unknown => unknown.push(rule),
     }
     Ok(())
+}
+
+/// For a group of which only one rule counts: keeps in `fired` the rule of `rules` with the
+/// most points (`highest`) or the fewest (ties: the first written), moves the group's other
+/// rules that fired to `not_counted` and takes their points off `total`. Called once every rule
+/// is tallied, in the groups' source order.
+pub fn pick(
+    total: &mut Decimal,
+    fired: &mut Vec<Fired>,
+    not_counted: &mut Vec<Fired>,
+    rules: &[usize],
+    highest: bool,
+) {
+    let mut winner: Option<(usize, Decimal)> = None;
+    for f in fired.iter().filter(|f| rules.contains(&f.rule)) {
+        let better = match winner {
+            None => true,
+            Some((_, best)) => {
+                let order = compare(f.points, best);
+                if highest {
+                    order.is_gt()
+                } else {
+                    order.is_lt()
+                }
+            }
+        };
+        if better {
+            winner = Some((f.rule, f.points));
+        }
+    }
+    let Some((kept, _)) = winner else {
+        return;
+    };
+    let mut i = 0;
+    while i < fired.len() {
+        match fired.get(i) {
+            Some(f) if f.rule != kept && rules.contains(&f.rule) => {
+                let f = fired.remove(i);
+                // It was added to the total; taking it off again stays within the exact range.
+                *total = total.saturating_sub(f.points);
+                not_counted.push(f);
+            }
+            _ => i += 1,
+        }
+    }
+    not_counted.sort_by_key(|f| f.rule);
 }
 
 /// What consequence conditions may read besides the record: the final score, its tier, and the
@@ -392,7 +442,22 @@ pub fn write_json<T: Template>(
         template.values(out, f.rule, record, &decision.lets);
         out.extend_from_slice(b"}}");
     }
-    out.extend_from_slice(b"],\"unknown\":[");
+    out.push(b']');
+    if !decision.not_counted.is_empty() {
+        // `{"rule":"name","points":10}` for each rule of a `counts the highest` group that
+        // another rule of its group outscored.
+        out.extend_from_slice(b",\"not_counted\":[");
+        for (i, f) in decision.not_counted.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(template.rule_open(f.rule));
+            write_decimal(out, f.points);
+            out.push(b'}');
+        }
+        out.push(b']');
+    }
+    out.extend_from_slice(b",\"unknown\":[");
     for (i, r) in decision.unknown.iter().enumerate() {
         if i > 0 {
             out.push(b',');

@@ -375,8 +375,19 @@ pub struct Group {
     pub name: Ident,
     pub title: Option<Text>,
     pub weight: Option<Expr>,
+    /// `counts the highest` / `counts the lowest`: only one of the rules that apply counts.
+    pub counts: Option<Node<Counts>>,
     pub rules: Vec<Node<Rule>>,
     pub allows: Vec<Node<Allow>>,
+}
+
+/// Which one of a group's rules that apply counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counts {
+    /// The one with the most points (ties: the first written).
+    Highest,
+    /// The one with the fewest points (the largest deduction).
+    Lowest,
 }
 
 // -------------------------------------------------------------------------------------------------

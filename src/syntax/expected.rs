@@ -164,6 +164,9 @@ fn phrase(rule: Rule) -> Option<Phrase> {
             Word("an expectation such as `score = 1000`")
         }
         Rule::K_FIRED => Word("`fired`"),
+        Rule::K_COUNTS | Rule::group_counts => Word("`counts the highest` or `counts the lowest`"),
+        Rule::K_THE => Word("`the`"),
+        Rule::K_HIGHEST | Rule::K_LOWEST => Word("`highest` or `lowest`"),
         Rule::K_HIT | Rule::hit_clause => Word("`hit`"),
         Rule::hit_unique
         | Rule::hit_first

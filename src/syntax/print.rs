@@ -212,6 +212,11 @@ impl Printer {
             head.push_str(" weight ");
             head.push_str(&expr(weight));
         }
+        match group.counts.as_ref().map(|c| c.node) {
+            Some(Counts::Highest) => head.push_str(" counts the highest"),
+            Some(Counts::Lowest) => head.push_str(" counts the lowest"),
+            None => {}
+        }
         self.block(
             &head,
             group.rules.is_empty() && group.allows.is_empty(),

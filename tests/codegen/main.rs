@@ -712,6 +712,7 @@ fn main() {
             let mut hits = std::collections::BTreeMap::new();
             let mut tables_read = 0;
             let mut after_rules = 0;
+            let mut picks = 0;
             let mut quoted = 0;
             let mut worse = 0;
             let mut shared = 0;
@@ -731,6 +732,9 @@ fn main() {
                     }
                 }
                 tables_read += usize::from(text.contains("inputs o") || text.contains(" = high)"));
+                picks += usize::from(
+                    text.contains(" counts the highest {") || text.contains(" counts the lowest {"),
+                );
                 after_rules +=
                     usize::from(text.contains("let after0 = ") && text.contains("after_band"));
                 // A member that is not a name, written beyond its declaration.
@@ -783,6 +787,10 @@ fn main() {
                 let n = hits.get(hit).copied().unwrap_or(0);
                 assert!(n > 5, "only {n} random tables are `hit {hit}`: {hits:?}");
             }
+            assert!(
+                picks > 10,
+                "only {picks} random policies count only one rule of a group"
+            );
             assert!(
                 after_rules > 5,
                 "only {after_rules} random policies decide a table after the rules"

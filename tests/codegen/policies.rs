@@ -361,10 +361,10 @@ pub fn render(recipe: &Recipe) -> String {
     let mut code_text = [false; 2];
     for r in 0..rules {
         if !group_open && c.flip(20) {
-            out.push_str(&format!(
-                "group g{r} weight {} {{\n",
-                c.pick(&["0.5", "1.5", "2", "1", "0.333"])
-            ));
+            let weight = c.pick(&["0.5", "1.5", "2", "1", "0.333"]);
+            // Sometimes only one of the group's rules counts.
+            let counts = c.pick(&["", "", " counts the highest", " counts the lowest"]);
+            out.push_str(&format!("group g{r} weight {weight}{counts} {{\n"));
             group_open = true;
             groups.push(format!("g{r}"));
         }

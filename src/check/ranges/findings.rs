@@ -22,11 +22,34 @@ use std::collections::HashSet;
 pub(super) fn reach(model: &Model<'_>, rules: &[RuleRange]) -> (Interval, Interval, Vec<bool>) {
     let header = &model.header;
     let mut total = Interval::point(header.start);
-    for r in rules {
-        total = total.add(&Interval {
-            lo: r.least.map(inclusive),
-            hi: r.most.map(inclusive),
-        });
+    let range = |r: &RuleRange| Interval {
+        lo: r.least.map(inclusive),
+        hi: r.most.map(inclusive),
+    };
+    // A group that counts only its highest (or lowest) rule adds one of its rules' points, or 0
+    // when none applies: somewhere in the hull of their ranges and 0.
+    let mut picked: Vec<Option<Interval>> = vec![None; model.groups.len()];
+    for (index, r) in rules.iter().enumerate() {
+        let group = model
+            .rules
+            .get(index)
+            .and_then(|info| info.group)
+            .filter(|g| {
+                model
+                    .groups
+                    .get(*g)
+                    .is_some_and(|g| g.decl.counts.is_some())
+            });
+        match group.and_then(|g| picked.get_mut(g)) {
+            Some(slot) => {
+                let hull = slot.unwrap_or(Interval::point(Decimal::ZERO));
+                *slot = Some(hull.hull(&range(r)));
+            }
+            None => total = total.add(&range(r)),
+        }
+    }
+    for hull in picked.into_iter().flatten() {
+        total = total.add(&hull);
     }
     let before = total.map_monotone(|v| round(v, header.decimals, header.rounding));
     let after = before

@@ -260,6 +260,9 @@ impl Gen<'_> {
         if !policy.rules.is_empty() {
             decision_items.push("tally");
         }
+        if !policy.picks.is_empty() {
+            decision_items.push("pick");
+        }
         if !policy.tables.is_empty() {
             decision_items.push("TableRows");
         }
@@ -584,6 +587,16 @@ impl Gen<'_> {
                 )
                 .ok();
             }
+            for pick in &policy.picks {
+                let rules: Vec<String> = pick.rules.iter().map(usize::to_string).collect();
+                writeln!(
+                    out,
+                    "    pick(&mut total, fired, &mut decision.not_counted, &[{}], {});",
+                    rules.join(", "),
+                    pick.highest
+                )
+                .ok();
+            }
         }
         out.push_str(
             "    let unclamped = round(total);\n    let score = arith::min(arith::max(unclamped, MIN), MAX);\n    let tier = tier_of(score);\n",
@@ -594,7 +607,10 @@ impl Gen<'_> {
             );
         }
         if !policy.after_rules.is_empty() {
-            let late_tables = policy.after_rules.iter().any(|s| matches!(s, Step::Table(_)));
+            let late_tables = policy
+                .after_rules
+                .iter()
+                .any(|s| matches!(s, Step::Table(_)));
             out.push_str(if late_tables {
                 "    after_rules(input, &mut decision.lets, &mut decision.tables, &outcome)?;\n"
             } else {

@@ -196,6 +196,10 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::K_APPLIES
             | Rule::K_TABLE
             | Rule::K_POINTS
+            | Rule::K_COUNTS
+            | Rule::K_THE
+            | Rule::K_HIGHEST
+            | Rule::K_LOWEST
             | Rule::K_RULES
             | Rule::K_FIRED
             | Rule::K_HIT
@@ -627,6 +631,18 @@ impl Builder {
             title,
         } = self.head(pair)?;
         let weight = c.next_if(Rule::expr).map(|e| self.expr(e)).transpose()?;
+        let counts = c.next_if(Rule::group_counts).map(|p| {
+            let span = self.span(&p);
+            let highest = Children::of(p).has(Rule::K_HIGHEST);
+            Node::new(
+                if highest {
+                    Counts::Highest
+                } else {
+                    Counts::Lowest
+                },
+                span,
+            )
+        });
         let mut rules = Vec::new();
         let mut allows = Vec::new();
         for item in c.rest() {
@@ -642,6 +658,7 @@ impl Builder {
                 name,
                 title,
                 weight,
+                counts,
                 rules,
                 allows,
             },
