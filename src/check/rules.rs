@@ -224,25 +224,26 @@ impl<'a> Checker<'a> {
         let resolved = match self.model.lookup(&subject.node) {
             Some(Symbol::Indicator(i)) => Resolved::Indicator(i),
             Some(Symbol::Let(l)) => Resolved::Let(l),
+            Some(Symbol::Output(o)) => Resolved::Output(o),
             Some(other) => {
                 self.report(
                     CheckError::new(
                         Code::WrongKindOfName,
                         subject.span,
                         format!(
-                            "a scorecard bins an indicator or derived value, but `{}` is {}",
+                            "a scorecard bins an indicator, a derived value or a table's output, but `{}` is {}",
                             subject.node,
                             other.a_kind()
                         ),
                         other.a_kind().to_string(),
                     )
-                    .with_help("write `by` followed by the name of an indicator or a `let`"),
+                    .with_help("write `by` followed by the name of an indicator, a `let` or a table's output"),
                 );
                 return;
             }
             None => {
                 self.unknown(&subject.node, subject.span, |s| {
-                    matches!(s, Symbol::Indicator(_) | Symbol::Let(_))
+                    matches!(s, Symbol::Indicator(_) | Symbol::Let(_) | Symbol::Output(_))
                 });
                 return;
             }
@@ -250,6 +251,7 @@ impl<'a> Checker<'a> {
         let symbol = match resolved {
             Resolved::Indicator(i) => Symbol::Indicator(i),
             Resolved::Let(l) => Symbol::Let(l),
+            Resolved::Output(o) => Symbol::Output(o),
             _ => return,
         };
         self.model.resolutions.insert(subject.span, resolved);
@@ -312,6 +314,10 @@ impl<'a> Checker<'a> {
                 ),
                 None => return,
             },
+            Resolved::Output(o) => match self.model.outputs.get(o) {
+                Some(info) => (info.ty(o), Some(info.kind.clone()), info.min, info.max),
+                None => return,
+            },
             _ => (
                 self.model
                     .lets
@@ -339,10 +345,12 @@ impl<'a> Checker<'a> {
                     covered_by_otherwise,
                 );
             }
-            Type::Enum(i) => self.named_bins(decl, subject, &values, i, covered_by_otherwise),
+            Type::Enum(_) | Type::Outcome(_) => {
+                self.named_bins(decl, subject, &values, ty, covered_by_otherwise)
+            }
             Type::Bool => self.bool_bins(decl, subject, &values, covered_by_otherwise),
             Type::Text => self.text_bins(decl, subject, &values, covered_by_otherwise),
-            Type::Outcome(_) | Type::Tier | Type::Error => {}
+            Type::Tier | Type::Error => {}
         }
     }
 
@@ -522,24 +530,29 @@ impl<'a> Checker<'a> {
         decl: &ast::Rule,
         subject: &ast::Ident,
         values: &[&crate::span::Node<ast::Interval>],
-        indicator: usize,
+        list: Type,
         has_otherwise: bool,
     ) {
-        let Some(info) = self.model.indicators.get(indicator) else {
+        // The list's owner: an indicator, or a table's output.
+        let (enum_name, decl_span) = match list {
+            Type::Enum(i) => match self.model.indicators.get(i) {
+                Some(info) => (info.decl.name.node.clone(), info.decl.ty.span),
+                None => return,
+            },
+            Type::Outcome(o) => match self.model.outputs.get(o) {
+                Some(info) => (info.decl.name.node.clone(), info.decl.ty.span),
+                None => return,
+            },
+            _ => return,
+        };
+        let Some(members) = self.model.members(list).map(<[String]>::to_vec) else {
             return;
         };
-        let ValueKind::Enum(members) = info.kind.clone() else {
-            return;
-        };
-        let enum_name = info.decl.name.node.clone();
-        let decl_span = info.decl.ty.span;
         let mut first_seen: Vec<Option<Span>> = vec![None; members.len()];
         for value in values {
             // A member is written as a name or quoted, the same as everywhere else.
             let lookup = match &value.node {
-                ast::Interval::Exactly(literal) => {
-                    self.member_literal(Type::Enum(indicator), literal)
-                }
+                ast::Interval::Exactly(literal) => self.member_literal(list, literal),
                 ast::Interval::Range { .. } => Lookup::NotWritten,
             };
             let member = match lookup {

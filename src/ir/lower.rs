@@ -323,6 +323,9 @@ impl<'m, 'a> Lowering<'m, 'a> {
                 Resolved::Member { member, .. } => {
                     Pattern::Value(Value::Member(index_u32(member)?))
                 }
+                r @ Resolved::OutcomeMember { .. } => {
+                    Pattern::Value(self.outcome_member(r)?.unwrap_or(Value::Bool(false)))
+                }
                 Resolved::Param(p) => Pattern::Range(point(self.param(p)?)),
                 other => {
                     return Err(internal(format!(

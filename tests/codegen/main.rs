@@ -713,6 +713,7 @@ fn main() {
             let mut tables_read = 0;
             let mut after_rules = 0;
             let mut picks = 0;
+            let mut binned_outcomes = 0;
             let mut quoted = 0;
             let mut worse = 0;
             let mut shared = 0;
@@ -732,6 +733,8 @@ fn main() {
                     }
                 }
                 tables_read += usize::from(text.contains("inputs o") || text.contains(" = high)"));
+                binned_outcomes +=
+                    usize::from(text.contains(" by o") || text.contains(" by after_band"));
                 picks += usize::from(
                     text.contains(" counts the highest {") || text.contains(" counts the lowest {"),
                 );
@@ -787,6 +790,10 @@ fn main() {
                 let n = hits.get(hit).copied().unwrap_or(0);
                 assert!(n > 5, "only {n} random tables are `hit {hit}`: {hits:?}");
             }
+            assert!(
+                binned_outcomes > 5,
+                "only {binned_outcomes} random policies bin a table's output"
+            );
             assert!(
                 picks > 10,
                 "only {picks} random policies count only one rule of a group"

@@ -372,8 +372,20 @@ pub fn render(recipe: &Recipe) -> String {
         out.push_str(&format!("rule {name} \"Rule {r}\""));
         if c.flip(40) {
             // A scorecard.
-            let subject = c.take(5);
+            let subject = c.take(6);
+            // A table's list output, binned.
+            let outcome = (subject == 5 && !ctx.outcomes.is_empty()).then(|| {
+                ctx.outcomes[c.take(ctx.outcomes.len() as u32) as usize]
+                    .0
+                    .clone()
+            });
             let (subject_name, arms) = match subject {
+                5 if outcome.is_some() => ("", {
+                    vec![
+                        format!("high => {}", bin_effect(c, &mut ctx)),
+                        format!("otherwise => {}", bin_effect(c, &mut ctx)),
+                    ]
+                }),
                 0 => ("d2", numeric_arms(c, &mut ctx)),
                 1 => ("n1", numeric_arms(c, &mut ctx)),
                 2 => ("b1", {
@@ -415,6 +427,7 @@ pub fn render(recipe: &Recipe) -> String {
                     ]
                 }),
             };
+            let subject_name = outcome.as_deref().unwrap_or(subject_name);
             out.push_str(&format!(" by {subject_name} {{\n"));
             if c.flip(30) {
                 out.push_str(&format!("  when {}\n", ctx.expr(c, T::Bool)));

@@ -28,6 +28,7 @@ impl Analyzer<'_, '_> {
         let key = match info.subject {
             Some(Resolved::Indicator(i)) => Key::Ind(i),
             Some(Resolved::Let(l)) => Key::Let(l),
+            Some(Resolved::Output(o)) => Key::Out(o),
             _ => return (Vec::new(), true, Dir::Any),
         };
         let subject = self.lookup(env, key);
@@ -203,9 +204,11 @@ impl Analyzer<'_, '_> {
                 })
             }
             (Val::Set(s), ast::Interval::Exactly(lit @ (Literal::Name(_) | Literal::Text(_)))) => {
-                let Some(Resolved::Member { member, .. }) = self.model.resolution(lit.span())
-                else {
-                    return None;
+                let member = match self.model.resolution(lit.span()) {
+                    Some(
+                        Resolved::Member { member, .. } | Resolved::OutcomeMember { member, .. },
+                    ) => member,
+                    _ => return None,
                 };
                 if let Some(l) = listed_members.get_mut(member) {
                     *l = true;
