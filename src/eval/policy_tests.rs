@@ -208,68 +208,79 @@ fn check(policy: &Policy, decision: &Decision, expectation: &Expectation) -> Opt
             })
         }
         Expectation::Derived { derived, value } => {
-            let actual = decision.lets.get(*derived).cloned().flatten();
-            let equal = match (&actual, value) {
-                (Some(Value::Number(a)), Some(Value::Number(b))) => a == b,
-                (a, b) => a.as_ref() == b.as_ref(),
-            };
-            let members = policy
+            let members = match policy
                 .lets
                 .get(*derived)
                 .and_then(|l| l.enum_of)
                 .and_then(|i| policy.inputs.get(i))
-                .map(|i| i.kind.clone());
-            let words = |v: Option<&Value>| match (v, &members) {
-                (None, _) => "unknown".to_string(),
-                (Some(Value::Member(m)), Some(InputKind::Enum(names))) => {
-                    names.get(*m as usize).cloned().unwrap_or_default()
-                }
-                (Some(Value::Text(t)), _) => format!("{t:?}"),
-                (Some(Value::Number(n)), _) => n.normalize().to_string(),
-                (Some(Value::Bool(b)), _) => if *b { "yes" } else { "no" }.to_string(),
-                (Some(other), _) => format!("{other:?}"),
+                .map(|i| &i.kind)
+            {
+                Some(InputKind::Enum(names)) => names.as_slice(),
+                _ => &[],
             };
-            (!equal).then(|| Failure {
-                what: format!(
+            value_failure(
+                format!(
                     "derived value `{}`",
                     policy.lets.get(*derived).map_or("", |l| l.name.as_str())
                 ),
-                expected: words(value.as_ref()),
-                actual: words(actual.as_ref()),
-            })
+                decision.lets.get(*derived).cloned().flatten(),
+                value.as_ref(),
+                members,
+                false,
+            )
         }
         Expectation::Outcome { output, value } => {
-            let actual = decision
-                .lets
-                .get(policy.lets.len() + output)
-                .cloned()
-                .flatten();
-            let equal = match (&actual, value) {
-                // Numbers compare by value (`2` and `2.0` are one outcome).
-                (Some(Value::Number(a)), Some(Value::Number(b))) => a == b,
-                (a, b) => a.as_ref() == b.as_ref(),
-            };
-            let words = |v: Option<&Value>| match v {
-                None => "unknown".to_string(),
-                Some(Value::Text(t)) => match policy.outputs.get(*output).map(|o| &o.kind) {
-                    Some(OutputKind::List(_)) => t.clone(),
-                    _ => format!("{t:?}"),
-                },
-                Some(Value::Number(n)) => n.normalize().to_string(),
-                Some(Value::Bool(b)) => if *b { "yes" } else { "no" }.to_string(),
-                Some(other) => format!("{other:?}"),
-            };
-            (!equal).then(|| Failure {
-                what: format!(
+            let list = matches!(
+                policy.outputs.get(*output).map(|o| &o.kind),
+                Some(OutputKind::List(_))
+            );
+            value_failure(
+                format!(
                     "output `{}`",
                     policy.outputs.get(*output).map_or("", |o| o.name.as_str())
                 ),
-                expected: words(value.as_ref()),
-                actual: words(actual.as_ref()),
-            })
+                decision
+                    .lets
+                    .get(policy.lets.len() + output)
+                    .cloned()
+                    .flatten(),
+                value.as_ref(),
+                &[],
+                list,
+            )
         }
         _ => None,
     }
+}
+
+/// A failure when a derived value's or an output's `actual` value is not the `expected` one
+/// (`None`: unknown). Numbers compare by value (`2` and `2.0` are one value). `members` names
+/// an indicator's members; `list`: texts are an output's list members, written bare.
+fn value_failure(
+    what: String,
+    actual: Option<Value>,
+    expected: Option<&Value>,
+    members: &[String],
+    list: bool,
+) -> Option<Failure> {
+    let equal = match (&actual, expected) {
+        (Some(Value::Number(a)), Some(Value::Number(b))) => a == b,
+        (a, b) => a.as_ref() == b,
+    };
+    let words = |v: Option<&Value>| match v {
+        None => "unknown".to_string(),
+        Some(Value::Member(m)) => members.get(*m as usize).cloned().unwrap_or_default(),
+        Some(Value::Text(t)) if list => t.clone(),
+        Some(Value::Text(t)) => format!("{t:?}"),
+        Some(Value::Number(n)) => n.normalize().to_string(),
+        Some(Value::Bool(b)) => if *b { "yes" } else { "no" }.to_string(),
+        Some(other) => format!("{other:?}"),
+    };
+    (!equal).then(|| Failure {
+        what,
+        expected: words(expected),
+        actual: words(actual.as_ref()),
+    })
 }
 
 /// Points with an explicit sign: `+10`, `-40`, `0`.

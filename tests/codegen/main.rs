@@ -777,16 +777,7 @@ fn main() {
                 forgiving > 10,
                 "only {forgiving} random policies forgive invalid values"
             );
-            for hit in [
-                "unique",
-                "first",
-                "priority",
-                "any",
-                "collect sum",
-                "collect min",
-                "collect max",
-                "collect count",
-            ] {
+            for hit in policies::HIT_POLICIES {
                 let n = hits.get(hit).copied().unwrap_or(0);
                 assert!(n > 5, "only {n} random tables are `hit {hit}`: {hits:?}");
             }

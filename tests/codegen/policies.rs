@@ -655,21 +655,24 @@ fn numeric_ranges(c: &mut Choices<'_>) -> Vec<String> {
     ranges
 }
 
+/// Every hit policy, as written after `hit`.
+pub const HIT_POLICIES: [&str; 8] = [
+    "unique",
+    "first",
+    "priority",
+    "any",
+    "collect sum",
+    "collect min",
+    "collect max",
+    "collect count",
+];
+
 /// Decision tables over the indicators, derived values and earlier tables' outputs, with every
 /// hit policy: `unique` and `any` rows are a grid (a partition of each input's values, crossed),
 /// so they never overlap and cover every input; the others draw any cells and a default.
 fn tables(c: &mut Choices<'_>, ctx: &mut Ctx, out: &mut String) {
     for t in 0..c.take(3) {
-        let hit = c.pick(&[
-            "unique",
-            "first",
-            "priority",
-            "any",
-            "collect sum",
-            "collect min",
-            "collect max",
-            "collect count",
-        ]);
+        let hit = c.pick(&HIT_POLICIES);
         let grid = matches!(hit, "unique" | "any");
         // Inputs: (name, the partition of its values into cells).
         let mut inputs: Vec<(String, Vec<String>)> = Vec::new();

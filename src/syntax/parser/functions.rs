@@ -2,7 +2,7 @@
 
 use super::{Builder, Children, Result};
 use crate::span::Node;
-use crate::syntax::ast::{Argument, ArgumentType, Function, Range};
+use crate::syntax::ast::{Argument, ArgumentType, Function};
 use crate::syntax::grammar::Rule;
 use pest::iterators::Pair;
 
@@ -38,23 +38,11 @@ impl Builder {
         let ty_span = self.span(&ty_pair);
         let rule = ty_pair.as_rule();
         let mut tc = Children::of(ty_pair);
-        let range = |tc: &mut Children<'_>| -> Result<Option<Range>> {
-            match tc.next_if(Rule::type_range) {
-                Some(r) => {
-                    let mut rc = Children::of(r);
-                    Ok(Some(Range {
-                        min: self.number(rc.next())?,
-                        max: self.number(rc.next())?,
-                    }))
-                }
-                None => Ok(None),
-            }
-        };
         let ty = match rule {
             Rule::type_boolean => ArgumentType::Boolean,
-            Rule::type_count => ArgumentType::Count(range(&mut tc)?),
-            Rule::type_integer => ArgumentType::Integer(range(&mut tc)?),
-            Rule::type_decimal => ArgumentType::Decimal(range(&mut tc)?),
+            Rule::type_count => ArgumentType::Count(self.type_range(&mut tc)?),
+            Rule::type_integer => ArgumentType::Integer(self.type_range(&mut tc)?),
+            Rule::type_decimal => ArgumentType::Decimal(self.type_range(&mut tc)?),
             Rule::type_member => ArgumentType::MemberOf(self.ident(tc.next())),
             _ => ArgumentType::Text,
         };

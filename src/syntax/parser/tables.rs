@@ -13,23 +13,11 @@ impl Builder {
         let span = self.span(&pair);
         let rule = pair.as_rule();
         let mut tc = Children::of(pair);
-        let range = |tc: &mut Children<'_>| -> Result<Option<Range>> {
-            match tc.next_if(Rule::type_range) {
-                Some(r) => {
-                    let mut rc = Children::of(r);
-                    Ok(Some(Range {
-                        min: self.number(rc.next())?,
-                        max: self.number(rc.next())?,
-                    }))
-                }
-                None => Ok(None),
-            }
-        };
         let ty = match rule {
             Rule::type_boolean => IndicatorType::Boolean,
-            Rule::type_count => IndicatorType::Count(range(&mut tc)?),
-            Rule::type_integer => IndicatorType::Integer(range(&mut tc)?),
-            Rule::type_decimal => IndicatorType::Decimal(range(&mut tc)?),
+            Rule::type_count => IndicatorType::Count(self.type_range(&mut tc)?),
+            Rule::type_integer => IndicatorType::Integer(self.type_range(&mut tc)?),
+            Rule::type_decimal => IndicatorType::Decimal(self.type_range(&mut tc)?),
             Rule::type_enum => IndicatorType::Enum(
                 tc.rest()
                     .map(|m| self.enum_member(m))
@@ -38,6 +26,20 @@ impl Builder {
             _ => IndicatorType::Text,
         };
         Ok(Node::new(ty, span))
+    }
+
+    /// A number type's optional range (`0 to 10`), the next child of `tc` if it is one.
+    pub(super) fn type_range(&self, tc: &mut Children<'_>) -> Result<Option<Range>> {
+        match tc.next_if(Rule::type_range) {
+            Some(r) => {
+                let mut rc = Children::of(r);
+                Ok(Some(Range {
+                    min: self.number(rc.next())?,
+                    max: self.number(rc.next())?,
+                }))
+            }
+            None => Ok(None),
+        }
     }
 
     pub(super) fn table(&self, pair: Pair<'_, Rule>) -> Result<Node<Table>> {
