@@ -19,16 +19,16 @@ const BUDGET: usize = 200_000;
 const REPORTED: usize = 3;
 
 #[derive(Clone, Debug, PartialEq)]
-enum Piece {
+pub(super) enum Piece {
     Numbers(Interval),
     Is(Value),
     OtherText,
     Unknown,
 }
 
-struct Column {
+pub(super) struct Column {
     name: String,
-    pieces: Vec<Piece>,
+    pub(super) pieces: Vec<Piece>,
     /// Whole numbers only (the input is a count or an integer).
     whole: bool,
     /// The list's members, to name a member piece.
@@ -36,7 +36,7 @@ struct Column {
 }
 
 /// Per column, which of its pieces are in.
-type Region = Vec<Vec<bool>>;
+pub(super) type Region = Vec<Vec<bool>>;
 
 impl Checker<'_> {
     pub(in crate::check) fn prove_table(&mut self, index: usize) {
@@ -44,7 +44,7 @@ impl Checker<'_> {
             return;
         };
         let columns: Vec<Column> = (0..table.inputs.len())
-            .map(|c| self.column(table, c))
+            .map(|c| column(&self.model, table, c))
             .collect();
         let boxes: Vec<Region> = table
             .rows
@@ -180,87 +180,81 @@ impl Checker<'_> {
             self.report(p);
         }
     }
+}
 
-    /// The pieces of input `c`'s values.
-    fn column(&self, table: &TableInfo<'_>, c: usize) -> Column {
-        let Some(input) = table.inputs.get(c) else {
-            return Column::empty();
-        };
-        let cells: Vec<&CellInfo> = table.rows.iter().filter_map(|r| r.cells.get(c)).collect();
-        let tests_missing = cells.iter().any(|cell| **cell == CellInfo::Missing);
-        let written = || {
-            cells.iter().flat_map(|cell| match cell {
-                CellInfo::Values(values) => values.iter().collect::<Vec<_>>(),
-                _ => Vec::new(),
-            })
-        };
-        let mut column = Column {
-            name: input.name.clone(),
-            pieces: Vec::new(),
-            whole: false,
-            members: self
-                .model
-                .members(input.ty)
-                .map(<[String]>::to_vec)
-                .unwrap_or_default(),
-        };
-        column.pieces = match input.ty {
-            Type::Number => {
-                let (lo, hi, whole) = self.numeric_domain(input.source);
-                column.whole = whole;
-                let ends = written().filter_map(|v| match v {
-                    CellValue::Range(iv) => Some([iv.lo, iv.hi]),
-                    CellValue::Is(_) => None,
-                });
-                number_pieces(lo, hi, whole, ends.flatten().flatten().map(|e| e.value))
-            }
-            Type::Bool => vec![Piece::Is(Value::Bool(false)), Piece::Is(Value::Bool(true))],
-            Type::Enum(_) | Type::Outcome(_) => (0..column.members.len())
-                .map(|m| Piece::Is(Value::Member(m)))
-                .collect(),
-            Type::Text => {
-                let mut texts: Vec<Piece> = Vec::new();
-                for v in written() {
-                    if let CellValue::Is(value) = v {
-                        let piece = Piece::Is(value.clone());
-                        if !texts.contains(&piece) {
-                            texts.push(piece);
-                        }
+/// The pieces of input `c`'s values.
+pub(super) fn column(model: &Model<'_>, table: &TableInfo<'_>, c: usize) -> Column {
+    let Some(input) = table.inputs.get(c) else {
+        return Column::empty();
+    };
+    let cells: Vec<&CellInfo> = table.rows.iter().filter_map(|r| r.cells.get(c)).collect();
+    let tests_missing = cells.iter().any(|cell| **cell == CellInfo::Missing);
+    let written = || {
+        cells.iter().flat_map(|cell| match cell {
+            CellInfo::Values(values) => values.iter().collect::<Vec<_>>(),
+            _ => Vec::new(),
+        })
+    };
+    let mut column = Column {
+        name: input.name.clone(),
+        pieces: Vec::new(),
+        whole: false,
+        members: model
+            .members(input.ty)
+            .map(<[String]>::to_vec)
+            .unwrap_or_default(),
+    };
+    column.pieces = match input.ty {
+        Type::Number => {
+            let (lo, hi, whole) = numeric_domain(model, input.source);
+            column.whole = whole;
+            let ends = written().filter_map(|v| match v {
+                CellValue::Range(iv) => Some([iv.lo, iv.hi]),
+                CellValue::Is(_) => None,
+            });
+            number_pieces(lo, hi, whole, ends.flatten().flatten().map(|e| e.value))
+        }
+        Type::Bool => vec![Piece::Is(Value::Bool(false)), Piece::Is(Value::Bool(true))],
+        Type::Enum(_) | Type::Outcome(_) => (0..column.members.len())
+            .map(|m| Piece::Is(Value::Member(m)))
+            .collect(),
+        Type::Text => {
+            let mut texts: Vec<Piece> = Vec::new();
+            for v in written() {
+                if let CellValue::Is(value) = v {
+                    let piece = Piece::Is(value.clone());
+                    if !texts.contains(&piece) {
+                        texts.push(piece);
                     }
                 }
-                texts.push(Piece::OtherText);
-                texts
             }
-            Type::Tier | Type::Error => Vec::new(),
-        };
-        if tests_missing {
-            column.pieces.push(Piece::Unknown);
+            texts.push(Piece::OtherText);
+            texts
         }
-        column
+        Type::Tier | Type::Error => Vec::new(),
+    };
+    if tests_missing {
+        column.pieces.push(Piece::Unknown);
     }
+    column
+}
 
-    /// The declared range of a numeric input and whether its values are whole.
-    fn numeric_domain(&self, source: Resolved) -> (Option<Decimal>, Option<Decimal>, bool) {
-        match source {
-            Resolved::Indicator(i) => {
-                self.model
-                    .indicators
-                    .get(i)
-                    .map_or((None, None, false), |x| {
-                        let min = x
-                            .min
-                            .or((x.kind == ValueKind::Count).then_some(Decimal::ZERO));
-                        (min, x.max, x.kind.is_whole())
-                    })
-            }
-            Resolved::Output(o) => self.model.outputs.get(o).map_or((None, None, false), |x| {
-                let min = x
-                    .min
-                    .or((x.kind == ValueKind::Count).then_some(Decimal::ZERO));
-                (min, x.max, x.kind.is_whole())
-            }),
-            _ => (None, None, false),
-        }
+/// The declared range of a numeric input and whether its values are whole.
+fn numeric_domain(model: &Model<'_>, source: Resolved) -> (Option<Decimal>, Option<Decimal>, bool) {
+    match source {
+        Resolved::Indicator(i) => model.indicators.get(i).map_or((None, None, false), |x| {
+            let min = x
+                .min
+                .or((x.kind == ValueKind::Count).then_some(Decimal::ZERO));
+            (min, x.max, x.kind.is_whole())
+        }),
+        Resolved::Output(o) => model.outputs.get(o).map_or((None, None, false), |x| {
+            let min = x
+                .min
+                .or((x.kind == ValueKind::Count).then_some(Decimal::ZERO));
+            (min, x.max, x.kind.is_whole())
+        }),
+        _ => (None, None, false),
     }
 }
 
@@ -285,7 +279,7 @@ impl Column {
     }
 
     /// Which pieces a condition matches.
-    fn contains(&self, cell: &CellInfo) -> Vec<bool> {
+    pub(super) fn contains(&self, cell: &CellInfo) -> Vec<bool> {
         self.pieces
             .iter()
             .map(|piece| match (cell, piece) {
@@ -428,7 +422,7 @@ fn intersect(a: &Region, b: &Region) -> Option<Region> {
 }
 
 /// A region in words: each input that is not free, joined with "and".
-fn describe(columns: &[Column], region: &Region) -> String {
+pub(super) fn describe(columns: &[Column], region: &Region) -> String {
     let parts: Vec<String> = columns
         .iter()
         .zip(region)

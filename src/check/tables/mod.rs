@@ -4,6 +4,7 @@
 //! of `cover.rs` (no overlap where the hit policy forbids one, no input left without a row).
 
 mod cover;
+pub(super) mod totals;
 
 use super::err::{duplicate_clause, type_mismatch, CheckError};
 use super::intervals::Interval;
