@@ -551,7 +551,11 @@ fn table(words: &TableWords, rows: &TableRows, s: &mut impl Sentences) {
         }
         s.ascii(" of ");
         s.piece(&words.label);
-        s.ascii(" could not be decided, because a value they test is not known.");
+        s.ascii(if rows.unknown.len() == 1 {
+            " could not be decided, because a value it tests is not known."
+        } else {
+            " could not be decided, because a value they test is not known."
+        });
         s.end();
     }
 }

@@ -412,3 +412,37 @@ fn shared_reason_codes_and_demerit_scales_in_words() {
     // On a scale where higher is better, nothing is said about the direction.
     with(DECLS, |p| assert!(p.scale_direction().is_none()));
 }
+
+/// Regression: one row an unknown value left undecided was "a value they test".
+#[test]
+fn undecided_rows_are_counted_in_words() {
+    let body = "indicator risk: integer 0 to 300, missing means unknown\n\
+        table band \"Band\" {\n  inputs risk\n  outputs band: one of [LOW, HIGH]\n  below 100 => LOW\n  at 100 and above => HIGH\n  otherwise => LOW\n}\n\
+        tier all at 0 and above\n";
+    with(body, |p| {
+        let explain = |unknown: Vec<usize>| {
+            let decision: Decision<()> = Decision {
+                score: Decimal::from(500),
+                unclamped: Decimal::from(500),
+                tier: Some(0),
+                tables: vec![crate::runtime::decision::TableRows {
+                    matched: vec![],
+                    unknown,
+                    by_default: true,
+                }],
+                ..Default::default()
+            };
+            Explainer::new(p).explain(&decision)
+        };
+        let one = explain(vec![0]);
+        assert!(
+            one.contains(&"Row 1 of “Band” could not be decided, because a value it tests is not known.".to_string()),
+            "{one:#?}"
+        );
+        let two = explain(vec![0, 1]);
+        assert!(
+            two.contains(&"Rows 1 and 2 of “Band” could not be decided, because a value they test is not known.".to_string()),
+            "{two:#?}"
+        );
+    });
+}
