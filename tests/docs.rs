@@ -129,16 +129,16 @@ fn every_declaration_of_every_example_is_documented() {
                 "{stem}.html lacks {kind} `{name}`"
             );
         }
-        // Every rule has its plain-language sentence.
+        // Every rule, consequence and decision table has its plain-language sentence.
         assert_eq!(
             html.matches("<p class=\"sentence\"><strong>").count(),
             rules.len()
                 + ast
                     .items
                     .iter()
-                    .filter(|i| matches!(i, Item::Consequence(_)))
+                    .filter(|i| matches!(i, Item::Consequence(_) | Item::Table(_)))
                     .count(),
-            "{stem}: one sentence per rule and consequence"
+            "{stem}: one sentence per rule, consequence and decision table"
         );
     }
 }
