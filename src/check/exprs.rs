@@ -173,10 +173,11 @@ impl Checker<'_> {
                 Type::Bool
             }
             ExprKind::IsMissing { value, .. } => {
+                // A table's output is unknown when no row matches (and there is no `otherwise`).
                 let is_input = match &value.node {
                     ExprKind::Name(n) => matches!(
                         self.model.lookup(n),
-                        Some(Symbol::Indicator(_) | Symbol::Let(_))
+                        Some(Symbol::Indicator(_) | Symbol::Let(_) | Symbol::Output(_))
                     ),
                     _ => false,
                 };
@@ -186,10 +187,10 @@ impl Checker<'_> {
                         CheckError::new(
                             Code::TypeMismatch,
                             value.span,
-                            "only an indicator or a derived value can be missing",
+                            "only an indicator, a derived value or a table's output can be missing",
                             "this cannot be missing",
                         )
-                        .with_help("write the name of an indicator before `is missing`"),
+                        .with_help("write the name of an indicator, a derived value or a table's output before `is missing`"),
                     );
                 }
                 Type::Bool
