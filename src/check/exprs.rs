@@ -326,7 +326,7 @@ impl Checker<'_> {
             return Type::Bool;
         }
         // Equality: a bare member or tier name takes its meaning from the other side.
-        let (lt, rt) = if self.needs_hint(lhs) {
+        let (lt, rt) = if self.needs_hint(lhs, scope) {
             let rt = self.expr(rhs, None, scope);
             (self.expr(lhs, Some(rt), scope), rt)
         } else {
@@ -353,10 +353,17 @@ impl Checker<'_> {
     }
 
     /// Whether `expr` is a bare name that only makes sense next to an enum value or the tier, or
-    /// a quoted text (a text, or a member next to an enum value).
-    fn needs_hint(&self, expr: &Expr) -> bool {
+    /// a quoted text (a text, or a member next to an enum value). A function's argument is a
+    /// value of its own, as an indicator is (`kind = employed` in a body).
+    fn needs_hint(&self, expr: &Expr, scope: &Scope) -> bool {
         match &expr.node {
-            ExprKind::Name(n) => matches!(self.model.lookup(n), None | Some(Symbol::Tier(_))),
+            ExprKind::Name(n) => {
+                let argument = scope
+                    .function
+                    .and_then(|f| self.model.functions.get(f))
+                    .is_some_and(|f| f.args.iter().any(|a| a.name == *n));
+                !argument && matches!(self.model.lookup(n), None | Some(Symbol::Tier(_)))
+            }
             ExprKind::Text(_) => true,
             _ => false,
         }

@@ -331,6 +331,28 @@ mod tests {
         assert_eq!(closest("", &owned(&["-"])), None);
     }
 
+    /// Regression: in a function's body, `kind = employed` and `kind = "SELF-EMPLOYED"` were
+    /// refused ("nothing is called `employed`", "cannot compare … with a text") while
+    /// `kind in [employed]` was accepted: the argument was taken for a bare member name.
+    #[test]
+    fn a_member_compared_with_a_function_argument_resolves() {
+        let body = "indicator e: one of [employed, \"SELF-EMPLOYED\"]\n\
+                    function fee(kind: one of e) = if kind = employed then 20 else if kind is \"SELF-EMPLOYED\" then 25 else 30\n\
+                    let f = fee(e)\n";
+        crate::check::ranges::testing::with_body(body, |model, _| {
+            let mut members: Vec<(usize, usize)> = model
+                .resolutions
+                .values()
+                .filter_map(|r| match r {
+                    Resolved::Member { indicator, member } => Some((*indicator, *member)),
+                    _ => None,
+                })
+                .collect();
+            members.sort_unstable();
+            assert_eq!(members, [(0, 0), (0, 1)]);
+        });
+    }
+
     #[test]
     fn a_member_named_or_quoted_resolves_to_the_same_member() {
         let body = "indicator e: one of [\"UNEMPLOYED\", STUDENT, \"SELF-EMPLOYED\"]\n\
