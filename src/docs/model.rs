@@ -804,9 +804,18 @@ impl Builder<'_, '_, '_> {
             .enumerate()
             .map(|(i, l)| {
                 let used = self.users(|r| r == Resolved::Let(i));
+                // A call of the policy's own function is written by the function's name, which
+                // keeps its spelling at the start of the cell too.
+                let call = matches!(&l.decl.value.node, ast::ExprKind::Call { func, .. }
+                    if matches!(self.model.resolution(func.span), Some(Resolved::Function(_))));
+                let formula = self.p.value(&l.decl.value);
                 vec![
                     Text::code(l.decl.name.node.clone()),
-                    Text::plain(phrase::capitalise(&self.p.value(&l.decl.value))),
+                    Text::plain(if call {
+                        formula
+                    } else {
+                        phrase::capitalise(&formula)
+                    }),
                     docs_text(&l.decl.docs),
                     used_in(&used),
                 ]
