@@ -436,7 +436,10 @@ fn undecided_rows_are_counted_in_words() {
         };
         let one = explain(vec![0]);
         assert!(
-            one.contains(&"Row 1 of “Band” could not be decided, because a value it tests is not known.".to_string()),
+            one.contains(
+                &"Row 1 of “Band” could not be decided, because a value it tests is not known."
+                    .to_string()
+            ),
             "{one:#?}"
         );
         let two = explain(vec![0, 1]);
