@@ -37,7 +37,12 @@ if [ -z "$chromium" ]; then
   echo "$msg"
   exit 0
 fi
-command -v python3 >/dev/null || { echo "screenshot check skipped: python3 is needed to inspect the PNGs"; exit 0; }
+if ! command -v python3 >/dev/null; then
+  msg="screenshot check skipped: python3 is needed to inspect the PNGs"
+  if [ "${RUBRIC_REQUIRE_CHROMIUM:-0}" = 1 ]; then echo "error: $msg" >&2; exit 1; fi
+  echo "$msg"
+  exit 0
+fi
 
 echo "== generating the docs of every example"
 cargo run --quiet -- docs examples/*.rubric -o "$out/site" --format both

@@ -12,8 +12,10 @@ use crate::syntax::ast::{self, ConsequenceItem, Item, RuleItem};
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
 
+mod consequences;
 mod examples;
 mod functions;
+mod suppressions;
 mod tables;
 
 /// A run of text: plain words, names (shown as code) and strong words.
@@ -498,118 +500,6 @@ impl Builder<'_, '_, '_> {
         s
     }
 
-    fn consequence_facts(&self, index: usize) -> Vec<(String, Text)> {
-        let Some(c) = self.model.consequences.get(index) else {
-            return Vec::new();
-        };
-        let mut notice = None;
-        let mut appeal = None;
-        let mut basis = None;
-        for item in &c.decl.items {
-            match &item.node {
-                ConsequenceItem::Notice(d) => notice = Some(d.to_string()),
-                ConsequenceItem::NoticeComputed(l) => notice = Some(self.p.length(l)),
-                ConsequenceItem::Appeal(t) => appeal = Some(t.node.clone()),
-                ConsequenceItem::Basis(t) => basis = Some(t.node.clone()),
-                _ => {}
-            }
-        }
-        let kind = self
-            .policy
-            .consequences
-            .iter()
-            .find(|x| x.name == c.decl.name.node)
-            .map_or("consequence", |x| x.kind.word());
-        vec![
-            ("Kind".into(), Text::plain(kind)),
-            (
-                "Applies when".into(),
-                Text::plain(phrase::capitalise(&self.p.trigger(index))),
-            ),
-            (
-                "Lasts".into(),
-                or_dash(self.p.lasts(index).or_else(|| Some("not written".into()))),
-            ),
-            ("Notice".into(), or_dash(notice.or(Some("none".into())))),
-            (
-                "Appeal".into(),
-                or_dash(appeal.or_else(|| Some("none written".into()))),
-            ),
-            (
-                "Basis".into(),
-                or_dash(basis.or_else(|| Some("none written".into()))),
-            ),
-        ]
-    }
-
-    fn consequence_title(&self, index: usize) -> String {
-        self.model
-            .consequences
-            .get(index)
-            .map(|c| match &c.decl.title {
-                Some(t) => t.node.clone(),
-                None => phrase::capitalise(&humanise(&c.decl.name.node)),
-            })
-            .unwrap_or_default()
-    }
-
-    fn consequences_overview(&self) -> Section {
-        let mut s = section("consequences", "Consequences", 2);
-        if self.model.consequences.is_empty() {
-            s.blocks
-                .push(Block::Para(Text::plain("This policy has no consequences.")));
-            return s;
-        }
-        s.blocks.push(Block::Para(Text::plain(
-            "What follows from a tier, the score or a rule, with the due process of each.",
-        )));
-        let rows = (0..self.model.consequences.len())
-            .map(|i| {
-                let mut row = vec![Text::plain(self.consequence_title(i))];
-                row.extend(self.consequence_facts(i).into_iter().map(|(_, t)| t));
-                row
-            })
-            .collect();
-        s.blocks.push(Block::Table(Table {
-            caption: "Consequences and their due process".into(),
-            head: vec![
-                "Consequence".into(),
-                "Kind".into(),
-                "Applies when".into(),
-                "Lasts".into(),
-                "Notice".into(),
-                "Appeal".into(),
-                "Basis".into(),
-            ],
-            rows,
-        }));
-        s
-    }
-
-    fn consequences(&self) -> Vec<Section> {
-        self.model
-            .consequences
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let mut s = section(
-                    format!("consequence-{}", c.decl.name.node),
-                    self.consequence_title(i),
-                    3,
-                );
-                s.blocks
-                    .push(Block::Para(Text::strong(self.p.consequence_sentence(i))));
-                if !c.decl.docs.is_empty() {
-                    s.blocks.push(Block::Quote(c.decl.docs.clone()));
-                }
-                let mut facts = vec![("Name".to_string(), Text::code(c.decl.name.node.clone()))];
-                facts.extend(self.consequence_facts(i));
-                s.blocks.push(Block::Facts(facts));
-                s
-            })
-            .collect()
-    }
-
     fn indicators(&self) -> Section {
         let mut s = section("indicators", "Indicators: the facts the score looks at", 2);
         let rows = self
@@ -832,68 +722,6 @@ impl Builder<'_, '_, '_> {
             rows,
         }));
         s
-    }
-
-    fn suppressions(&self) -> Section {
-        let mut s = section("suppressions", "Checker warnings set aside", 2);
-        if self.model.suppressions.is_empty() {
-            s.blocks.push(Block::Para(Text::plain(
-                "The checker raised no warning that the drafters set aside.",
-            )));
-            return s;
-        }
-        s.blocks.push(Block::Para(Text::plain(
-            "The drafters set these checker warnings aside, each with a written reason.",
-        )));
-        let rows = self
-            .model
-            .suppressions
-            .iter()
-            .map(|sup| {
-                let site = match &sup.site {
-                    Site::Header => "the policy header".to_string(),
-                    Site::Declaration(sym) => self.symbol_label(*sym),
-                    Site::Test(name) => format!("test “{name}”"),
-                };
-                let title = crate::diagnostics::Code::parse(&sup.code)
-                    .map_or("unknown code", |c| c.title());
-                vec![
-                    Text::plain(site),
-                    Text::code(sup.code.clone()),
-                    Text::plain(title),
-                    Text::plain(sup.reason.clone()),
-                    Text::plain(sup.suppressed.to_string()),
-                ]
-            })
-            .collect();
-        s.blocks.push(Block::Table(Table {
-            caption: "Warnings set aside".into(),
-            head: vec![
-                "Where".into(),
-                "Code".into(),
-                "Warning".into(),
-                "Reason".into(),
-                "Warnings silenced".into(),
-            ],
-            rows,
-        }));
-        s
-    }
-
-    fn symbol_label(&self, sym: Symbol) -> String {
-        let name = match sym {
-            Symbol::Indicator(i) => self.model.indicators.get(i).map(|x| &x.decl.name.node),
-            Symbol::Param(i) => self.model.params.get(i).map(|x| &x.decl.name.node),
-            Symbol::Let(i) => self.model.lets.get(i).map(|x| &x.decl.name.node),
-            Symbol::Rule(i) => self.model.rules.get(i).map(|x| &x.decl.name.node),
-            Symbol::Group(i) => self.model.groups.get(i).map(|x| &x.decl.name.node),
-            Symbol::Tier(i) => self.model.tiers.get(i).map(|x| &x.decl.name.node),
-            Symbol::Consequence(i) => self.model.consequences.get(i).map(|x| &x.decl.name.node),
-            Symbol::Table(i) => self.model.tables.get(i).map(|x| &x.decl.name.node),
-            Symbol::Output(i) => self.model.outputs.get(i).map(|x| &x.decl.name.node),
-            Symbol::Function(i) => self.model.functions.get(i).map(|x| &x.decl.name.node),
-        };
-        format!("{} {}", sym.kind(), name.cloned().unwrap_or_default())
     }
 }
 
