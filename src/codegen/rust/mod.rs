@@ -23,6 +23,7 @@ mod lengths;
 mod names;
 mod output;
 mod records;
+mod rule_fns;
 mod rules;
 mod tables;
 
