@@ -66,54 +66,51 @@ impl Checker<'_> {
         let mut budget = BUDGET;
 
         if matches!(hit, HitPolicy::Unique | HitPolicy::Any) {
-            let mut reported = 0;
-            'pairs: for j in 0..boxes.len() {
-                for i in 0..j {
-                    if budget == 0 {
-                        break 'pairs;
-                    }
-                    budget -= 1;
-                    let (Some(a), Some(b)) = (boxes.get(i), boxes.get(j)) else {
-                        continue;
-                    };
-                    let Some(shared) = intersect(a, b) else {
-                        continue;
-                    };
-                    if hit == HitPolicy::Any && values.get(i) == values.get(j) {
-                        continue;
-                    }
-                    let (Some(first), Some(second)) = (spans.get(i), spans.get(j)) else {
-                        continue;
-                    };
-                    let what = if hit == HitPolicy::Unique {
-                        "both match"
+            // Rows that conflict: in a `unique` table any two that share an input, in an `any`
+            // table two that share one and disagree. Found by splitting the inputs as the gaps
+            // are (below), so a table of many rows that never overlap costs one pass, not every
+            // pair.
+            let everything: Region = columns.iter().map(|c| vec![true; c.pieces.len()]).collect();
+            let rows: Vec<(usize, &Region)> = boxes.iter().enumerate().collect();
+            let conflict =
+                |i: usize, j: usize| hit == HitPolicy::Unique || values.get(i) != values.get(j);
+            let mut pairs = Vec::new();
+            if !conflicts(&rows, &everything, 0, &conflict, &mut pairs, &mut budget) {
+                problems.push(too_large(&name, name_span));
+            }
+            for (i, j) in pairs {
+                let (Some(a), Some(b)) = (boxes.get(i), boxes.get(j)) else {
+                    continue;
+                };
+                let (Some(shared), Some(first), Some(second)) =
+                    (intersect(a, b), spans.get(i), spans.get(j))
+                else {
+                    continue;
+                };
+                let what = if hit == HitPolicy::Unique {
+                    "both match"
+                } else {
+                    "give different outputs"
+                };
+                problems.push(
+                    CheckError::new(
+                        Code::TableRowsOverlap,
+                        *second,
+                        format!(
+                            "rows {} and {} of table `{name}` {what} when {}",
+                            i + 1,
+                            j + 1,
+                            describe(&columns, &shared)
+                        ),
+                        format!("row {}", j + 1),
+                    )
+                    .with_secondary(*first, format!("row {}", i + 1))
+                    .with_help(if hit == HitPolicy::Unique {
+                        "in a `unique` table at most one row may match any input: move a bound, or say `hit first` if the first matching row should win"
                     } else {
-                        "give different outputs"
-                    };
-                    problems.push(
-                        CheckError::new(
-                            Code::TableRowsOverlap,
-                            *second,
-                            format!(
-                                "rows {} and {} of table `{name}` {what} when {}",
-                                i + 1,
-                                j + 1,
-                                describe(&columns, &shared)
-                            ),
-                            format!("row {}", j + 1),
-                        )
-                        .with_secondary(*first, format!("row {}", i + 1))
-                        .with_help(if hit == HitPolicy::Unique {
-                            "in a `unique` table at most one row may match any input: move a bound, or say `hit first` if the first matching row should win"
-                        } else {
-                            "in an `any` table overlapping rows must give the same outputs"
-                        }),
-                    );
-                    reported += 1;
-                    if reported == REPORTED {
-                        break 'pairs;
-                    }
-                }
+                        "in an `any` table overlapping rows must give the same outputs"
+                    }),
+                );
             }
         }
 
@@ -511,6 +508,71 @@ fn uncovered(
     true
 }
 
+/// Pushes onto `out` (at most [`REPORTED`], each pair once, earlier row first, in the order found)
+/// the pairs of `rows` that both match somewhere in `domain` and `conflict`, splitting on column
+/// `col` and after as [`uncovered`] does. `false` when the budget ran out first.
+fn conflicts(
+    rows: &[(usize, &Region)],
+    domain: &Region,
+    col: usize,
+    conflict: &dyn Fn(usize, usize) -> bool,
+    out: &mut Vec<(usize, usize)>,
+    budget: &mut usize,
+) -> bool {
+    if *budget == 0 {
+        return false;
+    }
+    *budget -= 1;
+    if rows.len() < 2 || out.len() >= REPORTED {
+        return true;
+    }
+    let Some(pieces) = domain.get(col) else {
+        // Every column is chosen: all of `rows` match here.
+        // Each pair tried costs the budget too, so many identical rows stay cheap.
+        for (k, (j, _)) in rows.iter().enumerate() {
+            for (i, _) in rows.iter().take(k) {
+                if out.len() >= REPORTED {
+                    return true;
+                }
+                if *budget == 0 {
+                    return false;
+                }
+                *budget -= 1;
+                if conflict(*i, *j) && !out.contains(&(*i, *j)) {
+                    out.push((*i, *j));
+                }
+            }
+        }
+        return true;
+    };
+    let mut groups: Vec<Vec<(usize, &Region)>> = Vec::new();
+    let mut keys: Vec<Vec<usize>> = Vec::new();
+    for (p, inside) in pieces.iter().enumerate() {
+        if !inside {
+            continue;
+        }
+        let matching: Vec<(usize, &Region)> = rows
+            .iter()
+            .filter(|(_, row)| row.get(col).and_then(|c| c.get(p)).copied() == Some(true))
+            .copied()
+            .collect();
+        if matching.len() < 2 {
+            continue;
+        }
+        let key: Vec<usize> = matching.iter().map(|(r, _)| *r).collect();
+        if !keys.contains(&key) {
+            keys.push(key);
+            groups.push(matching);
+        }
+    }
+    for group in groups {
+        if !conflicts(&group, domain, col + 1, conflict, out, budget) {
+            return false;
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -588,6 +650,38 @@ mod tests {
             })
             .collect();
         assert_eq!(texts, ["0 to 99", "100", "101 to 119", "120", "121 to 200"]);
+    }
+
+    #[test]
+    fn conflicts_are_found_without_trying_every_pair() {
+        // Three rows over two columns: rows 0 and 2 share piece (1, 0); row 1 is apart.
+        let domain = region(&[&[true, true], &[true, true]]);
+        let a = region(&[&[false, true], &[true, false]]);
+        let b = region(&[&[true, false], &[true, true]]);
+        let c = region(&[&[false, true], &[true, true]]);
+        let rows = vec![(0, &a), (1, &b), (2, &c)];
+        let mut out = Vec::new();
+        let mut budget = 100;
+        assert!(conflicts(
+            &rows,
+            &domain,
+            0,
+            &|_, _| true,
+            &mut out,
+            &mut budget
+        ));
+        assert_eq!(out, vec![(0, 2)]);
+        // Rows that agree do not conflict (an `any` table).
+        let mut out = Vec::new();
+        assert!(conflicts(
+            &rows,
+            &domain,
+            0,
+            &|_, _| false,
+            &mut out,
+            &mut budget
+        ));
+        assert!(out.is_empty());
     }
 
     #[test]
