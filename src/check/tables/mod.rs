@@ -237,7 +237,7 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        let clean = self.problems.len() == before;
+        let clean = !self.problems.iter().skip(before).any(CheckError::is_error);
         let after_rules = inputs.iter().any(|i| self.model.after_rules(i.source));
         if let Some(table) = self.model.tables.get_mut(index) {
             table.after_rules = after_rules;
@@ -349,7 +349,36 @@ impl<'a> Checker<'a> {
     fn cell(&mut self, cell: &Node<Cell>, input: &TableInput) -> CellInfo {
         match &cell.node {
             Cell::Any => CellInfo::Any,
-            Cell::Missing => CellInfo::Missing,
+            Cell::Missing => {
+                // An indicator is unknown only with `missing means unknown`: otherwise a row that
+                // needs it unknown never matches.
+                let never = match input.source {
+                    Resolved::Indicator(i) => self
+                        .model
+                        .indicators
+                        .get(i)
+                        .is_some_and(|x| x.missing != Missing::Unknown),
+                    _ => false,
+                };
+                if never {
+                    self.report(
+                        CheckError::new(
+                            Code::RowNeverMatches,
+                            cell.span,
+                            format!(
+                                "this row needs `{}` to be unknown, but it never is, so the row never matches",
+                                input.name
+                            ),
+                            "never unknown",
+                        )
+                        .with_help(format!(
+                            "`missing` matches only an unknown value; write `-` for any value, or declare `{}` with `missing means unknown`",
+                            input.name
+                        )),
+                    );
+                }
+                CellInfo::Missing
+            }
             Cell::Values(values) => CellInfo::Values(
                 values
                     .iter()
