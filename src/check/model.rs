@@ -303,6 +303,8 @@ pub struct TableInfo<'a> {
 pub struct TableInput {
     pub name: String,
     pub span: Span,
+    /// What the name resolved to; meaningful only when `ty` is not `Type::Error` (a name that
+    /// resolved to nothing a table can test was reported, and the policy is not lowered).
     pub source: Resolved,
     pub ty: Type,
 }

@@ -699,13 +699,20 @@ impl Builder<'_, '_, '_> {
                 let call = matches!(&l.decl.value.node, ast::ExprKind::Call { func, .. }
                     if matches!(self.model.resolution(func.span), Some(Resolved::Function(_))));
                 let formula = self.p.value(&l.decl.value);
+                let formula = if call {
+                    formula
+                } else {
+                    phrase::capitalise(&formula)
+                };
+                // What the rules did is known only once every rule has applied.
+                let formula = if l.after_rules {
+                    format!("{formula} (worked out after the rules)")
+                } else {
+                    formula
+                };
                 vec![
                     Text::code(l.decl.name.node.clone()),
-                    Text::plain(if call {
-                        formula
-                    } else {
-                        phrase::capitalise(&formula)
-                    }),
+                    Text::plain(formula),
                     docs_text(&l.decl.docs),
                     used_in(&used),
                 ]
