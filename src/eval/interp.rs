@@ -5,6 +5,7 @@
 //! A rule whose condition or points are unknown does not fire and is listed as such.
 
 use super::decision::Decision;
+use super::table::Decided;
 use crate::ir::*;
 use crate::runtime::arith as rt;
 use crate::runtime::decision::{rank_reasons, tally, Computed, Ranking, TableRows, Unit};
@@ -157,9 +158,14 @@ impl<'p> Evaluator<'p> {
                         outcome,
                         ..Frame::new(inputs, lets, policy)
                     };
-                    let values = super::table::decide(table, |r| frame.read(r), rows);
+                    let decided = super::table::decide(table, |r| frame.read(r), rows);
                     let base = policy.lets.len();
-                    for (output, value) in table.outputs.iter().zip(values) {
+                    for (k, output) in table.outputs.iter().enumerate() {
+                        let value = match &decided {
+                            Decided::Values(values) => values.get(k).cloned(),
+                            Decided::Total(total) => total.map(Value::Number),
+                            Decided::Nothing => None,
+                        };
                         if let Some(slot) = lets.get_mut(base + output) {
                             *slot = value;
                         }

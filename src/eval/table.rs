@@ -40,20 +40,29 @@ pub fn row_matches(
     }
 }
 
-/// The table's outputs for the record read by `read` (`None`: unknown), recording in `rows`
-/// which rows decided.
-pub fn decide(
-    table: &Table,
+/// What decided a table for one record.
+pub enum Decided<'t> {
+    /// These values, one per output: a row's, or the default's.
+    Values(&'t [Value]),
+    /// A `collect` table's total (`None`: no row matched a `min` or `max` table).
+    Total(Option<Decimal>),
+    /// No row matched and there is no default: every output is unknown.
+    Nothing,
+}
+
+/// The table's outputs for the record read by `read`, recording in `rows` which rows decided.
+/// Borrows the values from the table, so deciding allocates nothing.
+pub fn decide<'t>(
+    table: &'t Table,
     read: impl Fn(Ref) -> Option<Value>,
     rows: &mut TableRows,
-) -> Vec<Option<Value>> {
-    let outputs = table.outputs.len();
+) -> Decided<'t> {
     let default = |rows: &mut TableRows| match &table.default {
         Some(values) => {
             rows.by_default = true;
-            values.iter().cloned().map(Some).collect()
+            Decided::Values(values)
         }
-        None => vec![None; outputs],
+        None => Decided::Nothing,
     };
     let Some(aggregate) = table.hit.collects() else {
         for &r in &table.order {
@@ -63,7 +72,7 @@ pub fn decide(
             match row_matches(row, &table.inputs, &read) {
                 Some(true) => {
                     rows.matched.push(r);
-                    return row.values.iter().cloned().map(Some).collect();
+                    return Decided::Values(&row.values);
                 }
                 Some(false) => {}
                 None => rows.unknown.push(r),
@@ -95,9 +104,9 @@ pub fn decide(
         }
     }
     match (acc, aggregate) {
-        (Some(total), _) => vec![Some(Value::Number(total))],
+        (Some(total), _) => Decided::Total(Some(total)),
         (None, _) if table.default.is_some() => default(rows),
-        (None, Aggregate::Sum | Aggregate::Count) => vec![Some(Value::Number(Decimal::ZERO))],
-        (None, Aggregate::Min | Aggregate::Max) => vec![None],
+        (None, Aggregate::Sum | Aggregate::Count) => Decided::Total(Some(Decimal::ZERO)),
+        (None, Aggregate::Min | Aggregate::Max) => Decided::Total(None),
     }
 }
