@@ -185,6 +185,7 @@ pub(crate) struct Checker<'a> {
     pub let_refs: Vec<Vec<(Resolved, crate::span::Span)>>,
     /// For each derived value, how a protected indicator reaches it, if one does.
     pub let_taint: Vec<Option<protected::Taint>>,
+    pub table_taint: Vec<Option<protected::Taint>>,
     /// Function arguments named in their function's body, as (function, argument).
     pub used_args: HashSet<(usize, usize)>,
     /// How large the calls outside function bodies are once written out, in all (bounded by
@@ -224,6 +225,7 @@ impl<'a> Checker<'a> {
             scale_ok: false,
             let_refs: Vec::new(),
             let_taint: Vec::new(),
+            table_taint: Vec::new(),
             used_args: HashSet::new(),
             expanded: 0,
         }
