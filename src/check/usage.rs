@@ -49,6 +49,26 @@ impl Checker<'_> {
                 );
             }
         }
+        for table in &self.model.tables {
+            if !table
+                .outputs
+                .iter()
+                .any(|o| self.used.contains(&Symbol::Output(*o)))
+            {
+                found.push(
+                    CheckError::new(
+                        Code::UnusedTable,
+                        table.decl.name.span,
+                        format!(
+                            "nothing uses what decision table `{}` decides",
+                            table.decl.name.node
+                        ),
+                        "no rule, value, table or consequence reads its outputs",
+                    )
+                    .with_help("read one of its outputs in a rule, a derived value, another table or a consequence, or remove it"),
+                );
+            }
+        }
         for (i, info) in self.model.functions.iter().enumerate() {
             if !self.used.contains(&Symbol::Function(i)) {
                 found.push(

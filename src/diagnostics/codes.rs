@@ -114,6 +114,7 @@ codes! {
     UnusedIndicator = "W0900", "indicator never used";
     UnusedParam = "W0901", "param never used";
     UnusedDerived = "W0902", "derived value never used";
+    UnusedTable = "W0903", "decision table whose outputs nothing reads";
     ScoreLeavesScale = "W1000", "the score can leave the scale";
     UnreachableTier = "W1001", "tier no score can reach";
     NeverTrue = "W1002", "condition that can never be true";
