@@ -72,7 +72,18 @@ impl Phraser<'_, '_> {
                         _ => String::new(),
                     })
                     .unwrap_or_default();
-                format!("Priority: of the rows that match, the one with the highest {first} decides, in this order: {order}.")
+                let lists = table
+                    .outputs
+                    .iter()
+                    .filter_map(|o| self.model.outputs.get(*o))
+                    .filter(|o| matches!(o.kind, ValueKind::Enum(_)))
+                    .count();
+                let ties = if lists > 1 {
+                    "the next output that is a list decides, then the row written first"
+                } else {
+                    "the row written first decides"
+                };
+                format!("Priority: of the rows that match, the one with the highest {first} decides, in this order: {order} (between rows of the same {first}, {ties}).")
             }
             HitPolicy::Collect(a) => {
                 let how = match a {

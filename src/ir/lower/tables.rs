@@ -64,14 +64,33 @@ impl Lowering<'_, '_> {
         };
         let mut order: Vec<usize> = (0..info.rows.len()).collect();
         if hit == Hit::Priority {
-            // By the rank of the first output's member in its list; a stable sort keeps ties as
-            // written.
-            order.sort_by_key(
-                |r| match info.rows.get(*r).and_then(|row| row.values.first()) {
-                    Some(check::Value::Member(m)) => *m,
-                    _ => usize::MAX,
-                },
-            );
+            // By the rank of the first output's member in its list, then of the next list
+            // output's, as DMN orders priorities; a stable sort keeps full ties as written.
+            let lists: Vec<bool> = info
+                .outputs
+                .iter()
+                .map(|o| {
+                    self.model
+                        .outputs
+                        .get(*o)
+                        .is_some_and(|x| matches!(x.kind, ValueKind::Enum(_)))
+                })
+                .collect();
+            order.sort_by_key(|r| {
+                let values = info
+                    .rows
+                    .get(*r)
+                    .map_or(&[][..], |row| row.values.as_slice());
+                values
+                    .iter()
+                    .zip(&lists)
+                    .filter(|(_, list)| **list)
+                    .map(|(v, _)| match v {
+                        check::Value::Member(m) => *m,
+                        _ => usize::MAX,
+                    })
+                    .collect::<Vec<usize>>()
+            });
         }
         Ok(Table {
             name: info.decl.name.node.clone(),
