@@ -251,50 +251,57 @@ impl Declarations {
             params: vec![Vec::new(); flat],
             rules,
         };
-        // Direct uses, and the derived values each declaration reads.
-        let mut lets: Vec<Vec<usize>> = vec![Vec::new(); flat];
+        // Direct uses, and the derived values and tables (through their outputs) each
+        // declaration reads.
+        let mut reads: Vec<Vec<ValueNode>> = vec![Vec::new(); flat];
         for (span, resolved) in &model.resolutions {
             let Some(d) = decls.innermost(*span) else {
                 continue;
             };
             match resolved {
                 Resolved::Param(p) => push(&mut decls.params, d, *p),
-                Resolved::Let(l) => push(&mut lets, d, *l),
+                Resolved::Let(l) => push_node(&mut reads, d, ValueNode::Let(*l)),
+                Resolved::Output(o) => {
+                    if let Some(out) = model.outputs.get(*o) {
+                        push_node(&mut reads, d, ValueNode::Table(out.table));
+                    }
+                }
                 _ => {}
             }
         }
-        // Through derived values, in evaluation order (each after the ones it reads).
-        let let_decl: Vec<Option<usize>> = model
-            .lets
-            .iter()
-            .map(|l| decls.innermost(l.decl.name.span))
-            .collect();
-        let params_of_let = |decls: &Declarations, l: usize| -> Vec<usize> {
-            let_decl
+        // Each derived value's and table's declaration.
+        let decl_of = |decls: &Declarations, node: ValueNode| match node {
+            ValueNode::Let(l) => model
+                .lets
                 .get(l)
-                .copied()
-                .flatten()
-                .and_then(|d| decls.params.get(d).cloned())
-                .unwrap_or_default()
+                .and_then(|l| decls.innermost(l.decl.name.span)),
+            ValueNode::Table(t) => model
+                .tables
+                .get(t)
+                .and_then(|t| decls.innermost(t.decl.name.span)),
         };
-        for &l in &model.let_order {
-            let Some(d) = let_decl.get(l).copied().flatten() else {
-                continue;
-            };
-            for &used in lets.get(d).into_iter().flatten() {
-                for p in params_of_let(&decls, used) {
+        // Through derived values and tables, in evaluation order (each after what it reads),
+        // then for every other declaration.
+        let spread = |decls: &mut Declarations, d: usize| {
+            for &node in reads.get(d).into_iter().flatten() {
+                let used = decl_of(decls, node)
+                    .and_then(|u| decls.params.get(u).cloned())
+                    .unwrap_or_default();
+                for p in used {
                     push(&mut decls.params, d, p);
                 }
+            }
+        };
+        let mut values = Vec::new();
+        for &node in &model.value_order {
+            if let Some(d) = decl_of(&decls, node) {
+                spread(&mut decls, d);
+                values.push(d);
             }
         }
-        for (d, read) in lets.iter().enumerate() {
-            if let_decl.contains(&Some(d)) {
-                continue;
-            }
-            for &used in read {
-                for p in params_of_let(&decls, used) {
-                    push(&mut decls.params, d, p);
-                }
+        for d in 0..flat {
+            if !values.contains(&d) {
+                spread(&mut decls, d);
             }
         }
         decls
@@ -318,6 +325,14 @@ impl Declarations {
             Some(m) => base + 1 + m,
             None => base,
         })
+    }
+}
+
+fn push_node(lists: &mut [Vec<ValueNode>], at: usize, node: ValueNode) {
+    if let Some(list) = lists.get_mut(at) {
+        if !list.contains(&node) {
+            list.push(node);
+        }
     }
 }
 
