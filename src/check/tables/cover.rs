@@ -436,6 +436,39 @@ pub(super) fn describe(columns: &[Column], region: &Region) -> String {
     }
 }
 
+/// The pieces that are in, grouped by which rows match them (`matches(row, piece)`, rows by
+/// position `0..rows`): for each group, the positions of its rows and its pieces, in the order
+/// first met. The splitting searches ([`uncovered`], [`conflicts`], `totals.rs`) recurse on each
+/// group, so pieces no row tells apart are split once.
+pub(super) fn group_pieces(
+    pieces: &[bool],
+    rows: usize,
+    matches: impl Fn(usize, usize) -> bool,
+) -> Vec<(Vec<usize>, Vec<bool>)> {
+    let mut groups: Vec<(Vec<usize>, Vec<bool>)> = Vec::new();
+    for (p, inside) in pieces.iter().enumerate() {
+        if !inside {
+            continue;
+        }
+        let matching: Vec<usize> = (0..rows).filter(|r| matches(*r, p)).collect();
+        match groups.iter_mut().find(|(m, _)| *m == matching) {
+            Some((_, set)) => {
+                if let Some(slot) = set.get_mut(p) {
+                    *slot = true;
+                }
+            }
+            None => {
+                let mut set = vec![false; pieces.len()];
+                if let Some(slot) = set.get_mut(p) {
+                    *slot = true;
+                }
+                groups.push((matching, set));
+            }
+        }
+    }
+    groups
+}
+
 /// Pushes onto `out` (at most [`REPORTED`]) the parts of `domain` that none of `rows` match, splitting
 /// on column `col` and after. `prefix` holds the pieces chosen for the columns before `col`.
 /// `false` when the budget ran out first.
@@ -466,33 +499,13 @@ fn uncovered(
         // Every column is chosen and some row matches the whole box.
         return true;
     };
-    // The pieces of this column, grouped by which of the rows match them.
-    let mut groups: Vec<(Vec<usize>, Vec<bool>)> = Vec::new();
-    for (p, inside) in pieces.iter().enumerate() {
-        if !inside {
-            continue;
-        }
-        let matching: Vec<usize> = rows
-            .iter()
-            .enumerate()
-            .filter(|(_, row)| row.get(col).and_then(|c| c.get(p)).copied() == Some(true))
-            .map(|(r, _)| r)
-            .collect();
-        match groups.iter_mut().find(|(m, _)| *m == matching) {
-            Some((_, set)) => {
-                if let Some(slot) = set.get_mut(p) {
-                    *slot = true;
-                }
-            }
-            None => {
-                let mut set = vec![false; pieces.len()];
-                if let Some(slot) = set.get_mut(p) {
-                    *slot = true;
-                }
-                groups.push((matching, set));
-            }
-        }
-    }
+    let groups = group_pieces(pieces, rows.len(), |r, p| {
+        rows.get(r)
+            .and_then(|row| row.get(col))
+            .and_then(|c| c.get(p))
+            .copied()
+            == Some(true)
+    });
     for (matching, set) in groups {
         let sub: Vec<&Region> = matching
             .iter()
@@ -545,26 +558,22 @@ fn conflicts(
         }
         return true;
     };
-    let mut groups: Vec<Vec<(usize, &Region)>> = Vec::new();
-    let mut keys: Vec<Vec<usize>> = Vec::new();
-    for (p, inside) in pieces.iter().enumerate() {
-        if !inside {
-            continue;
-        }
-        let matching: Vec<(usize, &Region)> = rows
-            .iter()
-            .filter(|(_, row)| row.get(col).and_then(|c| c.get(p)).copied() == Some(true))
+    let groups: Vec<Vec<(usize, &Region)>> = group_pieces(pieces, rows.len(), |r, p| {
+        rows.get(r)
+            .and_then(|(_, row)| row.get(col))
+            .and_then(|c| c.get(p))
             .copied()
-            .collect();
-        if matching.len() < 2 {
-            continue;
-        }
-        let key: Vec<usize> = matching.iter().map(|(r, _)| *r).collect();
-        if !keys.contains(&key) {
-            keys.push(key);
-            groups.push(matching);
-        }
-    }
+            == Some(true)
+    })
+    .into_iter()
+    .filter(|(matching, _)| matching.len() >= 2)
+    .map(|(matching, _)| {
+        matching
+            .iter()
+            .filter_map(|r| rows.get(*r).copied())
+            .collect()
+    })
+    .collect();
     for group in groups {
         if !conflicts(&group, domain, col + 1, conflict, out, budget) {
             return false;

@@ -8,7 +8,7 @@
 //! declared range (E1404): the proofs of the tables that read the output take that range for
 //! granted.
 
-use super::cover::{column, describe, Column, Piece, Region};
+use super::cover::{column, describe, group_pieces, Column, Piece, Region};
 use crate::check::model::{Model, TableInfo, Value};
 use crate::syntax::ast::{Aggregate, HitPolicy};
 use rust_decimal::Decimal;
@@ -159,37 +159,20 @@ impl Walk<'_> {
             }
             return true;
         };
-        // The pieces of this column, grouped by which of the rows match them.
-        let mut groups: Vec<(Vec<usize>, Vec<bool>)> = Vec::new();
-        for p in 0..pieces.len() {
-            let matching: Vec<usize> = rows
-                .iter()
+        let boxes = self.boxes;
+        let groups = group_pieces(pieces, rows.len(), |r, p| {
+            rows.get(r)
+                .and_then(|r| boxes.get(*r))
+                .and_then(|b| b.get(col))
+                .and_then(|c| c.get(p))
                 .copied()
-                .filter(|r| {
-                    self.boxes
-                        .get(*r)
-                        .and_then(|b| b.get(col))
-                        .and_then(|c| c.get(p))
-                        .copied()
-                        == Some(true)
-                })
-                .collect();
-            match groups.iter_mut().find(|(m, _)| *m == matching) {
-                Some((_, set)) => {
-                    if let Some(slot) = set.get_mut(p) {
-                        *slot = true;
-                    }
-                }
-                None => {
-                    let mut set = vec![false; pieces.len()];
-                    if let Some(slot) = set.get_mut(p) {
-                        *slot = true;
-                    }
-                    groups.push((matching, set));
-                }
-            }
-        }
+                == Some(true)
+        });
         for (matching, set) in groups {
+            let matching: Vec<usize> = matching
+                .iter()
+                .filter_map(|r| rows.get(*r).copied())
+                .collect();
             prefix.push(set);
             let done = self.split(&matching, col + 1, prefix);
             prefix.pop();
