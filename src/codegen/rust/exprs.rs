@@ -362,36 +362,8 @@ impl<'p> Scope<'p> {
                     .unwrap_or_default();
                 Ok(Code::new(format!("applied[{c}] /* {name} */"), Ty::Bool, true).atomic())
             }
-            Expr::Points(rule) => {
-                self.outcome_used()?;
-                let name = self
-                    .rule_names
-                    .borrow()
-                    .get(*rule)
-                    .cloned()
-                    .unwrap_or_default();
-                Ok(Code::new(
-                    format!("outcome.points({rule} /* {name} */)"),
-                    Ty::Number,
-                    true,
-                )
-                .atomic())
-            }
-            Expr::Applies(rule) => {
-                self.outcome_used()?;
-                let name = self
-                    .rule_names
-                    .borrow()
-                    .get(*rule)
-                    .cloned()
-                    .unwrap_or_default();
-                Ok(Code::new(
-                    format!("outcome.applies({rule} /* {name} */)"),
-                    Ty::Bool,
-                    true,
-                )
-                .atomic())
-            }
+            Expr::Points(rule) => self.outcome_of_rule("points", *rule, Ty::Number),
+            Expr::Applies(rule) => self.outcome_of_rule("applies", *rule, Ty::Bool),
             Expr::Neg(x) => {
                 let x = self.expr(x, Some(Ty::Number))?;
                 if let Some(Value::Number(n)) = &x.constant {
@@ -481,6 +453,18 @@ impl<'p> Scope<'p> {
                 otherwise,
             } => self.if_chain(branches, otherwise, hint),
         }
+    }
+
+    /// `outcome.METHOD(rule /* name */)`: what rule `rule` did, read once every rule has applied.
+    fn outcome_of_rule(&self, method: &str, rule: usize, ty: Ty) -> R<Code> {
+        self.outcome_used()?;
+        let name = self
+            .rule_names
+            .borrow()
+            .get(rule)
+            .cloned()
+            .unwrap_or_default();
+        Ok(Code::new(format!("outcome.{method}({rule} /* {name} */)"), ty, true).atomic())
     }
 
     fn outcome_used(&self) -> R<()> {
