@@ -2,6 +2,7 @@
 //! that runs without Rubric. One module per target language.
 
 pub mod rust;
+pub mod sql;
 
 /// Why a crate could not be generated.
 #[derive(Clone, Debug, PartialEq, Eq)]

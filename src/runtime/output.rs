@@ -3,12 +3,15 @@
 
 use rust_decimal::Decimal;
 
-/// Writes a decimal as `Decimal`'s `Display` does (trailing zeros kept, no exponent), except that
-/// a negative zero is written `0`: a score or contribution never reads `-0`. Works from the integer
-/// digits; about five times faster than going through `fmt`.
+/// Writes a decimal in its shortest exact form: no trailing zeros after the point (`22.50` is
+/// written `22.5`, `3.0` is `3`), no exponent, and never `-0`. A decision's numbers so depend only
+/// on their values, not on how a record wrote them or on the scale an operation happened to leave
+/// (rust_decimal's `10 / 4` is `2.50`): every backend, SQL engines with fixed-scale decimals
+/// among them, writes the same bytes. Works from the integer digits; about five times faster than
+/// going through `fmt`.
 pub fn write_decimal(out: &mut Vec<u8>, value: Decimal) {
     let mantissa = value.mantissa();
-    let scale = value.scale() as usize;
+    let mut scale = value.scale() as usize;
     if mantissa < 0 {
         // `mantissa` is never negative for a zero, so `-0` cannot be written.
         out.push(b'-');
@@ -16,10 +19,23 @@ pub fn write_decimal(out: &mut Vec<u8>, value: Decimal) {
     let mut buffer = itoa::Buffer::new();
     let magnitude = mantissa.unsigned_abs();
     // Formatting a u64 is much faster than a u128, and almost every number fits.
-    let digits = match u64::try_from(magnitude) {
+    let mut digits = match u64::try_from(magnitude) {
         Ok(small) => buffer.format(small).as_bytes(),
         Err(_) => buffer.format(magnitude).as_bytes(),
     };
+    // Trailing zeros of the fraction go; a zero is `0` whatever its scale.
+    if magnitude == 0 {
+        scale = 0;
+    }
+    while scale > 0 {
+        match digits.split_last() {
+            Some((b'0', rest)) => {
+                digits = rest;
+                scale -= 1;
+            }
+            _ => break,
+        }
+    }
     if scale == 0 {
         out.extend_from_slice(digits);
     } else if digits.len() > scale {
@@ -80,7 +96,7 @@ mod tests {
     use std::str::FromStr;
 
     #[test]
-    fn write_decimal_matches_display() {
+    fn write_decimal_writes_the_normalized_display() {
         let mut cases: Vec<Decimal> = [
             "0",
             "-0",
@@ -90,6 +106,10 @@ mod tests {
             "-0.5",
             "10",
             "22.50",
+            "3.000",
+            "0.000",
+            "100",
+            "1000.0100",
             "0.0001",
             "-0.0001",
             "123456789.123456789",
@@ -109,11 +129,7 @@ mod tests {
         for d in cases {
             let mut out = Vec::new();
             write_decimal(&mut out, d);
-            let expected = if d.is_zero() {
-                d.abs().to_string()
-            } else {
-                d.to_string()
-            };
+            let expected = d.normalize().to_string();
             assert_eq!(String::from_utf8(out).unwrap(), expected, "{d:?}");
         }
     }
