@@ -129,6 +129,18 @@ fn loadable(policy: &Policy, record: &Record, engine: Engine) -> bool {
             && decimals.is_none_or(|d| fraction.len() <= d as usize)
     };
     let decimals = (engine != Engine::Postgres).then_some(INPUT_DECIMALS);
+    // DuckDB and Spark compute in 38 digits: the README states that a value of more than 15
+    // integer digits in an indicator without a declared range may overflow there where
+    // `rubric eval` computes it; such records are left out for them.
+    let huge = |input: &rubric::ir::Input, text: &str| {
+        engine != Engine::Postgres
+            && (input.min.is_none() || input.max.is_none())
+            && text
+                .trim_start_matches('-')
+                .split('.')
+                .next()
+                .is_some_and(|w| w.trim_start_matches('0').len() > 15)
+    };
     policy
         .inputs
         .iter()
@@ -137,7 +149,9 @@ fn loadable(policy: &Policy, record: &Record, engine: Engine) -> bool {
             (None, _) => true,
             (Some(c), _) if c.contains('\0') => false,
             (Some(c), InputKind::Bool) => c == "true" || c == "false",
-            (Some(c), InputKind::Whole | InputKind::Decimal) => plain_number(c, decimals),
+            (Some(c), InputKind::Whole | InputKind::Decimal) => {
+                plain_number(c, decimals) && !huge(input, c)
+            }
             (Some(_), _) => true,
         })
         && record
@@ -215,6 +229,41 @@ fn unloadable_error(kind: &str, message: &str) -> bool {
     }
 }
 
+/// The most significant digits of any number in a JSON line (digits outside strings).
+fn longest_number(line: &str) -> usize {
+    let mut longest = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut digits = 0;
+    let mut leading = true;
+    for c in line.chars() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '0' if leading => {}
+            '0'..='9' => {
+                leading = false;
+                digits += 1;
+                longest = longest.max(digits);
+            }
+            '.' | '-' => {}
+            _ => {
+                digits = 0;
+                leading = true;
+            }
+        }
+    }
+    longest
+}
+
 /// Prepares one policy with its records for `engine`, in `dir`.
 pub fn prepare(
     engine: Engine,
@@ -236,12 +285,23 @@ pub fn prepare(
     candidates.retain(|r| loadable(policy, r, engine));
     let all = dir.join("all.csv");
     write_records(policy, &candidates, &all)?;
-    let (_, errors) = evaluate(policy_file, &all)?;
-    let refused: Vec<u64> = errors
+    let (first_decisions, errors) = evaluate(policy_file, &all)?;
+    let mut refused: Vec<u64> = errors
         .iter()
         .filter(|(_, kind, _, message)| unloadable_error(kind, message))
         .map(|(r, ..)| *r)
         .collect();
+    if engine != Engine::Postgres {
+        // The README: DuckDB and Spark do not round a value to rust_decimal's 28 or 29
+        // significant digits as PostgreSQL's query does, so decisions holding a number of more
+        // than 20 significant digits are left out for them.
+        refused.extend(
+            first_decisions
+                .iter()
+                .filter(|(_, line)| longest_number(line) > 20)
+                .map(|(r, _)| *r),
+        );
+    }
     let kept: Vec<Record> = candidates
         .into_iter()
         .enumerate()

@@ -42,14 +42,16 @@ fn limit(d: Dialect, scale: u32) -> Option<u32> {
     }
 }
 
-/// `x` cast to its static type (exactly its scale, just its digits).
+/// `x` cast to its static type: exactly its scale; in Spark just its digits (so that its type
+/// rules, which drop scale past 38 digits, never apply), in DuckDB all 38 (its products of
+/// narrower decimals are computed in 64 bits and fail beyond them).
 pub fn typed(d: Dialect, sql: &str, num: Num) -> String {
-    d.cast_number(
-        sql,
-        num.digits()
-            .min(MAX_PRECISION - num.scale.min(MAX_PRECISION)),
-        num.scale,
-    )
+    let room = MAX_PRECISION - num.scale.min(MAX_PRECISION);
+    let digits = match d {
+        Dialect::DuckDb => room,
+        _ => num.digits().min(room),
+    };
+    d.cast_number(sql, digits, num.scale)
 }
 
 /// The check that a result of type `num` whose value is `exact` (computed only once the check
@@ -192,14 +194,58 @@ pub fn divide(p: &mut Program, a: &Val, b: &Val) -> Computed {
     let (na, nb) = (a.num(), b.num());
     let a_sql = p.share(&a.sql, "dividend");
     let b_sql = p.share(&b.sql, "divisor");
-    // n = a · 10^(10 + sb), m = b · 10^sb: whole numbers with n / m = a / b · 10^10.
-    let n_scale = DIVISION_SCALE + nb.scale;
-    let whole = |sql: &str, num: Num, by: u32| -> String {
-        let scaled = format!("({} * {})", typed(d, sql, num), power_of_ten(d, by));
-        whole_number(d, &scaled, num.digits() + by + num.scale)
+    // n / m = a / b · 10^10. PostgreSQL's `div` truncates exactly whatever the operands'
+    // scales: n = a · 10^10, m = b. DuckDB and Spark divide whole numbers: their unscaled
+    // values (the digits of their text at the static scales) times powers of ten,
+    // n = A · 10^(10 + sb) and m = B · 10^sa.
+    let (mut n, mut m) = match d {
+        Dialect::Postgres => (
+            Sql::over(
+                format!("({} * {})", a_sql.text, power_of_ten(d, DIVISION_SCALE)),
+                &[&a_sql],
+            ),
+            b_sql.clone(),
+        ),
+        Dialect::DuckDb | Dialect::Spark => (
+            Sql::over(
+                unscaled(d, &a_sql.text, na, DIVISION_SCALE + nb.scale),
+                &[&a_sql],
+            ),
+            Sql::over(unscaled(d, &b_sql.text, nb, na.scale), &[&b_sql]),
+        ),
     };
-    let n = Sql::over(whole(&a_sql.text, na, n_scale), &[&a_sql]);
-    let m = Sql::over(whole(&b_sql.text, nb, nb.scale), &[&b_sql]);
+    // DuckDB and Spark hold those whole numbers in 38 digits: beyond that the division is not
+    // computed and the record is rejected as an overflow (`rubric eval` may still compute it:
+    // the README says so).
+    let mut too_large = None;
+    let n_digits = na.digits() + na.scale + nb.scale + DIVISION_SCALE;
+    let m_digits = nb.digits() + na.scale + nb.scale;
+    if d != Dialect::Postgres && (n_digits > MAX_PRECISION - 1 || m_digits > MAX_PRECISION - 1) {
+        let room = |extra: u32| (MAX_PRECISION - 1).saturating_sub(extra);
+        let guard = Sql::over(
+            format!(
+                "(abs(CAST({} AS DOUBLE)) >= 1e{} OR abs(CAST({} AS DOUBLE)) >= 1e{})",
+                a_sql.text,
+                room(na.scale + nb.scale + DIVISION_SCALE),
+                b_sql.text,
+                room(na.scale + nb.scale)
+            ),
+            &[&a_sql, &b_sql],
+        );
+        let guard = p.bind(&guard, "too large", None);
+        n = Sql::over(
+            format!("(CASE WHEN {} THEN NULL ELSE {} END)", guard.text, n.text),
+            &[&n, &guard],
+        );
+        m = Sql::over(
+            format!("(CASE WHEN {} THEN NULL ELSE {} END)", guard.text, m.text),
+            &[&m, &guard],
+        );
+        too_large = Some(Sql::over(
+            format!("(CASE WHEN {} THEN 'overflow' END)", guard.text),
+            &[&guard],
+        ));
+    }
     let n = p.bind(&n, "numerator", None);
     let m = p.bind(&m, "denominator", None);
     let q = Sql::over(
@@ -235,7 +281,7 @@ pub fn divide(p: &mut Program, a: &Val, b: &Val) -> Computed {
     });
     Computed {
         val: result.val,
-        err: first_error(vec![Some(zero), result.err]),
+        err: first_error(vec![Some(zero), too_large, result.err]),
     }
 }
 
@@ -295,7 +341,7 @@ pub fn power(p: &mut Program, x: &Val, n: &Val) -> R<Computed> {
             let start = typed(d, &x_sql.text, acc_num);
             match d {
                 Dialect::DuckDb => format!(
-                    "list_reduce(range({magnitude} - 1), (acc, i) -> {guarded}, {start})"
+                    "list_reduce(range({magnitude} - 1), lambda acc, i: {guarded}, {start})"
                 ),
                 _ => format!(
                     "aggregate(array_repeat(0, CAST({magnitude} - 1 AS INT)), {start}, (acc, i) -> {guarded})"
@@ -316,9 +362,35 @@ pub fn power(p: &mut Program, x: &Val, n: &Val) -> R<Computed> {
         ty: Ty::Num(acc_num),
     };
     // Beyond the exact range: an overflow, as the runtime's product would have been.
-    let checked = finish(p, product.sql.clone(), acc_num, |_| {
-        format!("CAST({} AS DOUBLE)", product.sql.text).replace("DOUBLE", double(d))
-    });
+    let checked = match d {
+        Dialect::Postgres => finish(p, product.sql.clone(), acc_num, |_| String::new()),
+        // The fold stopped at 10^digits: that, or beyond, is the overflow.
+        Dialect::DuckDb | Dialect::Spark => {
+            // Stopped there: for a negative exponent, one divided by a product that large is 0
+            // at ten decimals, unless the runtime's product itself overflowed (estimated).
+            let beyond = format!(
+                "power(abs(CAST({} AS DOUBLE)), abs(CAST({} AS DOUBLE))) >= 7.9228162514264337e28",
+                x_sql.text, n_sql.text
+            );
+            let over = format!(
+                "(abs({}) >= 1e{digits} AND ({} > 0 OR {beyond}))",
+                product.sql.text, n_sql.text
+            );
+            Computed {
+                val: Val {
+                    sql: Sql::over(
+                        format!("(CASE WHEN {over} THEN NULL ELSE {} END)", product.sql.text),
+                        &[&product.sql],
+                    ),
+                    ty: product.ty,
+                },
+                err: Some(Sql::over(
+                    format!("(CASE WHEN {over} THEN 'overflow' END)"),
+                    &[&product.sql],
+                )),
+            }
+        }
+    };
     let positive = Val {
         sql: p.share(&checked.val.sql, "power"),
         ty: checked.val.ty,
@@ -331,9 +403,18 @@ pub fn power(p: &mut Program, x: &Val, n: &Val) -> R<Computed> {
     let inverse = divide(p, &one, &positive);
     let negative = Sql::over(format!("({} < 0)", n_sql.text), &[&n_sql]);
     let num = positive.num().either(inverse.val.num());
+    let stopped = match d {
+        Dialect::Postgres => String::new(),
+        Dialect::DuckDb | Dialect::Spark => format!(
+            " WHEN abs({}) >= 1e{digits} THEN {}",
+            positive.sql.text,
+            typed(d, "0", num)
+        ),
+    };
     let text = format!(
-        "(CASE WHEN {} THEN {} ELSE {} END)",
+        "(CASE WHEN {} THEN (CASE WHEN {} IS NULL THEN NULL{stopped} ELSE {} END) ELSE {} END)",
         negative.text,
+        positive.sql.text,
         typed(d, &inverse.val.sql.text, num),
         typed(d, &positive.sql.text, num)
     );
@@ -344,6 +425,25 @@ pub fn power(p: &mut Program, x: &Val, n: &Val) -> R<Computed> {
         },
         err: first_error(vec![checked.err, only_when(&negative, inverse.err)]),
     })
+}
+
+/// `x`'s unscaled value (its digits at its static scale) times `10^by`, as a whole number: from
+/// its text, which both engines write with exactly the scale's decimals.
+fn unscaled(d: Dialect, sql: &str, num: Num, by: u32) -> String {
+    let text = format!(
+        "replace(CAST({} AS {}), '.', '')",
+        typed(d, sql, num),
+        d.text_type()
+    );
+    let digits = whole_number(d, &text, MAX_PRECISION);
+    if by == 0 {
+        digits
+    } else {
+        format!(
+            "({digits} * {})",
+            whole_number(d, &power_of_ten(d, by), MAX_PRECISION)
+        )
+    }
 }
 
 /// A whole number held exactly, for the engine's integer arithmetic: `NUMERIC` as it is,
@@ -404,23 +504,31 @@ pub fn round(d: Dialect, sql: &Sql, num: Num, decimals: u32, mode: Rounding) -> 
             ty: Ty::Num(num),
         };
     }
-    // units = x · 10^decimals; t = its whole part; f = what is left (same sign as x).
-    let units = format!("({} * {})", sql.text, power_of_ten(d, decimals));
+    // The whole part stays as it is; only the fraction is scaled (so nothing grows past the
+    // engine's digits): units = fraction · 10^decimals, t = its whole part, f = what is left.
+    let x = typed(d, &sql.text, num);
+    let integer = d.trunc(&x);
+    let units = format!("(({x} - {integer}) * {})", power_of_ten(d, decimals));
     let whole = d.trunc(&units);
     let fraction = format!("abs({units} - {whole})");
+    // The last kept digit's parity, for ties to even.
+    let last = if decimals == 0 {
+        integer.clone()
+    } else {
+        whole.clone()
+    };
     let away = match mode {
         Rounding::HalfUp => format!("{fraction} >= 0.5"),
         Rounding::HalfDown => format!("{fraction} > 0.5"),
         Rounding::HalfEven => format!(
             "({fraction} > 0.5 OR ({fraction} = 0.5 AND {} <> 0))",
-            modulo_two(d, &whole)
+            modulo_two(d, &last)
         ),
         Rounding::Up => format!("{fraction} > 0"),
         Rounding::Down => "FALSE".to_string(),
     };
     let text = format!(
-        "(({whole} + CASE WHEN {away} THEN sign({}) ELSE 0 END) * {})",
-        sql.text,
+        "({integer} + ({whole} + CASE WHEN {away} THEN sign({x}) ELSE 0 END) * {})",
         tenth_power(d, decimals)
     );
     Val {

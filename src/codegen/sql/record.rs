@@ -250,6 +250,22 @@ impl Gen<'_> {
                 text
             }
             InputKind::Whole | InputKind::Decimal => match ty {
+                // Cast to the declared range's type only when in that range (DuckDB and Spark
+                // fail the whole query on a cast out of range; such a record is rejected anyway).
+                Ty::Num(num) if d != Dialect::Postgres && num.bound.is_some() => {
+                    let mut tests = Vec::new();
+                    if let Some(min) = input.min {
+                        tests.push(format!("{} >= {}", raw.text, d.number(min)));
+                    }
+                    if let Some(max) = input.max {
+                        tests.push(format!("{} <= {}", raw.text, d.number(max)));
+                    }
+                    format!(
+                        "(CASE WHEN {} THEN {} END)",
+                        tests.join(" AND "),
+                        super::numeric::typed(d, &raw.text, num)
+                    )
+                }
                 Ty::Num(num) => super::numeric::typed(d, &raw.text, num),
                 _ => raw.text.clone(),
             },
