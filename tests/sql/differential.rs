@@ -148,15 +148,19 @@ fn loadable(policy: &Policy, record: &Record, engine: Engine) -> bool {
         .all(|(input, cell)| match (cell, &input.kind) {
             (None, _) => true,
             (Some(c), _) if c.contains('\0') => false,
+            // The Spark runner reads U+0001 as its null marker (`runner.py`).
+            (Some(c), _) if engine == Engine::Spark && c.contains('\u{1}') => false,
             (Some(c), InputKind::Bool) => c == "true" || c == "false",
             (Some(c), InputKind::Whole | InputKind::Decimal) => {
                 plain_number(c, decimals) && !huge(input, c)
             }
             (Some(_), _) => true,
         })
-        && record
-            .first()
-            .is_none_or(|id| id.as_ref().is_none_or(|t| !t.contains('\0')))
+        && record.first().is_none_or(|id| {
+            id.as_ref().is_none_or(|t| {
+                !t.contains('\0') && !(engine == Engine::Spark && t.contains('\u{1}'))
+            })
+        })
 }
 
 /// Writes records under a header `record, id, <indicators>`, numbered from 1.
@@ -272,7 +276,7 @@ pub fn prepare(
     policy: &Policy,
     inputs: &[(PathBuf, Vec<u8>)],
     dir: &Path,
-) -> Result<Prepared, String> {
+) -> Result<Option<Prepared>, String> {
     let mut candidates: Vec<Record> = Vec::new();
     for (path, bytes) in inputs {
         let records = if path.extension().is_some_and(|e| e == "csv") {
@@ -315,8 +319,16 @@ pub fn prepare(
     let mut options = sql::Options::new(dialect(engine));
     options.input_decimals = INPUT_DECIMALS;
     let ddl = sql::input_ddl(policy, &options);
-    let query = sql::generate(policy, &options).map_err(|e| e.to_string())?;
-    Ok(Prepared {
+    let query = match sql::generate(policy, &options) {
+        Ok(query) => query,
+        Err(sql::CodegenError::Unsupported(why)) => {
+            // Said, not hidden: the README lists what each engine cannot compute.
+            eprintln!("{}: {name}: not generated ({why})", engine.name());
+            return Ok(None);
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    Ok(Some(Prepared {
         name: name.to_string(),
         job: Job {
             ddl: strip(&ddl),
@@ -327,7 +339,7 @@ pub fn prepare(
         decisions,
         errors,
         records: kept.len(),
-    })
+    }))
 }
 
 /// A statement without its comment lines and final semicolon (the runners take one statement).

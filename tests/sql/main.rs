@@ -293,7 +293,7 @@ fn differential_trial(
                 let policy = compile(&case.policy)?;
                 let case_dir = dir.join(format!("case{k:03}"));
                 std::fs::create_dir_all(&case_dir).map_err(|e| e.to_string())?;
-                prepared.push(differential::prepare(
+                prepared.extend(differential::prepare(
                     engine,
                     &case.name,
                     &case.policy,

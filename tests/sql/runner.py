@@ -180,6 +180,8 @@ def spark_session(scratch):
         .appName("rubric-sql-tests")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2")
+        # Generated queries are deep (a layer per step); the README tells users the same.
+        .config("spark.sql.analyzer.maxIterations", "1000")
         .config("spark.default.parallelism", "2")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")

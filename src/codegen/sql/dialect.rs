@@ -153,24 +153,16 @@ impl Dialect {
                 }
             }
             Dialect::Spark => {
-                // Spark may write a decimal with an exponent (`1.000E-7`), so the text is built
-                // from the whole part and the fraction's digits, each a whole DECIMAL (written
-                // plainly).
-                let whole = format!(
-                    "CAST(CAST({} AS DECIMAL(38, 0)) AS STRING)",
-                    self.trunc(&format!("abs({sql})"))
-                );
+                // Spark 4 writes a DECIMAL plainly with all its scale's digits, as DuckDB does.
+                let text = format!("CAST({sql} AS STRING)");
                 if scale == 0 {
-                    return format!("concat(CASE WHEN {sql} < 0 THEN '-' ELSE '' END, {whole})");
+                    text
+                } else {
+                    format!(
+                        "(CASE WHEN instr({text}, '.') > 0 THEN regexp_replace({text}, {}, '') ELSE {text} END)",
+                        self.string("\\.?0+$")
+                    )
                 }
-                let fraction = format!(
-                    "TRIM(TRAILING '0' FROM lpad(CAST(CAST((abs({sql}) - {}) * {} AS DECIMAL(38, 0)) AS STRING), {scale}, '0'))",
-                    self.trunc(&format!("abs({sql})")),
-                    self.number(Decimal::from_i128_with_scale(10i128.pow(scale.min(28)), 0)),
-                );
-                format!(
-                    "concat(CASE WHEN {sql} < 0 THEN '-' ELSE '' END, {whole}, CASE WHEN {fraction} = '' THEN '' ELSE concat('.', {fraction}) END)"
-                )
             }
         }
     }

@@ -35,6 +35,8 @@ pub fn tenth_power(d: Dialect, n: u32) -> String {
 /// where DuckDB's and Spark's 38 digits must also hold the scale.
 fn limit(d: Dialect, scale: u32) -> Option<u32> {
     match d {
+        // Spark's quotients are put together below 10^18 (see `divide`).
+        Dialect::Spark if scale == DIVISION_SCALE => Some(18),
         Dialect::Postgres => None,
         Dialect::DuckDb | Dialect::Spark => {
             Some(MAX_DIGITS.min(MAX_PRECISION.saturating_sub(scale)))
@@ -255,14 +257,27 @@ pub fn divide(p: &mut Program, a: &Val, b: &Val) -> Computed {
     let q = p.bind(&q, "quotient", None);
     // The remainder, and one more unit away from zero when it is at least half the divisor.
     let remainder = format!("({} - {} * {})", n.text, q.text, m.text);
-    let text = format!(
-        "(({} + CASE WHEN 2 * abs({remainder}) >= abs({}) THEN sign({}) * sign({}) ELSE 0 END) * {})",
-        q.text,
-        m.text,
-        n.text,
-        m.text,
-        tenth_power(d, DIVISION_SCALE)
+    let units = format!(
+        "({} + CASE WHEN 2 * abs({remainder}) >= abs({}) THEN sign({}) * sign({}) ELSE 0 END)",
+        q.text, m.text, n.text, m.text
     );
+    let text = match d {
+        Dialect::Postgres | Dialect::DuckDb => {
+            format!("({units} * {})", tenth_power(d, DIVISION_SCALE))
+        }
+        // Spark would drop scale from DECIMAL(38, 0) · DECIMAL(10, 10): the whole part and the
+        // ten decimals are put together in types narrow enough (quotients below 10^18).
+        Dialect::Spark => {
+            let units = p.bind(&Sql::over(units, &[&n, &m, &q]), "units", None);
+            let unit = power_of_ten(d, DIVISION_SCALE);
+            let lo = format!("({} % {unit})", units.text);
+            let hi = format!("CAST(({} - {lo}) / {unit} AS DECIMAL(28, 0))", units.text);
+            format!(
+                "(CAST({hi} AS DECIMAL(28, 10)) + CAST({lo} AS DECIMAL(10, 0)) * {})",
+                tenth_power(d, DIVISION_SCALE)
+            )
+        }
+    };
     let num = na.div();
     let exact = Sql::over(typed(d, &text, num), &[&n, &m, &q]);
     let exact = fit_mantissa(p, &exact, num);
@@ -297,6 +312,13 @@ pub fn power(p: &mut Program, x: &Val, n: &Val) -> R<Computed> {
     let n_sql = p.share(&n.sql, "exponent");
     let scale = nx.scale.max(DIVISION_SCALE);
     let digits = MAX_DIGITS.min(MAX_PRECISION.saturating_sub(scale + nx.scale));
+    if d == Dialect::Spark {
+        // Spark's product of two decimals has a digit more than both together, and above 38
+        // it drops decimals: a fold of products cannot stay exact there.
+        return Err(CodegenError::Unsupported(
+            "Spark SQL cannot compute `x ^ n` exactly for an exponent that differs per record (one written as a number works)".into(),
+        ));
+    }
     if d != Dialect::Postgres && scale + nx.scale > MAX_PRECISION - 1 {
         return Err(CodegenError::Unsupported(format!(
             "a power of a number with {} decimals is beyond {}'s decimals",

@@ -206,7 +206,12 @@ impl Program {
 /// A comment's text with nothing that could end it or start SQL: a comment runs to the end of
 /// its line, so only line breaks matter.
 pub fn sql_comment(line: &str) -> String {
-    line.replace(['\n', '\r', '\u{2028}', '\u{2029}'], " ")
+    let mut text = line.replace(['\n', '\r', '\u{2028}', '\u{2029}'], " ");
+    // Spark continues a `--` comment after a backslash at the end of its line.
+    if text.ends_with('\\') {
+        text.push(' ');
+    }
+    text
 }
 
 /// Whether an expression is a quoted column, a plain literal or `NULL` (nothing to compute
