@@ -158,7 +158,7 @@ fn loadable(policy: &Policy, record: &Record, engine: Engine) -> bool {
         })
         && record.first().is_none_or(|id| {
             id.as_ref().is_none_or(|t| {
-                !t.contains('\0') && !(engine == Engine::Spark && t.contains('\u{1}'))
+                !(t.contains('\0') || engine == Engine::Spark && t.contains('\u{1}'))
             })
         })
 }
