@@ -28,6 +28,23 @@ fn join_present(d: Dialect, items: &[String]) -> String {
     format!("concat_ws(',', {})", nonempty.join(", "))
 }
 
+/// `,"key":[items]` when any of `conditions` holds, else nothing: a list a decision has only
+/// when it is not empty.
+fn optional_list(d: Dialect, key: &str, conditions: &[String], items: &[String]) -> String {
+    format!(
+        "(CASE WHEN {} THEN {} ELSE '' END)",
+        conditions.join(" OR "),
+        concat(
+            d,
+            &[
+                &d.string(&format!(",\"{key}\":[")),
+                &join_present(d, items),
+                &d.string("]")
+            ]
+        )
+    )
+}
+
 fn lit(d: Dialect, bytes: &[u8]) -> String {
     d.string(&String::from_utf8_lossy(bytes))
 }
@@ -506,18 +523,7 @@ fn decision_json(
             })
             .collect();
         let any: Vec<String> = not_counted.iter().map(|(_, n)| n.text.clone()).collect();
-        parts.push(format!(
-            "(CASE WHEN {} THEN {} ELSE '' END)",
-            any.join(" OR "),
-            concat(
-                d,
-                &[
-                    &d.string(",\"not_counted\":["),
-                    &join_present(d, &items),
-                    &d.string("]")
-                ]
-            )
-        ));
+        parts.push(optional_list(d, "not_counted", &any, &items));
     }
     // Unknown: rules, then tables with unknown rows, then consequences.
     let mut unknown = Vec::new();
@@ -600,18 +606,7 @@ fn decision_json(
             .iter()
             .map(|(_, invalid)| format!("COALESCE({}, FALSE)", invalid.text))
             .collect();
-        parts.push(format!(
-            "(CASE WHEN {} THEN {} ELSE '' END)",
-            any.join(" OR "),
-            concat(
-                d,
-                &[
-                    &d.string(",\"invalid_as_missing\":["),
-                    &join_present(d, &names),
-                    &d.string("]")
-                ]
-            )
-        ));
+        parts.push(optional_list(d, "invalid_as_missing", &any, &names));
     }
     parts.push(d.string("}"));
     let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
