@@ -510,3 +510,57 @@ fn the_eval_help_example_runs() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn sql_target_writes_the_query_and_the_input_table() {
+    let ddl = rubric(&[
+        "build",
+        "examples/lending.rubric",
+        "--target",
+        "sql",
+        "--dialect",
+        "duckdb",
+        "--input-ddl",
+    ]);
+    assert_eq!(code(&ddl), 0, "{}", stderr(&ddl));
+    assert!(stdout(&ddl).contains("\"record\" BIGINT NOT NULL"));
+    assert!(stdout(&ddl).contains("\"annual_income\" DECIMAL(35, 6)"));
+    let view = rubric(&[
+        "build",
+        "examples/lending.rubric",
+        "--target",
+        "sql",
+        "--dialect",
+        "postgres",
+        "--view",
+        "decisions",
+    ]);
+    assert_eq!(code(&view), 0, "{}", stderr(&view));
+    assert!(stdout(&view).contains("CREATE VIEW decisions AS"));
+    assert!(stdout(&view).contains("-- Policy \"Consumer Loan Scorecard\" version 3.4.0"));
+    // Without a dialect it cannot run.
+    let no_dialect = rubric(&["build", "examples/lending.rubric", "--target", "sql"]);
+    assert_eq!(code(&no_dialect), 2);
+    assert!(stderr(&no_dialect).contains("--dialect"));
+}
+
+#[test]
+fn sql_target_refuses_an_indicator_named_like_the_tables_own_columns() {
+    let dir = std::env::temp_dir().join(format!("rubric-sql-record-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy = dir.join("record.rubric");
+    let text = std::fs::read_to_string("tests/eval/arithmetic.rubric")
+        .unwrap()
+        .replace("indicator late:", "indicator Record:")
+        .replace("per late,", "per Record,");
+    std::fs::write(&policy, text).unwrap();
+    let path = policy.to_string_lossy().into_owned();
+    let out = rubric(&["build", &path, "--target", "sql", "--dialect", "spark"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code(&out), 2, "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("the indicator `Record`"),
+        "{}",
+        stderr(&out)
+    );
+}

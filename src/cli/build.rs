@@ -118,12 +118,13 @@ fn write_sql(args: &Args, policy: &rubric::ir::Policy) -> Outcome {
     let text = if args.input_ddl {
         sql::input_ddl(policy, &options)
     } else {
-        match sql::generate(policy, &options) {
-            Ok(text) => text,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return Outcome::Failure;
-            }
+        sql::generate(policy, &options)
+    };
+    let text = match text {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Outcome::Failure;
         }
     };
     match &args.output {

@@ -318,7 +318,7 @@ pub fn prepare(
     let (decisions, errors) = evaluate(policy_file, &data)?;
     let mut options = sql::Options::new(dialect(engine));
     options.input_decimals = INPUT_DECIMALS;
-    let ddl = sql::input_ddl(policy, &options);
+    let ddl = sql::input_ddl(policy, &options).map_err(|e| e.to_string())?;
     let query = match sql::generate(policy, &options) {
         Ok(query) => query,
         Err(sql::CodegenError::Unsupported(why)) => {

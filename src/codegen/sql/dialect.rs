@@ -167,7 +167,7 @@ impl Dialect {
         }
     }
 
-    /// Whether `&&`-style boolean literal spelling is `TRUE`/`FALSE` (all three take it).
+    /// A boolean literal (all three engines spell them `TRUE` and `FALSE`).
     pub fn boolean(self, value: bool) -> &'static str {
         if value {
             "TRUE"

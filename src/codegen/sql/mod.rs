@@ -102,6 +102,7 @@ pub(crate) struct Gen<'p> {
 
 /// The query for `policy`.
 pub fn generate(policy: &Policy, options: &Options) -> R<String> {
+    record::check_columns(policy)?;
     let mut g = Gen {
         policy,
         options,

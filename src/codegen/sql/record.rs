@@ -37,8 +37,28 @@ fn column_type(d: Dialect, input: &Input, decimals: u32) -> String {
     }
 }
 
-/// `CREATE TABLE` for the input table, with how to load `rubric gen`'s CSV into it.
-pub fn input_ddl(policy: &Policy, options: &Options) -> String {
+/// The input table's own columns, which no indicator may be named (Spark compares names
+/// without case).
+const OWN_COLUMNS: [&str; 2] = ["record", "id"];
+
+/// An indicator named like one of the input table's own columns cannot have a column.
+pub fn check_columns(policy: &Policy) -> R<()> {
+    match policy
+        .inputs
+        .iter()
+        .find(|i| OWN_COLUMNS.iter().any(|c| i.name.eq_ignore_ascii_case(c)))
+    {
+        Some(input) => Err(super::CodegenError::Unsupported(format!(
+            "the indicator `{}` would have the same column as the input table's `record` or `id`",
+            input.name
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// `CREATE TABLE` for the input table.
+pub fn input_ddl(policy: &Policy, options: &Options) -> R<String> {
+    check_columns(policy)?;
     let d = options.dialect;
     let mut out = String::new();
     out.push_str(&format!(
@@ -67,7 +87,7 @@ pub fn input_ddl(policy: &Policy, options: &Options) -> String {
         out.push_str(" USING csv OPTIONS (header 'true')");
     }
     out.push_str(";\n");
-    out
+    Ok(out)
 }
 
 impl Gen<'_> {
