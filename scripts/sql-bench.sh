@@ -25,9 +25,8 @@ now() { date +%s.%N; }
 elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
 
 echo "policy $POLICY, $RECORDS records"
-"$RUBRIC" gen "$POLICY" --records "$RECORDS" --seed 7 --format csv --quiet -o "$WORK/gen.csv"
 # The input table's layout: the record's position first.
-awk 'NR == 1 { print "record," $0; next } { print NR - 1 "," $0 }' "$WORK/gen.csv" > "$WORK/input/input.csv"
+"$RUBRIC" gen "$POLICY" --records "$RECORDS" --seed 7 --format csv --record-numbers --quiet -o "$WORK/input/input.csv"
 
 t0=$(now)
 "$RUBRIC" eval "$POLICY" "$WORK/input/input.csv" --allow-rejects > "$WORK/eval.jsonl" 2>/dev/null

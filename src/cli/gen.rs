@@ -43,6 +43,10 @@ pub struct Args {
     /// Do not print the summary.
     #[arg(long, short)]
     quiet: bool,
+    /// CSV: a `record` column first (1, 2, …), as the SQL backend's input table has it
+    /// (`rubric build --target sql --input-ddl`); `rubric eval` ignores it.
+    #[arg(long)]
+    record_numbers: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -66,10 +70,15 @@ fn write_records(args: &Args, policy: &rubric::ir::Policy) -> Outcome {
             _ => Format::Jsonl,
         },
     };
+    if args.record_numbers && format != Format::Csv {
+        eprintln!("error: `--record-numbers` numbers the rows of CSV output; add `--format csv`");
+        return Outcome::Failure;
+    }
     let options = Options {
         records: args.records,
         seed: args.seed,
         format,
+        record_numbers: args.record_numbers,
     };
     let mut out: Box<dyn Write> = match &args.output {
         Some(path) => match File::create(path) {

@@ -41,6 +41,8 @@ pub struct Options {
     pub records: u64,
     pub seed: u64,
     pub format: Format,
+    /// CSV: a `record` column first (1, 2, …), the layout of the SQL backend's input table.
+    pub record_numbers: bool,
 }
 
 /// What a generated sample contains, for the summary and for checking that it covers the policy.
@@ -136,6 +138,7 @@ pub fn generate(
         records,
         seed,
         format: Format::Jsonl,
+        record_numbers: false,
     };
     generate_with(policy, &options, out)
 }
@@ -157,7 +160,7 @@ pub fn generate_with(
             .collect(),
         ..Coverage::default()
     };
-    let mut sink = Sink::new(options.format, policy, out)?;
+    let mut sink = Sink::new(options.format, options.record_numbers, policy, out)?;
     for n in 1..=options.records {
         let (record, steered) = generator.next_record();
         coverage.count(&record, steered);
@@ -195,11 +198,17 @@ enum Sink<'w> {
         buffer: Vec<u8>,
         out: &'w mut dyn Write,
     },
-    Csv(Box<csv::Writer<&'w mut dyn Write>>),
+    /// The writer, and the number of the last record written if rows are numbered.
+    Csv(Box<csv::Writer<&'w mut dyn Write>>, Option<u64>),
 }
 
 impl<'w> Sink<'w> {
-    fn new(format: Format, policy: &Policy, out: &'w mut dyn Write) -> io::Result<Self> {
+    fn new(
+        format: Format,
+        numbered: bool,
+        policy: &Policy,
+        out: &'w mut dyn Write,
+    ) -> io::Result<Self> {
         Ok(match format {
             Format::Jsonl => Sink::Json {
                 buffer: Vec::with_capacity(1 << 16),
@@ -207,8 +216,8 @@ impl<'w> Sink<'w> {
             },
             Format::Csv => {
                 let mut writer = csv::Writer::from_writer(out);
-                write::csv_header(&mut writer, policy)?;
-                Sink::Csv(Box::new(writer))
+                write::csv_header(&mut writer, policy, numbered)?;
+                Sink::Csv(Box::new(writer), numbered.then_some(0))
             }
         })
     }
@@ -223,7 +232,13 @@ impl<'w> Sink<'w> {
                 }
                 Ok(())
             }
-            Sink::Csv(writer) => write::csv_row(writer, policy, id, values),
+            Sink::Csv(writer, number) => {
+                let record = number.as_mut().map(|n| {
+                    *n += 1;
+                    *n
+                });
+                write::csv_row(writer, policy, record, id, values)
+            }
         }
     }
 
@@ -233,7 +248,7 @@ impl<'w> Sink<'w> {
                 out.write_all(&buffer)?;
                 out.flush()
             }
-            Sink::Csv(mut writer) => writer.flush(),
+            Sink::Csv(mut writer, _) => writer.flush(),
         }
     }
 }

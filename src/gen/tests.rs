@@ -157,6 +157,7 @@ fn csv_has_the_same_records() {
         records: 100,
         seed: 1,
         format: Format::Csv,
+        record_numbers: false,
     };
     let coverage = generate_with(&policy, &options, &mut csv_out).unwrap();
     let (json_out, json_coverage) = jsonl(&policy, 100, 1);

@@ -31,9 +31,17 @@ pub(super) fn json_line(out: &mut Vec<u8>, policy: &Policy, id: &str, values: &[
     out.extend_from_slice(b"}\n");
 }
 
-/// The CSV header: `id`, then the indicator names.
-pub(super) fn csv_header(out: &mut csv::Writer<&mut dyn Write>, policy: &Policy) -> io::Result<()> {
-    let mut row = vec!["id"];
+/// The CSV header: `id`, then the indicator names (after `record` when rows are numbered).
+pub(super) fn csv_header(
+    out: &mut csv::Writer<&mut dyn Write>,
+    policy: &Policy,
+    numbered: bool,
+) -> io::Result<()> {
+    let mut row = if numbered {
+        vec!["record", "id"]
+    } else {
+        vec!["id"]
+    };
     row.extend(policy.inputs.iter().map(|i| i.name.as_str()));
     out.write_record(row)?;
     Ok(())
@@ -43,10 +51,12 @@ pub(super) fn csv_header(out: &mut csv::Writer<&mut dyn Write>, policy: &Policy)
 pub(super) fn csv_row(
     out: &mut csv::Writer<&mut dyn Write>,
     policy: &Policy,
+    record: Option<u64>,
     id: &str,
     values: &[Option<Value>],
 ) -> io::Result<()> {
-    let mut row = Vec::with_capacity(values.len() + 1);
+    let mut row = Vec::with_capacity(values.len() + 2);
+    row.extend(record.map(|r| r.to_string()));
     row.push(id.to_string());
     for (input, value) in policy.inputs.iter().zip(values) {
         row.push(

@@ -342,6 +342,32 @@ pub fn prepare(
     }))
 }
 
+/// A policy's job over a CSV file as it is (already in the input table's layout), with `rubric
+/// eval`'s output on that same file.
+pub fn prepare_file(
+    engine: Engine,
+    policy_file: &Path,
+    policy: &Policy,
+    csv: &Path,
+) -> Result<Prepared, String> {
+    let (decisions, errors) = evaluate(policy_file, csv)?;
+    let options = sql::Options::new(dialect(engine));
+    let ddl = sql::input_ddl(policy, &options).map_err(|e| e.to_string())?;
+    let query = sql::generate(policy, &options).map_err(|e| e.to_string())?;
+    Ok(Prepared {
+        name: policy_file.display().to_string(),
+        records: decisions.len() + errors.len(),
+        job: Job {
+            ddl: strip(&ddl),
+            csv: csv.to_path_buf(),
+            setup: Vec::new(),
+            query: strip(&query),
+        },
+        decisions,
+        errors,
+    })
+}
+
 /// A statement without its comment lines and final semicolon (the runners take one statement).
 fn strip(sql: &str) -> String {
     let body: Vec<&str> = sql.lines().filter(|l| !l.starts_with("--")).collect();

@@ -35,6 +35,7 @@ fn main() {
     let args = Arguments::from_args();
     let mut trials: Vec<Trial> = Engine::ALL.into_iter().map(smoke).collect();
     for engine in Engine::ALL {
+        trials.push(load_trial(engine));
         trials.push(differential_trial(engine, "fixtures", fixture_cases));
         trials.push(differential_trial(engine, "random", random_cases));
     }
@@ -344,4 +345,43 @@ fn differential_trial(
 
 fn first_lines(text: &str, n: usize) -> String {
     text.lines().take(n).collect::<Vec<_>>().join("\n")
+}
+
+/// `rubric gen --format csv --record-numbers` loads as it is into the table `--input-ddl`
+/// creates, with the engine's own loader, and the view over it gives `rubric eval`'s decisions
+/// for that same file.
+fn load_trial(engine: Engine) -> Trial {
+    on_engine(format!("load::{}", engine.name()), engine, move |runner| {
+        let dir = engines::scratch_dir(&format!("sql-load-{}", engine.name()))?;
+        let policy_file = root().join("examples/lending.rubric");
+        let policy = compile(&policy_file)?;
+        let csv = dir.join("input").join("gen.csv");
+        std::fs::create_dir_all(csv.parent().unwrap()).map_err(|e| e.to_string())?;
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_rubric"))
+            .arg("gen")
+            .arg(&policy_file)
+            .args([
+                "--records",
+                "500",
+                "--format",
+                "csv",
+                "--record-numbers",
+                "--quiet",
+                "-o",
+            ])
+            .arg(&csv)
+            .status()
+            .map_err(|e| e.to_string())?;
+        if !status.success() {
+            return Err("rubric gen --record-numbers failed".into());
+        }
+        let prepared = differential::prepare_file(engine, &policy_file, &policy, &csv)?;
+        let result = runner.run(std::slice::from_ref(&prepared.job));
+        let _ = std::fs::remove_dir_all(&dir);
+        match result.into_iter().next() {
+            Some(Ok(rows)) => differential::compare(&prepared, &rows).map_err(Into::into),
+            Some(Err(why)) => Err(first_lines(&why, 8).into()),
+            None => Err("no result".into()),
+        }
+    })
 }

@@ -67,6 +67,7 @@ pub fn input_ddl(policy: &Policy, options: &Options) -> R<String> {
         super::program::sql_comment(&policy.identity.version)
     ));
     out.push_str("-- `record` is the record's position (1, 2, …), written in every decision; `id` is optional.\n");
+    out.push_str("-- `rubric gen --format csv --record-numbers` writes records in this layout.\n");
     let mut columns = vec![
         format!("{} BIGINT NOT NULL", d.ident("record")),
         format!("{} {}", d.ident("id"), d.text_type()),
