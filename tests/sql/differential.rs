@@ -475,3 +475,76 @@ pub fn compare(prepared: &Prepared, rows: &Rows) -> Result<(), String> {
         Err(format!("{}: {}", prepared.name, problems.join("\n")))
     }
 }
+
+/// The column form against `rubric eval`'s decisions: each decided row's score, tier, clamping,
+/// reasons (`;`-joined codes or rule names) and consequences (`;`-joined names).
+pub fn compare_columns(prepared: &Prepared, rows: &Rows) -> Result<(), String> {
+    let column = |name: &str| {
+        rows.columns
+            .iter()
+            .position(|c| c == name)
+            .ok_or(format!("no column `{name}` in {:?}", rows.columns))
+    };
+    let at = [
+        column("record")?,
+        column("score")?,
+        column("tier")?,
+        column("clamped")?,
+        column("reasons")?,
+        column("consequences")?,
+    ];
+    if rows.rows.len() != prepared.records {
+        return Err(format!(
+            "{} rows for {} records",
+            rows.rows.len(),
+            prepared.records
+        ));
+    }
+    for row in &rows.rows {
+        let cell = |k: usize| row.get(k).cloned().flatten().unwrap_or_default();
+        let record: u64 = cell(at[0]).parse().unwrap_or(0);
+        let Some(line) = prepared.decisions.get(&record) else {
+            continue;
+        };
+        let d: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+        let names = |key: &str, field: &str| -> String {
+            d[key]
+                .as_array()
+                .map(|items| {
+                    items
+                        .iter()
+                        .map(|i| {
+                            i.get("code")
+                                .unwrap_or(&i[field])
+                                .as_str()
+                                .unwrap_or("")
+                                .to_string()
+                        })
+                        .collect::<Vec<_>>()
+                        .join(";")
+                })
+                .unwrap_or_default()
+        };
+        let score: rust_decimal::Decimal = cell(at[1])
+            .parse()
+            .map_err(|_| "a score that is not a number")?;
+        let expected_score: rust_decimal::Decimal =
+            d["score"].to_string().parse().map_err(|_| "no score")?;
+        let tier = d["tier"].as_str().unwrap_or("").to_string();
+        let clamped = d["clamped"].as_bool().unwrap_or(false).to_string();
+        let got = (score, cell(at[2]), cell(at[3]), cell(at[4]), cell(at[5]));
+        let expected = (
+            expected_score,
+            tier,
+            clamped,
+            names("reasons", "rule"),
+            names("consequences", "consequence"),
+        );
+        if got != expected {
+            return Err(format!(
+                "record {record}: columns {got:?}, decision says {expected:?}"
+            ));
+        }
+    }
+    Ok(())
+}

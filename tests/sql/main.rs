@@ -376,12 +376,32 @@ fn load_trial(engine: Engine) -> Trial {
             return Err("rubric gen --record-numbers failed".into());
         }
         let prepared = differential::prepare_file(engine, &policy_file, &policy, &csv)?;
-        let result = runner.run(std::slice::from_ref(&prepared.job));
+        // The column form of the same query, over the same table.
+        let mut options = rubric::codegen::sql::Options::new(differential::dialect(engine));
+        options.form = rubric::codegen::sql::Form::Columns;
+        let columns = Job {
+            query: rubric::codegen::sql::generate(&policy, &options)
+                .map_err(|e| e.to_string())?
+                .lines()
+                .filter(|l| !l.starts_with("--"))
+                .collect::<Vec<_>>()
+                .join("\n")
+                .trim_end_matches(';')
+                .to_string(),
+            ..prepared.job.clone()
+        };
+        let results = runner.run(&[prepared.job.clone(), columns]);
         let _ = std::fs::remove_dir_all(&dir);
-        match result.into_iter().next() {
-            Some(Ok(rows)) => differential::compare(&prepared, &rows).map_err(Into::into),
+        let mut results = results.into_iter();
+        match results.next() {
+            Some(Ok(rows)) => differential::compare(&prepared, &rows)?,
+            Some(Err(why)) => return Err(first_lines(&why, 8).into()),
+            None => return Err("no result".into()),
+        }
+        match results.next() {
+            Some(Ok(rows)) => differential::compare_columns(&prepared, &rows).map_err(Into::into),
             Some(Err(why)) => Err(first_lines(&why, 8).into()),
-            None => Err("no result".into()),
+            None => Err("no result for the column form".into()),
         }
     })
 }

@@ -542,10 +542,9 @@ pub fn round(d: Dialect, sql: &Sql, num: Num, decimals: u32, mode: Rounding) -> 
     let away = match mode {
         Rounding::HalfUp => format!("{fraction} >= 0.5"),
         Rounding::HalfDown => format!("{fraction} > 0.5"),
-        Rounding::HalfEven => format!(
-            "({fraction} > 0.5 OR ({fraction} = 0.5 AND {} <> 0))",
-            modulo_two(d, &last)
-        ),
+        Rounding::HalfEven => {
+            format!("({fraction} > 0.5 OR ({fraction} = 0.5 AND ({last} % 2) <> 0))")
+        }
         Rounding::Up => format!("{fraction} > 0"),
         Rounding::Down => "FALSE".to_string(),
     };
@@ -556,12 +555,5 @@ pub fn round(d: Dialect, sql: &Sql, num: Num, decimals: u32, mode: Rounding) -> 
     Val {
         sql: Sql::over(typed(d, &text, out), &[sql]),
         ty: Ty::Num(out),
-    }
-}
-
-/// `w mod 2` for a whole number (0 or ±1).
-fn modulo_two(d: Dialect, whole: &str) -> String {
-    match d {
-        Dialect::Postgres | Dialect::DuckDb | Dialect::Spark => format!("({whole} % 2)"),
     }
 }

@@ -4,29 +4,11 @@
 
 use super::consequences::Consequences;
 use super::program::{sql_comment, Sql, Ty, Val};
-use super::record::{concat, output_json_string, Source};
+use super::record::{concat, join_present, output_json_string, Source};
 use super::rules::Rules;
 use super::tables::Decided;
 use super::{Dialect, Form, Gen, R};
 use crate::ir::{json, Ref};
-
-/// `concat_ws(',', …)` of items that are `NULL` when absent, in chunks (PostgreSQL takes at most
-/// 100 arguments).
-fn join_present(d: Dialect, items: &[String]) -> String {
-    if items.is_empty() {
-        return "''".to_string();
-    }
-    let chunks: Vec<String> = items
-        .chunks(90)
-        .map(|chunk| format!("concat_ws(',', {})", chunk.join(", ")))
-        .collect();
-    if chunks.len() == 1 {
-        return chunks.concat();
-    }
-    let nonempty: Vec<String> = chunks.iter().map(|c| format!("NULLIF({c}, '')")).collect();
-    let _ = d;
-    format!("concat_ws(',', {})", nonempty.join(", "))
-}
 
 /// `,"key":[items]` when any of `conditions` holds, else nothing: a list a decision has only
 /// when it is not empty.
@@ -38,7 +20,7 @@ fn optional_list(d: Dialect, key: &str, conditions: &[String], items: &[String])
             d,
             &[
                 &d.string(&format!(",\"{key}\":[")),
-                &join_present(d, items),
+                &join_present(",", items),
                 &d.string("]")
             ]
         )
@@ -214,7 +196,7 @@ pub fn query(
                     valid(format!("(CASE WHEN {} THEN {} END)", c.text, p.sql.text)),
                 ));
             }
-            let reasons = sorted_reasons(g, rules, |entry| {
+            let reasons = sorted_reasons(g, rules, ";", |entry| {
                 let name = policy
                     .rules
                     .get(entry)
@@ -222,28 +204,16 @@ pub fn query(
                     .unwrap_or_default();
                 d.string(&name)
             });
-            columns.push((
-                "reasons".into(),
-                valid(reasons.replace("concat_ws(','", "concat_ws(';'")),
-            ));
+            columns.push(("reasons".into(), valid(reasons)));
             let applying: Vec<String> = policy
                 .consequences
                 .iter()
                 .zip(&consequences.condition)
                 .map(|(c, cond)| format!("CASE WHEN {} THEN {} END", cond.text, d.string(&c.name)))
                 .collect();
-            columns.push((
-                "consequences".into(),
-                valid(join_present(d, &applying).replace("concat_ws(','", "concat_ws(';'")),
-            ));
-            for output in &policy.outputs {
-                let v = g.read(Ref::Output(
-                    policy
-                        .outputs
-                        .iter()
-                        .position(|o| o.name == output.name)
-                        .unwrap_or(0),
-                ))?;
+            columns.push(("consequences".into(), valid(join_present(";", &applying))));
+            for (index, output) in policy.outputs.iter().enumerate() {
+                let v = g.read(Ref::Output(index))?;
                 columns.push((
                     format!("outcome_{}", output.name),
                     valid(v.sql.text.clone()),
@@ -311,8 +281,12 @@ fn header(g: &Gen<'_>) -> String {
 
 /// The reasons, worst first (ties in the order of the file), each as `piece(entry)`, joined by
 /// commas: each entry's rank is how many entries come before it.
-fn sorted_reasons(g: &mut Gen<'_>, rules: &Rules, piece: impl Fn(usize) -> String) -> String {
-    let d = g.p.dialect;
+fn sorted_reasons(
+    g: &mut Gen<'_>,
+    rules: &Rules,
+    separator: &str,
+    piece: impl Fn(usize) -> String,
+) -> String {
     let entries = &rules.reasons;
     let mut ranks = Vec::new();
     for (e, (entry, below)) in entries.iter().enumerate() {
@@ -350,7 +324,7 @@ fn sorted_reasons(g: &mut Gen<'_>, rules: &Rules, piece: impl Fn(usize) -> Strin
         text.push_str(" END");
         items.push(text);
     }
-    join_present(d, &items)
+    join_present(separator, &items)
 }
 
 /// The decision's JSON text, as `runtime::decision::write_json` writes it.
@@ -494,7 +468,7 @@ fn decision_json(
         ));
     }
     parts.push(d.string(",\"rules\":["));
-    parts.push(join_present(d, &fired));
+    parts.push(join_present(",", &fired));
     parts.push(d.string("]"));
     let not_counted: Vec<(usize, &Sql)> = rules
         .not_counted
@@ -551,7 +525,7 @@ fn decision_json(
         ));
     }
     parts.push(d.string(",\"unknown\":["));
-    parts.push(join_present(d, &unknown));
+    parts.push(join_present(",", &unknown));
     parts.push(d.string("],\"reasons\":["));
     let higher_is_worse = policy.scale.higher_is_worse;
     let reason_pieces: Vec<(usize, String)> = rules
@@ -572,7 +546,7 @@ fn decision_json(
             ))
         })
         .collect();
-    let reasons = sorted_reasons(g, rules, |entry| {
+    let reasons = sorted_reasons(g, rules, ",", |entry| {
         reason_pieces
             .iter()
             .find(|(e, _)| *e == entry)
@@ -586,7 +560,7 @@ fn decision_json(
         .zip(&consequences.json)
         .map(|(cond, object)| format!("CASE WHEN {} THEN {object} END", cond.text))
         .collect();
-    parts.push(join_present(d, &applying));
+    parts.push(join_present(",", &applying));
     parts.push(d.string("]"));
     if !source.forgiven.is_empty() {
         // The values `invalid means missing` forgave, in column order (`runtime::stream`).

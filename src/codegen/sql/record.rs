@@ -331,6 +331,21 @@ pub fn concat(d: Dialect, parts: &[&str]) -> String {
     }
 }
 
+/// `concat_ws(separator, …)` of items that are `NULL` when absent (`''` for none), in chunks:
+/// PostgreSQL takes at most 100 arguments.
+pub fn join_present(separator: &str, items: &[String]) -> String {
+    if items.is_empty() {
+        return "''".to_string();
+    }
+    let join = |parts: &[String]| format!("concat_ws('{separator}', {})", parts.join(", "));
+    let chunks: Vec<String> = items.chunks(90).map(join).collect();
+    if chunks.len() == 1 {
+        return chunks.concat();
+    }
+    let nonempty: Vec<String> = chunks.iter().map(|c| format!("NULLIF({c}, '')")).collect();
+    join(&nonempty)
+}
+
 /// A text as a JSON string literal, escaped as `rubric eval` escapes it (serde_json's rules:
 /// `"` and `\`, the short escapes for five control characters, `\u00XX` for the others).
 pub fn output_json_string(d: Dialect, sql: &str) -> String {

@@ -5,6 +5,7 @@
 
 use super::bounds::Num;
 use super::program::{Sql, Ty, Val};
+use super::record::join_present;
 use super::rules::pattern_test;
 use super::{Gen, R};
 use crate::ir::{Aggregate, Cell, OutputKind, Value};
@@ -70,13 +71,7 @@ impl Gen<'_> {
         }
         let number = |k: usize| (k + 1).to_string();
         let mut parts: Vec<Sql> = matches.clone();
-        let list = |items: Vec<String>| -> String {
-            if items.is_empty() {
-                "''".to_string()
-            } else {
-                format!("concat_ws(',', {})", items.join(", "))
-            }
-        };
+        let list = |items: Vec<String>| join_present(",", &items);
         let (rows, unknown_rows, by_default, values): (String, String, String, Vec<String>);
         // A `collect` table's total: the sum's bound is the rows' summed (the checker proved
         // that it fits).
