@@ -382,12 +382,13 @@ fn decide(a: &Application) -> Decision {
     }
 }
 
-/// A decimal as `rubric eval` writes it: as rust_decimal displays it, but never `-0`.
+/// A decimal as `rubric eval` writes it: in its shortest exact form (no trailing zeros), never
+/// `-0`.
 fn write_decimal(out: &mut impl Write, value: Decimal) -> io::Result<()> {
     if value.is_zero() {
-        write!(out, "{}", value.abs())
+        out.write_all(b"0")
     } else {
-        write!(out, "{value}")
+        write!(out, "{}", value.normalize())
     }
 }
 
