@@ -46,6 +46,7 @@ fn options() -> Options {
         input: Format::Jsonl,
         output: Format::Jsonl,
         id_field: "id".to_string(),
+        ..Options::default()
     }
 }
 
@@ -119,7 +120,7 @@ fn evaluate(bencher: divan::Bencher) {
         .bench_local(|| {
             for record in divan::black_box(&records) {
                 evaluator
-                    .evaluate_into(&record.values, &mut decision)
+                    .evaluate_into(&record.values, &mut decision, rubric::runtime::Needs::ALL)
                     .expect("no arithmetic error");
             }
         });

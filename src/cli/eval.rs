@@ -50,6 +50,16 @@ pub struct Args {
     /// the default output is unchanged without it.
     #[arg(long)]
     explain: bool,
+    /// What each decision carries: a comma-separated list of its members, e.g.
+    /// `id,score,tier,consequences` (default: all of them). Members keep the decision's order;
+    /// a compact run also skips work nothing it writes needs (reasons are not ranked unless
+    /// written). The README's decision table lists them.
+    #[arg(long, value_name = "LIST")]
+    fields: Option<String>,
+    /// How many threads score records (default: the available cores). The output, the errors
+    /// and the summary are the same with any number.
+    #[arg(long, value_name = "N", value_parser = cli::threads)]
+    threads: Option<usize>,
     /// Do not print the summary.
     #[arg(long, short)]
     quiet: bool,
@@ -61,12 +71,15 @@ enum FormatArg {
     Csv,
 }
 
-fn format_of(explicit: Option<FormatArg>, path: Option<&Path>) -> Format {
-    let explicit = explicit.map(|f| match f {
+fn explicit(format: Option<FormatArg>) -> Option<Format> {
+    format.map(|f| match f {
         FormatArg::Jsonl => Format::Jsonl,
         FormatArg::Csv => Format::Csv,
-    });
-    cli::format_of(explicit, path)
+    })
+}
+
+fn format_of(format: Option<FormatArg>, path: Option<&Path>) -> Format {
+    cli::format_of(explicit(format), path)
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -81,10 +94,20 @@ fn score(args: &Args, model: &rubric::check::Model<'_>, policy: &rubric::ir::Pol
         eprintln!("error: --explain adds a field to JSON decisions; it needs JSON lines output");
         return Outcome::Failure;
     }
-    let options = Options {
-        input: format_of(args.input_format, input_path),
-        output: format_of(args.output_format, args.output.as_deref()),
-        id_field: args.id_field.clone(),
+    let options = match cli::options(
+        explicit(args.input_format),
+        input_path,
+        explicit(args.output_format),
+        args.output.as_deref(),
+        &args.id_field,
+        args.threads,
+        args.fields.as_deref(),
+    ) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Outcome::Failure;
+        }
     };
     match batch(args, model, policy, input_path, &options) {
         Ok(summary) => {

@@ -4,7 +4,7 @@
 use super::decision::{Decision, Fragments};
 use super::interp::Evaluator;
 use crate::ir::{Policy, Value};
-use crate::runtime::{Engine, EvalError};
+use crate::runtime::{Engine, EvalError, Needs};
 
 /// One policy, ready to score batches.
 pub struct Interpreter<'p> {
@@ -32,7 +32,8 @@ impl Engine for Interpreter<'_> {
         &self,
         record: &Vec<Option<Value>>,
         decision: &mut Decision,
+        needs: Needs,
     ) -> Result<(), EvalError> {
-        self.evaluator.evaluate_into(record, decision)
+        self.evaluator.evaluate_into(record, decision, needs)
     }
 }

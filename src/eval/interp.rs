@@ -9,7 +9,7 @@ use super::table::Decided;
 use crate::ir::*;
 use crate::runtime::arith as rt;
 use crate::runtime::decision::{rank_reasons, tally, Computed, Ranking, TableRows, Unit};
-use crate::runtime::{EvalError, EvalErrorKind, Outcome, RuleOutcome};
+use crate::runtime::{EvalError, EvalErrorKind, Needs, Outcome, RuleOutcome};
 use rust_decimal::Decimal;
 
 /// A known value, or `None` for unknown.
@@ -44,13 +44,18 @@ impl<'p> Evaluator<'p> {
     /// rules were applied (`None`: unknown).
     pub fn evaluate(&self, inputs: &[V]) -> Result<Decision, EvalError> {
         let mut decision = Decision::default();
-        self.evaluate_into(inputs, &mut decision)?;
+        self.evaluate_into(inputs, &mut decision, Needs::ALL)?;
         Ok(decision)
     }
 
     /// [`Evaluator::evaluate`] into an existing decision, reusing its buffers: a batch allocates
-    /// nothing per record for the decision itself.
-    pub fn evaluate_into(&self, inputs: &[V], decision: &mut Decision) -> Result<(), EvalError> {
+    /// nothing per record for the decision itself. Reasons are ranked only if `needs` says so.
+    pub fn evaluate_into(
+        &self,
+        inputs: &[V],
+        decision: &mut Decision,
+        needs: Needs,
+    ) -> Result<(), EvalError> {
         let policy = self.policy;
         let Decision {
             fired,
@@ -105,15 +110,17 @@ impl<'p> Evaluator<'p> {
         self.consequences(inputs, lets, &outcome, consequences, unknown_consequences)?;
         computed.clear();
         self.computed(inputs, lets, consequences, computed)?;
-        rank_reasons(
-            Ranking {
-                baselines: &self.baselines,
-                entries: &self.reason_entries,
-                higher_is_worse: policy.scale.higher_is_worse,
-            },
-            fired,
-            reasons,
-        );
+        if needs.reasons {
+            rank_reasons(
+                Ranking {
+                    baselines: &self.baselines,
+                    entries: &self.reason_entries,
+                    higher_is_worse: policy.scale.higher_is_worse,
+                },
+                fired,
+                reasons,
+            );
+        }
         decision.score = score;
         decision.unclamped = unclamped;
         decision.tier = tier;

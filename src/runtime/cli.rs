@@ -4,7 +4,7 @@
 //! 0 (every record decided), 1 (some rejected; 0 with `--allow-rejects`), 2 (could not run).
 
 use super::error::RecordError;
-use super::record::Fields;
+use super::select::Selection;
 use super::stream::{self, Engine, Format, Options, Progress, Summary};
 use super::Template;
 use std::fs::File;
@@ -40,11 +40,7 @@ pub fn run_files<E: Engine>(
     files: Files<'_>,
     options: &Options,
     progress: Progress<'_>,
-) -> Result<Summary, String>
-where
-    <E as Fields>::Record: Default,
-    <E as Template>::Lets: Default,
-{
+) -> Result<Summary, String> {
     run_files_annotated(engine, files, options, progress, None)
 }
 
@@ -56,11 +52,7 @@ pub fn run_files_annotated<E: Engine>(
     options: &Options,
     progress: Progress<'_>,
     annotate: Option<stream::Annotate<'_, <E as Template>::Lets>>,
-) -> Result<Summary, String>
-where
-    <E as Fields>::Record: Default,
-    <E as Template>::Lets: Default,
-{
+) -> Result<Summary, String> {
     let mut input: Box<dyn BufRead> = match files.input {
         Some(path) => {
             let file =
@@ -140,6 +132,10 @@ pub struct Args {
     pub quiet: bool,
     pub help: bool,
     pub version: bool,
+    /// `--threads N`; the available cores when absent.
+    pub threads: Option<usize>,
+    /// `--fields LIST`, as given; every member when absent.
+    pub fields: Option<String>,
 }
 
 impl Args {
@@ -172,6 +168,8 @@ impl Args {
                     | "--output"
                     | "--errors"
                     | "--id-field"
+                    | "--threads"
+                    | "--fields"
             );
             let value = match (takes_value, inline) {
                 (true, Some(value)) => value,
@@ -187,6 +185,8 @@ impl Args {
                 "-o" | "--output" => parsed.output = Some(PathBuf::from(value)),
                 "--errors" => parsed.errors = Some(PathBuf::from(value)),
                 "--id-field" => parsed.id_field = Some(value),
+                "--threads" => parsed.threads = Some(threads(&value)?),
+                "--fields" => parsed.fields = Some(value),
                 "--allow-rejects" => parsed.allow_rejects = true,
                 "-q" | "--quiet" => parsed.quiet = true,
                 "-h" | "--help" => parsed.help = true,
@@ -203,6 +203,41 @@ impl Args {
         }
         Ok(parsed)
     }
+}
+
+/// A `--threads` value: a whole number from 1.
+pub fn threads(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!(
+            "`--threads {text}`: expected a whole number of threads, at least 1"
+        )),
+    }
+}
+
+/// A batch's options from the command line: formats from the flags or the files' extensions,
+/// the id field, the threads (the available cores unless given) and the decision's members
+/// (`--fields`, checked against the output format). The error is a message for the user.
+pub fn options(
+    input_format: Option<Format>,
+    input: Option<&Path>,
+    output_format: Option<Format>,
+    output: Option<&Path>,
+    id_field: &str,
+    threads: Option<usize>,
+    fields: Option<&str>,
+) -> Result<Options, String> {
+    let output = format_of(output_format, output);
+    Ok(Options {
+        input: format_of(input_format, input),
+        output,
+        id_field: id_field.to_string(),
+        threads: threads.unwrap_or_else(stream::available_threads),
+        fields: match fields {
+            Some(list) => Selection::parse(list, output)?,
+            None => Selection::ALL,
+        },
+    })
 }
 
 fn format(text: &str) -> Result<Format, String> {
@@ -227,6 +262,10 @@ Options:
       --output-format <jsonl|csv>  Output format (default: from the output's extension, else jsonl)
       --errors <ERRORS>            Write rejected records here as JSON lines instead of to stderr
       --id-field <ID_FIELD>        The field that identifies each record in the output [default: id]
+      --fields <LIST>              What each decision carries, e.g. id,score,tier,consequences
+                                   (default: everything; see the README's decision table)
+      --threads <N>                Threads scoring records [default: the available cores]; the
+                                   output is the same with any number
       --allow-rejects              Exit 0 even when some records were rejected
   -q, --quiet                      Do not print the summary
   -h, --help                       Print help
@@ -241,11 +280,7 @@ command could not run (unreadable files, bad arguments)."
 
 /// `main` of a generated evaluator: parses the command line, runs the batch, prints the summary,
 /// and returns the exit code.
-pub fn main<E: Engine>(engine: &E, program: &str, about: &str) -> ExitCode
-where
-    <E as Fields>::Record: Default,
-    <E as Template>::Lets: Default,
-{
+pub fn main<E: Engine>(engine: &E, program: &str, about: &str) -> ExitCode {
     let args = match Args::parse(std::env::args().skip(1)) {
         Ok(args) => args,
         Err(message) => {
@@ -266,10 +301,20 @@ where
         return ExitCode::SUCCESS;
     }
     let input = args.input.as_deref().filter(|p| *p != Path::new("-"));
-    let options = Options {
-        input: format_of(args.input_format, input),
-        output: format_of(args.output_format, args.output.as_deref()),
-        id_field: args.id_field.clone().unwrap_or_else(|| "id".to_string()),
+    let options = match options(
+        args.input_format,
+        input,
+        args.output_format,
+        args.output.as_deref(),
+        args.id_field.as_deref().unwrap_or("id"),
+        args.threads,
+        args.fields.as_deref(),
+    ) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("error: {message}\n\n{}", usage(program));
+            return ExitCode::from(2);
+        }
     };
     let files = Files {
         input,

@@ -9,6 +9,7 @@ use super::arith::compare;
 use super::error::{EvalError, EvalErrorKind};
 use super::output::{decimal_text, json_string, write_decimal};
 use super::record::Id;
+use super::select::{Member, Selection};
 use rust_decimal::Decimal;
 
 /// The outcome for one record. `L` holds the derived values as computed for the record.
@@ -372,6 +373,14 @@ pub trait Template {
     type Lets;
     /// `,"policy":{…},"score":`
     fn after_id(&self) -> &[u8];
+    /// The `"policy"` object: [`Template::after_id`] without the keys around it.
+    fn policy_json(&self) -> &[u8] {
+        let around = self.after_id();
+        around
+            .strip_prefix(b",\"policy\":")
+            .and_then(|rest| rest.strip_suffix(b",\"score\":"))
+            .unwrap_or(around)
+    }
     /// `"name"` of a tier.
     fn tier_json(&self, tier: usize) -> &[u8];
     /// `{"rule":"name","points":`
@@ -409,44 +418,98 @@ pub fn write_json<T: Template>(
     decision: &Decision<T::Lets>,
     record: &T::Record,
 ) {
-    out.extend_from_slice(b"{\"record\":");
-    out.extend_from_slice(itoa::Buffer::new().format(at.record).as_bytes());
-    if let Some(id) = at.id {
-        out.extend_from_slice(b",\"id\":");
-        id.write_json(out);
+    open_json(template, out, at, decision, record, Selection::ALL);
+    out.extend_from_slice(b"}\n");
+}
+
+/// A JSON object being written: each member after the first is preceded by a comma.
+pub struct Object<'o> {
+    pub out: &'o mut Vec<u8>,
+    /// No member has been written yet.
+    pub empty: bool,
+}
+
+impl<'o> Object<'o> {
+    /// Writes `{` into `out`.
+    pub fn open(out: &'o mut Vec<u8>) -> Self {
+        out.push(b'{');
+        Object { out, empty: true }
     }
-    out.extend_from_slice(template.after_id());
-    write_decimal(out, decision.score);
-    out.extend_from_slice(b",\"tier\":");
-    match decision.tier {
-        Some(tier) => out.extend_from_slice(template.tier_json(tier)),
-        None => out.extend_from_slice(b"null"),
-    }
-    if decision.clamped() {
-        out.extend_from_slice(b",\"clamped\":true,\"unclamped_score\":");
-        write_decimal(out, decision.unclamped);
-    } else {
-        out.extend_from_slice(b",\"clamped\":false");
-    }
-    if !decision.tables.is_empty() {
-        write_outcomes(template, out, decision);
-    }
-    out.extend_from_slice(b",\"rules\":[");
-    for (i, f) in decision.fired.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
+
+    /// Starts a member: `,` unless it is the first, then `key` (`"name":`). The value follows
+    /// in `self.out`.
+    pub fn member(&mut self, key: &[u8]) -> &mut Vec<u8> {
+        if !self.empty {
+            self.out.push(b',');
         }
-        out.extend_from_slice(template.rule_open(f.rule));
-        write_decimal(out, f.points);
-        out.extend_from_slice(b",\"values\":{");
-        template.values(out, f.rule, record, &decision.lets);
-        out.extend_from_slice(b"}}");
+        self.empty = false;
+        self.out.extend_from_slice(key);
+        self.out
     }
-    out.push(b']');
-    if !decision.not_counted.is_empty() {
+}
+
+/// Writes the members of `selection` of one decision, in the decision's order, as an open JSON
+/// object: `{` and its members, without the closing `}` (the batch adds what the record itself
+/// says, such as `invalid_as_missing`, and annotations). Returns the object, to go on with.
+pub fn open_json<'o, T: Template>(
+    template: &T,
+    out: &'o mut Vec<u8>,
+    at: RecordRef<'_>,
+    decision: &Decision<T::Lets>,
+    record: &T::Record,
+    selection: Selection,
+) -> Object<'o> {
+    let mut object = Object::open(out);
+    if selection.has(Member::Record) {
+        let out = object.member(b"\"record\":");
+        out.extend_from_slice(itoa::Buffer::new().format(at.record).as_bytes());
+    }
+    if let (true, Some(id)) = (selection.has(Member::Id), at.id) {
+        id.write_json(object.member(b"\"id\":"));
+    }
+    if selection.has(Member::Policy) {
+        let policy = template.policy_json();
+        object.member(b"\"policy\":").extend_from_slice(policy);
+    }
+    if selection.has(Member::Score) {
+        write_decimal(object.member(b"\"score\":"), decision.score);
+    }
+    if selection.has(Member::Tier) {
+        let out = object.member(b"\"tier\":");
+        match decision.tier {
+            Some(tier) => out.extend_from_slice(template.tier_json(tier)),
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+    if selection.has(Member::Clamped) {
+        if decision.clamped() {
+            object.member(b"\"clamped\":true");
+            write_decimal(object.member(b"\"unclamped_score\":"), decision.unclamped);
+        } else {
+            object.member(b"\"clamped\":false");
+        }
+    }
+    if selection.has(Member::Outcomes) && !decision.tables.is_empty() {
+        write_outcomes(template, object.member(b"\"outcomes\":"), decision);
+    }
+    if selection.has(Member::Rules) {
+        let out = object.member(b"\"rules\":[");
+        for (i, f) in decision.fired.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(template.rule_open(f.rule));
+            write_decimal(out, f.points);
+            out.extend_from_slice(b",\"values\":{");
+            template.values(out, f.rule, record, &decision.lets);
+            out.extend_from_slice(b"}}");
+        }
+        out.push(b']');
+    }
+    if selection.has(Member::NotCounted) && !decision.not_counted.is_empty() {
         // `{"rule":"name","points":10}` for each rule of a `counts the highest` group that
         // another rule of its group outscored.
-        out.extend_from_slice(b",\"not_counted\":[");
+        let out = object.member(b"\"not_counted\":[");
         for (i, f) in decision.not_counted.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
@@ -457,7 +520,41 @@ pub fn write_json<T: Template>(
         }
         out.push(b']');
     }
-    out.extend_from_slice(b",\"unknown\":[");
+    if selection.has(Member::Unknown) {
+        write_unknown(template, object.member(b"\"unknown\":["), decision);
+    }
+    if selection.has(Member::Reasons) {
+        let out = object.member(b"\"reasons\":[");
+        for (i, reason) in decision.reasons.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(template.reason_open(reason.rule));
+            write_decimal(out, reason.below);
+            out.push(b'}');
+        }
+        out.push(b']');
+    }
+    if selection.has(Member::Consequences) {
+        let out = object.member(b"\"consequences\":[");
+        let mut computed = decision.computed.iter().peekable();
+        for (i, c) in decision.consequences.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            match computed.next_if(|x| x.consequence == *c) {
+                Some(x) => write_computed(template, out, x),
+                None => out.extend_from_slice(template.consequence(*c)),
+            }
+        }
+        out.push(b']');
+    }
+    object
+}
+
+/// The items of `unknown` and its closing `]`: rules, then tables, then consequences that an
+/// unknown value left undecided.
+fn write_unknown<T: Template>(template: &T, out: &mut Vec<u8>, decision: &Decision<T::Lets>) {
     for (i, r) in decision.unknown.iter().enumerate() {
         if i > 0 {
             out.push(b',');
@@ -481,30 +578,10 @@ pub fn write_json<T: Template>(
         first = false;
         out.extend_from_slice(template.consequence_json(*c));
     }
-    out.extend_from_slice(b"],\"reasons\":[");
-    for (i, reason) in decision.reasons.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(template.reason_open(reason.rule));
-        write_decimal(out, reason.below);
-        out.push(b'}');
-    }
-    out.extend_from_slice(b"],\"consequences\":[");
-    let mut computed = decision.computed.iter().peekable();
-    for (i, c) in decision.consequences.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        match computed.next_if(|x| x.consequence == *c) {
-            Some(x) => write_computed(template, out, x),
-            None => out.extend_from_slice(template.consequence(*c)),
-        }
-    }
-    out.extend_from_slice(b"]}\n");
+    out.push(b']');
 }
 
-/// `,"outcomes":{…}`: each table's outputs, the rows (numbered from 1) that decided them, whether
+/// The `outcomes` object: each table's outputs, the rows (numbered from 1) that decided them, whether
 /// the `otherwise` values were used, and the rows an unknown value kept from matching.
 fn write_outcomes<T: Template>(template: &T, out: &mut Vec<u8>, decision: &Decision<T::Lets>) {
     let rows_json = |out: &mut Vec<u8>, rows: &[usize]| {
@@ -517,7 +594,7 @@ fn write_outcomes<T: Template>(template: &T, out: &mut Vec<u8>, decision: &Decis
         }
         out.push(b']');
     };
-    out.extend_from_slice(b",\"outcomes\":{");
+    out.push(b'{');
     for (t, rows) in decision.tables.iter().enumerate() {
         if t > 0 {
             out.push(b',');
@@ -578,66 +655,6 @@ pub fn identity_json(
     }
     out.push(b'}');
     out
-}
-
-/// The columns of the CSV form.
-pub const CSV_HEADER: [&str; 11] = [
-    "record",
-    "id",
-    "score",
-    "tier",
-    "clamped",
-    "consequences",
-    "reasons",
-    "rules",
-    "policy",
-    "version",
-    "hash",
-];
-
-/// One decision as a CSV row (lists are `;`-separated; rules as `name=points`), in the order of
-/// [`CSV_HEADER`].
-pub fn csv_row<N: Names + ?Sized, L>(
-    names: &N,
-    at: RecordRef<'_>,
-    decision: &Decision<L>,
-) -> [String; 11] {
-    let join = |items: Vec<String>| items.join(";");
-    let tier = decision.tier.map_or("", |t| names.tier_name(t));
-    let consequences = join(
-        decision
-            .consequences
-            .iter()
-            .map(|c| names.consequence_name(*c).to_string())
-            .collect(),
-    );
-    let reasons = join(
-        decision
-            .reasons
-            .iter()
-            .map(|r| names.reason_name(r.rule).to_string())
-            .collect(),
-    );
-    let rules = join(
-        decision
-            .fired
-            .iter()
-            .map(|f| format!("{}={}", names.rule_name(f.rule), decimal_text(f.points)))
-            .collect(),
-    );
-    [
-        at.record.to_string(),
-        at.id.map_or("", Id::as_str).to_string(),
-        decimal_text(decision.score),
-        tier.to_string(),
-        decision.clamped().to_string(),
-        consequences,
-        reasons,
-        rules,
-        names.policy_name().to_string(),
-        names.policy_version().to_string(),
-        names.policy_hash().to_string(),
-    ]
 }
 
 #[cfg(test)]

@@ -14,20 +14,30 @@
 //! | `fields.rs` | one field: type, range and member checks, with their messages |
 //! | `record.rs` | one record: framing, its [`Id`], duplicate and missing fields ([`Fields`] is the policy's part) |
 //! | `arith.rs` | checked decimal arithmetic, rounding, three-valued logic |
-//! | `decision.rs` | [`Decision`], reason ranking, the JSON and CSV forms ([`Template`], [`Names`]) |
+//! | `decision.rs` | [`Decision`], reason ranking, the JSON form ([`Template`], [`Names`]) |
+//! | `select.rs` | which members a decision carries (`--fields`), what evaluating must compute |
+//! | `csv_form.rs` | the CSV form of a decision |
 //! | `output.rs` | decimals and strings as JSON |
 //! | `error.rs` | per-record errors |
-//! | `stream.rs` | batches ([`Engine`] is an evaluator), the summary |
+//! | `stream.rs` | batches ([`Engine`] is an evaluator), their options, the summary |
+//! | `chunks.rs` | a batch's input read in chunks of records |
+//! | `score.rs` | one worker: a chunk of records validated, decided and written |
+//! | `pipeline.rs` | the batch driver: chunks to the workers, results written in input order |
 //! | `cli.rs` | files, arguments, exit codes |
 
 pub mod arith;
+mod chunks;
 pub mod cli;
+pub mod csv_form;
 pub mod decision;
 pub mod error;
 pub mod fields;
 pub mod jsonl;
 pub mod output;
+mod pipeline;
 pub mod record;
+mod score;
+pub mod select;
 pub mod stream;
 
 pub use decision::{Decision, Fired, Names, Outcome, Reason, RecordRef, RuleOutcome, Template};
@@ -35,4 +45,5 @@ pub use error::{EvalError, EvalErrorKind, FieldError, Position, Problem, RecordE
 pub use fields::{Bounds, Kind};
 pub use jsonl::Raw;
 pub use record::{CsvColumns, Fields, Id, Reader};
+pub use select::{Member, Needs, Selection};
 pub use stream::{Engine, Format, Options, Summary};

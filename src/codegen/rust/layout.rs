@@ -12,13 +12,18 @@ use std::fmt::Write as _;
 const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("arith.rs", include_str!("../../runtime/arith.rs")),
+    ("chunks.rs", include_str!("../../runtime/chunks.rs")),
     ("cli.rs", include_str!("../../runtime/cli.rs")),
+    ("csv_form.rs", include_str!("../../runtime/csv_form.rs")),
     ("decision.rs", include_str!("../../runtime/decision.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("fields.rs", include_str!("../../runtime/fields.rs")),
     ("jsonl.rs", include_str!("../../runtime/jsonl.rs")),
     ("output.rs", include_str!("../../runtime/output.rs")),
+    ("pipeline.rs", include_str!("../../runtime/pipeline.rs")),
     ("record.rs", include_str!("../../runtime/record.rs")),
+    ("score.rs", include_str!("../../runtime/score.rs")),
+    ("select.rs", include_str!("../../runtime/select.rs")),
     ("stream.rs", include_str!("../../runtime/stream.rs")),
 ];
 
@@ -354,8 +359,9 @@ fn lib_rs(g: &Gen<'_>) -> Result<String, CodegenError> {
          /// This policy as an evaluator of the shared runtime: batches (`runtime::stream::run`) \
          and the\n/// command line (`runtime::cli::main`).\n\
          #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]\npub struct Policy;\n\n\
-         impl runtime::Engine for Policy {\n    fn evaluate(&self, input: &Input, decision: &mut \
-         Decision) -> Result<(), EvalError> {\n        evaluate_into(input, decision)\n    }\n}\n\n",
+         impl runtime::Engine for Policy {\n    fn evaluate(\n        &self,\n        input: &Input,\n        \
+         decision: &mut Decision,\n        needs: runtime::Needs,\n    ) -> Result<(), EvalError> {\n        \
+         evaluate_into(input, decision, needs)\n    }\n}\n\n",
     );
     out.push_str(
         "/// Decides one record. A value outside its declared range, an overflow or a division by \
@@ -364,7 +370,7 @@ fn lib_rs(g: &Gen<'_>) -> Result<String, CodegenError> {
          Result<Decision, RecordError> {\n    let at = runtime::Position { record: 0, line: 0 };\n    \
          input.validate().map_err(|(field, (problem, message))| {\n        \
          RecordError::new(at, None, Some(field.to_string()), problem, message)\n    })?;\n    \
-         let mut decision = Decision::default();\n    evaluate_into(input, &mut decision).map_err(|e| {\n        \
+         let mut decision = Decision::default();\n    evaluate_into(input, &mut decision, runtime::Needs::ALL).map_err(|e| {\n        \
          let name = match e.site {\n            runtime::Site::Let(i) => LET_NAMES.get(i),\n            \
          runtime::Site::Rule(i) => RULE_NAMES.get(i),\n            \
          runtime::Site::Consequence(i) => CONSEQUENCE_NAMES.get(i),\n        };\n        \

@@ -564,8 +564,9 @@ impl Gen<'_> {
         let mut out = String::new();
         out.push_str(
             "\n/// Decides one record into `decision`, reusing its buffers: a batch allocates \
-             nothing per record\n/// for the decision itself.\npub fn evaluate_into(input: &Input, \
-             decision: &mut Decision) -> Result<(), EvalError> {\n    decision.clear();\n",
+             nothing per record\n/// for the decision itself. Reasons are ranked only when `needs` \
+             says they will be read.\npub fn evaluate_into(input: &Input, decision: &mut Decision, \
+             needs: crate::runtime::Needs) -> Result<(), EvalError> {\n    decision.clear();\n",
         );
         if !policy.tables.is_empty() {
             out.push_str("    derived_values(input, &mut decision.lets, &mut decision.tables)?;\n");
@@ -660,12 +661,12 @@ impl Gen<'_> {
         }
         if policy.ranks_reasons_plainly() {
             out.push_str(
-                "    collect_reasons(&BASELINES, &decision.fired, &mut decision.reasons);\n",
+                "    if needs.reasons {\n        collect_reasons(&BASELINES, &decision.fired, &mut decision.reasons);\n    }\n",
             );
         } else {
             writeln!(
                 out,
-                "    rank_reasons(\n        Ranking {{\n            baselines: &BASELINES,\n            entries: &REASON_ENTRIES,\n            higher_is_worse: {},\n        }},\n        &decision.fired,\n        &mut decision.reasons,\n    );",
+                "    if needs.reasons {{\n        rank_reasons(\n            Ranking {{\n                baselines: &BASELINES,\n                entries: &REASON_ENTRIES,\n                higher_is_worse: {},\n            }},\n            &decision.fired,\n            &mut decision.reasons,\n        );\n    }}",
                 policy.scale.higher_is_worse
             )
             .ok();

@@ -1,0 +1,174 @@
+//! Reading a batch's input in chunks: runs of consecutive records, each handed whole to one
+//! worker. The reading thread only frames records (lines of JSON, rows of CSV) and numbers them;
+//! parsing and validating them is the worker's job. A chunk is bounded in records and bytes, and
+//! its buffers are reused for the chunks after it, so memory stays flat however long the input.
+
+use super::error::{Position, Problem, RecordError};
+use std::io::{self, BufRead};
+
+/// At most this many records to a chunk: enough to make handing it over cheap, few enough that
+/// the chunks in flight stay small.
+const RECORDS: usize = 1024;
+/// A JSONL chunk ends after the line that takes it past this many bytes.
+const BYTES: usize = 1 << 18;
+
+/// A run of consecutive records.
+#[derive(Debug, Default)]
+pub(super) struct Chunk {
+    /// The number of the chunk's first record in the batch (from 1).
+    pub first: u64,
+    pub items: Vec<Item>,
+    /// The JSON lines, one after the other.
+    pub data: Vec<u8>,
+    /// The CSV rows; only the first ones, as many as [`Item::Row`]s name, belong to this chunk
+    /// (the rest are kept for their buffers).
+    pub rows: Vec<csv::ByteRecord>,
+    /// How many bytes of the input had been read once this chunk was, for progress reports.
+    pub bytes: u64,
+}
+
+/// One record of a chunk.
+#[derive(Debug)]
+pub(super) enum Item {
+    /// A JSON line, `data[start..end]` (without surrounding white space), on line `line`.
+    Line { start: usize, end: usize, line: u64 },
+    /// A CSV row, `rows[row]`, as wide as the header, starting on line `line`.
+    Row { row: usize, line: u64 },
+    /// A record that could not even be framed (a malformed CSV row).
+    Fault(RecordError),
+}
+
+impl Chunk {
+    fn reset(&mut self, first: u64) {
+        self.first = first;
+        self.items.clear();
+        self.data.clear();
+    }
+
+    /// The position of item `index` of the chunk.
+    pub fn position(&self, index: usize, line: u64) -> Position {
+        Position {
+            record: self.first + index as u64,
+            line,
+        }
+    }
+}
+
+/// Where records come from: JSON lines, or CSV rows after a header.
+pub(super) enum Source<'i> {
+    Jsonl {
+        input: &'i mut dyn BufRead,
+        /// Lines read so far, blank ones included.
+        line: u64,
+        bytes: u64,
+    },
+    Csv {
+        reader: csv::Reader<&'i mut dyn BufRead>,
+        /// How many columns the header has.
+        width: usize,
+    },
+}
+
+impl<'i> Source<'i> {
+    pub fn jsonl(input: &'i mut dyn BufRead) -> Self {
+        Source::Jsonl {
+            input,
+            line: 0,
+            bytes: 0,
+        }
+    }
+
+    /// A CSV source, and its header.
+    pub fn csv(input: &'i mut dyn BufRead) -> io::Result<(Self, csv::ByteRecord)> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(input);
+        let header = reader.byte_headers().map_err(io::Error::other)?.clone();
+        let width = header.len();
+        Ok((Source::Csv { reader, width }, header))
+    }
+
+    /// Fills `chunk` with the records after the first `read`; `false` when the input has no more.
+    pub fn fill(&mut self, chunk: &mut Chunk, read: u64) -> io::Result<bool> {
+        chunk.reset(read + 1);
+        match self {
+            Source::Jsonl { input, line, bytes } => {
+                while chunk.items.len() < RECORDS && chunk.data.len() < BYTES {
+                    let start = chunk.data.len();
+                    let n = input.read_until(b'\n', &mut chunk.data)?;
+                    if n == 0 {
+                        break;
+                    }
+                    *bytes += n as u64;
+                    *line += 1;
+                    let text = chunk.data.get(start..).unwrap_or(&[]);
+                    let Some(first) = text.iter().position(|b| !b.is_ascii_whitespace()) else {
+                        // A blank line is no record.
+                        chunk.data.truncate(start);
+                        continue;
+                    };
+                    let last = text
+                        .iter()
+                        .rposition(|b| !b.is_ascii_whitespace())
+                        .unwrap_or(first);
+                    chunk.items.push(Item::Line {
+                        start: start + first,
+                        end: start + last + 1,
+                        line: *line,
+                    });
+                }
+                chunk.bytes = *bytes;
+            }
+            Source::Csv { reader, width } => {
+                let mut used = 0;
+                while chunk.items.len() < RECORDS {
+                    if chunk.rows.len() <= used {
+                        chunk.rows.push(csv::ByteRecord::new());
+                    }
+                    let record = chunk.first + chunk.items.len() as u64;
+                    let Some(row) = chunk.rows.get_mut(used) else {
+                        break;
+                    };
+                    let at_line = reader.position().line() + 1;
+                    let more = reader.read_byte_record(row);
+                    let at = Position {
+                        record,
+                        line: row.position().map_or(at_line, |p| p.line()),
+                    };
+                    let item = match more {
+                        Ok(false) => break,
+                        Ok(true) if row.len() != *width => Item::Fault(RecordError::new(
+                            at,
+                            None,
+                            None,
+                            Problem::MalformedRecord,
+                            format!(
+                                "the row has {} fields, but the header has {width}",
+                                row.len()
+                            ),
+                        )),
+                        Ok(true) => {
+                            used += 1;
+                            Item::Row {
+                                row: used - 1,
+                                line: at.line,
+                            }
+                        }
+                        Err(e) if e.is_io_error() => return Err(io::Error::other(e)),
+                        Err(e) => Item::Fault(RecordError::new(
+                            at,
+                            None,
+                            None,
+                            Problem::MalformedRecord,
+                            format!("malformed CSV: {e}"),
+                        )),
+                    };
+                    chunk.items.push(item);
+                }
+                chunk.bytes = reader.position().byte();
+            }
+        }
+        Ok(!chunk.items.is_empty())
+    }
+}
