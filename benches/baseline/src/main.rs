@@ -17,9 +17,15 @@
 //! decimal with more than 28 significant digits is rounded by rust_decimal instead of rejected.
 //! Its error messages are serde's, not Rubric's.
 //!
-//! Usage: `lending-baseline [INPUT.jsonl]` (standard input when absent or `-`). Decisions go to
-//! standard output, rejected records to standard error; the exit code is 1 when a record was
-//! rejected, 2 when the input or output failed.
+//! Usage: `lending-baseline [--compact] [INPUT.jsonl]` (standard input when absent or `-`).
+//! Decisions go to standard output, rejected records to standard error; the exit code is 1 when a
+//! record was rejected, 2 when the input or output failed (or the arguments were wrong).
+//!
+//! `--compact` writes what `rubric eval --fields id,score,tier,consequences` writes, byte for
+//! byte: `{"id":…,"score":…,"tier":…,"consequences":[…]}`, the id left out when the record has
+//! none, as in the full decision. It does only the work those members need: the record is still
+//! deserialised and range-checked in full (every field feeds the score, and an invalid record is
+//! rejected either way), but no rule values, reasons or policy identity are built or written.
 
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -382,6 +388,13 @@ fn decide(a: &Application) -> Decision {
     }
 }
 
+/// The score alone, for the compact mode: the same rules (every one of them adds to the score),
+/// none of the decision's lists. What `decide` computes besides (the unclamped total, the unknown
+/// flag) is a few integer operations that the optimiser drops once inlined here.
+fn score(a: &Application) -> i32 {
+    decide(a).score
+}
+
 /// A decimal as `rubric eval` writes it: in its shortest exact form (no trailing zeros), never
 /// `-0`.
 fn write_decimal(out: &mut impl Write, value: Decimal) -> io::Result<()> {
@@ -483,6 +496,26 @@ fn write_decision(
     out.write_all(b"]}\n")
 }
 
+/// Writes one compact decision (`--fields id,score,tier,consequences`) as a JSON line.
+fn write_compact(out: &mut impl Write, a: &Application, score: i32) -> io::Result<()> {
+    let tier = Tier::of(score);
+    if let Some(id) = &a.id {
+        out.write_all(b"{\"id\":")?;
+        serde_json::to_writer(&mut *out, id)?;
+        out.write_all(b",\"score\":")?;
+    } else {
+        out.write_all(b"{\"score\":")?;
+    }
+    write_int(out, score)?;
+    out.write_all(b",\"tier\":\"")?;
+    out.write_all(tier.name().as_bytes())?;
+    out.write_all(b"\",\"consequences\":[")?;
+    if let Some(consequence) = tier.consequence() {
+        out.write_all(consequence.as_bytes())?;
+    }
+    out.write_all(b"]}\n")
+}
+
 /// The values that made a rule fire, as the members of a JSON object.
 fn write_values(out: &mut impl Write, rule: Rule, a: &Application, d: &Decision) -> io::Result<()> {
     let employment = |status: Option<Employment>| status.map_or("null", Employment::json);
@@ -550,9 +583,21 @@ fn policy_identity() -> String {
     format!(r#"{{"name":"Consumer Loan Scorecard","version":"3.4.0","hash":"{hash}"}}"#)
 }
 
+/// What each decision carries.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// The full decision of `rubric eval`.
+    Full,
+    /// `rubric eval --fields id,score,tier,consequences`.
+    Compact,
+}
+
 /// Scores every record; returns how many were rejected.
-fn run(input: &mut dyn BufRead, out: &mut impl Write) -> io::Result<u64> {
-    let policy = policy_identity();
+fn run(input: &mut dyn BufRead, out: &mut impl Write, mode: Mode) -> io::Result<u64> {
+    let policy = match mode {
+        Mode::Full => policy_identity(),
+        Mode::Compact => String::new(),
+    };
     let mut line = Vec::with_capacity(1024);
     let (mut line_number, mut record, mut rejected) = (0u64, 0u64, 0u64);
     loop {
@@ -570,7 +615,10 @@ fn run(input: &mut dyn BufRead, out: &mut impl Write) -> io::Result<u64> {
             .map_err(|e| e.to_string())
             .and_then(|a| a.check().map(|()| a));
         match application {
-            Ok(a) => write_decision(out, &policy, record, &a, &decide(&a))?,
+            Ok(a) => match mode {
+                Mode::Full => write_decision(out, &policy, record, &a, &decide(&a))?,
+                Mode::Compact => write_compact(out, &a, score(&a))?,
+            },
             Err(e) => {
                 rejected += 1;
                 eprintln!("rejected record {record} (line {line_number}): {e}");
@@ -582,7 +630,22 @@ fn run(input: &mut dyn BufRead, out: &mut impl Write) -> io::Result<u64> {
 }
 
 fn main() -> ExitCode {
-    let path = std::env::args_os().nth(1).filter(|p| p != "-");
+    let mut mode = Mode::Full;
+    let mut path = None;
+    for arg in std::env::args_os().skip(1) {
+        if arg == "--compact" {
+            mode = Mode::Compact;
+        } else if arg.to_string_lossy().starts_with("--") || path.is_some() {
+            eprintln!(
+                "error: unexpected argument {}\nusage: lending-baseline [--compact] [INPUT.jsonl]",
+                arg.to_string_lossy()
+            );
+            return ExitCode::from(2);
+        } else {
+            path = Some(arg);
+        }
+    }
+    let path = path.filter(|p| p != "-");
     let mut input: Box<dyn BufRead> = match &path {
         Some(path) => match File::open(path) {
             Ok(file) => Box::new(BufReader::with_capacity(1 << 16, file)),
@@ -594,7 +657,7 @@ fn main() -> ExitCode {
         None => Box::new(BufReader::with_capacity(1 << 16, io::stdin().lock())),
     };
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    match run(&mut input, &mut out) {
+    match run(&mut input, &mut out, mode) {
         Ok(0) => ExitCode::SUCCESS,
         Ok(_) => ExitCode::from(1),
         Err(e) => {
