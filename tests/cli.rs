@@ -73,6 +73,62 @@ fn unreadable_input_and_bad_usage_exit_2() {
 }
 
 #[test]
+fn eval_refuses_unknown_fields_and_zero_threads() {
+    let policy = "examples/lending.rubric";
+    let input = "examples/lending.jsonl";
+    for args in [
+        &["--fields", "id,scores"][..],
+        &["--fields", ","],
+        &["--output-format", "csv", "--fields", "id,unknown"],
+        &["--threads", "0"],
+        &["--threads", "many"],
+    ] {
+        let mut command = vec!["eval", policy, input];
+        command.extend_from_slice(args);
+        let output = rubric(&command);
+        assert_eq!(code(&output), 2, "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("error"),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn explained_compact_decisions_carry_the_explanation() {
+    let output = rubric(&[
+        "eval",
+        "--quiet",
+        "--explain",
+        "--fields",
+        "id",
+        "examples/lending.rubric",
+        "examples/lending.jsonl",
+    ]);
+    assert_eq!(code(&output), 0);
+    let text = String::from_utf8(output.stdout).unwrap();
+    for line in text.lines() {
+        let decision: serde_json::Value = serde_json::from_str(line).unwrap();
+        let members: Vec<&String> = decision.as_object().unwrap().keys().collect();
+        assert_eq!(members, ["explanation", "id"], "{line}");
+    }
+    // Only an explanation: the object must still be valid JSON.
+    let output = rubric(&[
+        "eval",
+        "--quiet",
+        "--explain",
+        "--fields",
+        "invalid_as_missing",
+        "examples/lending.rubric",
+        "examples/lending.jsonl",
+    ]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    let first = text.lines().next().unwrap();
+    assert!(first.starts_with("{\"explanation\":"), "{first}");
+    serde_json::from_str::<serde_json::Value>(first).unwrap();
+}
+
+#[test]
 fn json_output_is_machine_readable() {
     let out = rubric(&[
         "check",

@@ -338,6 +338,24 @@ fn compare(case: &Case, binary: &Path, input: &Path, work: &Path) -> usize {
             false,
         ),
         (vec!["--id-field", "missing_id_field", "--errors", e], true),
+        // Compact decisions, one thread and several: the same bytes from both evaluators.
+        (
+            vec!["--fields", "id,score,tier,consequences", "--threads", "1"],
+            false,
+        ),
+        (
+            vec![
+                "--threads",
+                "3",
+                "--output-format",
+                "csv",
+                "--fields",
+                "record,id,reasons",
+                "--errors",
+                e,
+            ],
+            false,
+        ),
     ];
     let mut compared = 0;
     for (args, stdin) in arg_sets {
@@ -661,6 +679,9 @@ fn build_and_compile() {
         &["--set", "x=1"][..],
         &["--output-format", "xml"],
         &["a", "b"],
+        &["--threads", "0"],
+        &["--fields", "id,scores"],
+        &["--output-format", "csv", "--fields", "id,outcomes"],
     ] {
         let status = Command::new(&executable)
             .args(args)
