@@ -52,27 +52,8 @@ for s in ${SECTIONS//,/ }; do
 done
 ((RUNS >= 1)) || { echo "RUNS must be at least 1" >&2; exit 2; }
 
-label() { # 1000000 -> 1m, 100000 -> 100k
-    if (($1 % 1000000 == 0)); then echo "$(($1 / 1000000))m"
-    elif (($1 % 1000 == 0)); then echo "$(($1 / 1000))k"
-    else echo "$1"; fi
-}
-
-if [[ ! -x /usr/bin/time ]]; then
-    echo "== /usr/bin/time is missing; installing it (apt-get install time)"
-    apt-get install -y -qq time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
-fi
-
-echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
-echo "   load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
-
-echo "== building (release)"
-if [[ -n ${RUBRIC:-} ]]; then
-    [[ -x $RUBRIC ]] || { echo "RUBRIC=$RUBRIC is not an executable" >&2; exit 2; }
-else
-    cargo build --release --quiet
-    RUBRIC=target/release/rubric
-fi
+# shellcheck source=benches/common.sh
+source benches/common.sh
 cargo build --release --quiet --manifest-path benches/baseline/Cargo.toml
 BASELINE=benches/baseline/target/release/lending-baseline
 if [[ -n ${NATIVE_BIN:-} ]]; then
@@ -150,7 +131,6 @@ measure() {
     awk '{ printf "%s %.2f %s %s\n", $1, $2 + $3, $4, $2 }' "$OUT/$name.time" >>"$OUT/$name.times"
 }
 
-mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 per_second() { # records seconds -> records/s with thousands separators
     awk -v n="$1" -v t="$2" 'BEGIN {
         s = sprintf("%d", n / t + 0.5); out = ""

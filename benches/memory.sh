@@ -37,28 +37,8 @@ MEM_LIMIT_MB=${MEM_LIMIT_MB:-$((mem_total_mb / 2 < 4096 ? mem_total_mb / 2 : 409
 case $OUTPUT in null | file) ;; *) echo "OUTPUT must be null or file" >&2; exit 2 ;; esac
 ((SMALL < RECORDS)) || { echo "SMALL ($SMALL) must be below RECORDS ($RECORDS)" >&2; exit 2; }
 
-label() { # 1000000 -> 1m, 100000 -> 100k
-    if (($1 % 1000000 == 0)); then echo "$(($1 / 1000000))m"
-    elif (($1 % 1000 == 0)); then echo "$(($1 / 1000))k"
-    else echo "$1"; fi
-}
-mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
-
-if [[ ! -x /usr/bin/time ]]; then
-    echo "== /usr/bin/time is missing; installing it (apt-get install time)"
-    apt-get install -y -qq time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
-fi
-
-echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
-echo "   load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
-
-echo "== building (release)"
-if [[ -n ${RUBRIC:-} ]]; then
-    [[ -x $RUBRIC ]] || { echo "RUBRIC=$RUBRIC is not an executable" >&2; exit 2; }
-else
-    cargo build --release --quiet
-    RUBRIC=target/release/rubric
-fi
+# shellcheck source=benches/common.sh
+source benches/common.sh
 engines=(interpreter)
 if [[ -n ${NATIVE_BIN:-} ]]; then
     [[ -x $NATIVE_BIN ]] || { echo "NATIVE_BIN=$NATIVE_BIN is not an executable" >&2; exit 2; }

@@ -494,46 +494,34 @@ pub fn open_json<'o, T: Template>(
     }
     if selection.has(Member::Rules) {
         let out = object.member(b"\"rules\":[");
-        for (i, f) in decision.fired.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
+        list(out, &decision.fired, |out, f| {
             out.extend_from_slice(template.rule_open(f.rule));
             write_decimal(out, f.points);
             out.extend_from_slice(b",\"values\":{");
             template.values(out, f.rule, record, &decision.lets);
             out.extend_from_slice(b"}}");
-        }
-        out.push(b']');
+        });
     }
     if selection.has(Member::NotCounted) && !decision.not_counted.is_empty() {
         // `{"rule":"name","points":10}` for each rule of a `counts the highest` group that
         // another rule of its group outscored.
         let out = object.member(b"\"not_counted\":[");
-        for (i, f) in decision.not_counted.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
+        list(out, &decision.not_counted, |out, f| {
             out.extend_from_slice(template.rule_open(f.rule));
             write_decimal(out, f.points);
             out.push(b'}');
-        }
-        out.push(b']');
+        });
     }
     if selection.has(Member::Unknown) {
         write_unknown(template, object.member(b"\"unknown\":["), decision);
     }
     if selection.has(Member::Reasons) {
         let out = object.member(b"\"reasons\":[");
-        for (i, reason) in decision.reasons.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
+        list(out, &decision.reasons, |out, reason| {
             out.extend_from_slice(template.reason_open(reason.rule));
             write_decimal(out, reason.below);
             out.push(b'}');
-        }
-        out.push(b']');
+        });
     }
     if selection.has(Member::Consequences) {
         let out = object.member(b"\"consequences\":[");
@@ -550,6 +538,17 @@ pub fn open_json<'o, T: Template>(
         out.push(b']');
     }
     object
+}
+
+/// The items, each written by `write`, separated by commas, and the closing `]`.
+fn list<T>(out: &mut Vec<u8>, items: &[T], mut write: impl FnMut(&mut Vec<u8>, &T)) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write(out, item);
+    }
+    out.push(b']');
 }
 
 /// The items of `unknown` and its closing `]`: rules, then tables, then consequences that an
