@@ -4,20 +4,28 @@
 //! comparisons; `and`, `or` and `not` follow Kleene's three-valued logic (`yes or unknown` is yes).
 //! A rule whose condition or points are unknown does not fire and is listed as such.
 
+use super::compiled::{BoolFn, CRule, Compiler, Ranges, ValFn};
 use super::decision::Decision;
 use super::table::Decided;
 use crate::ir::*;
 use crate::runtime::arith as rt;
 use crate::runtime::decision::{rank_reasons, tally, Computed, Ranking, TableRows, Unit};
-use crate::runtime::{EvalError, EvalErrorKind, Needs, Outcome, RuleOutcome};
+use crate::runtime::{EvalError, EvalErrorKind, Needs, Outcome};
 use rust_decimal::Decimal;
 
 /// A known value, or `None` for unknown.
-type V = Option<Value>;
+pub(super) type V = Option<Value>;
 
-/// Evaluates records against one policy. Cheap to create; holds no per-record state.
+/// Evaluates records against one policy. Holds no per-record state; creating one compiles the
+/// policy's expressions, rules and tiers (see [`compiled`](super::compiled)).
 pub struct Evaluator<'p> {
     policy: &'p Policy,
+    /// Each derived value's expression, by index.
+    lets: Vec<ValFn>,
+    rules: Vec<CRule>,
+    tiers: Ranges,
+    /// Each consequence's condition, by index.
+    conditions: Vec<BoolFn>,
     /// Each rule's baseline and entry among the reasons, for ranking reasons.
     baselines: Vec<Option<Decimal>>,
     reason_entries: Vec<usize>,
@@ -28,8 +36,31 @@ pub struct Evaluator<'p> {
 
 impl<'p> Evaluator<'p> {
     pub fn new(policy: &'p Policy) -> Self {
+        let compiler = Compiler::new(policy);
+        let tiers: Vec<(Range, usize)> = policy
+            .tiers
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.range, i))
+            .collect();
         Evaluator {
             policy,
+            lets: policy
+                .lets
+                .iter()
+                .map(|l| compiler.value(&l.value))
+                .collect(),
+            rules: policy
+                .rules
+                .iter()
+                .map(|r| compiler.rule(r, &policy.scale))
+                .collect(),
+            tiers: Ranges::new(&tiers),
+            conditions: policy
+                .consequences
+                .iter()
+                .map(|c| compiler.truth(&c.condition))
+                .collect(),
             baselines: policy.rules.iter().map(|r| r.baseline).collect(),
             reason_entries: policy.reason_entries(),
             chained: policy.chains_consequences(),
@@ -83,14 +114,8 @@ impl<'p> Evaluator<'p> {
         self.values(&policy.steps, inputs, lets, tables, None)?;
         let frame = Frame::new(inputs, lets, policy);
         let mut total = policy.scale.start;
-        for (index, rule) in policy.rules.iter().enumerate() {
-            tally(
-                &mut total,
-                fired,
-                unknown,
-                index,
-                frame.rule(rule, &policy.scale),
-            )?;
+        for (index, rule) in self.rules.iter().enumerate() {
+            tally(&mut total, fired, unknown, index, rule.outcome(&frame))?;
         }
         for pick in &policy.picks {
             crate::runtime::decision::pick(
@@ -103,7 +128,7 @@ impl<'p> Evaluator<'p> {
         }
         let unclamped = round(total, &policy.scale);
         let score = rt::min(rt::max(unclamped, policy.scale.min), policy.scale.max);
-        let tier = policy.tiers.iter().position(|t| t.range.contains(score));
+        let tier = self.tiers.find(score);
 
         let outcome = Outcome { score, tier, fired };
         self.values(&policy.after_rules, inputs, lets, tables, Some(&outcome))?;
@@ -142,14 +167,13 @@ impl<'p> Evaluator<'p> {
         for step in steps {
             match *step {
                 Step::Let(index) => {
-                    let Some(l) = policy.lets.get(index) else {
+                    let Some(compiled) = self.lets.get(index) else {
                         continue;
                     };
-                    let value = Frame {
+                    let value = compiled(&Frame {
                         outcome,
                         ..Frame::new(inputs, lets, policy)
-                    }
-                    .eval(&l.value)
+                    })
                     .map_err(|kind| EvalError::in_let(kind, index))?;
                     if let Some(slot) = lets.get_mut(index) {
                         *slot = value;
@@ -197,7 +221,7 @@ impl<'p> Evaluator<'p> {
         let policy = self.policy;
         // Whether consequence `index` applies (`None`: a value its condition needs is unknown).
         let decide = |index: usize, applied: &[bool]| -> Result<Option<bool>, EvalError> {
-            let Some(consequence) = policy.consequences.get(index) else {
+            let Some(condition) = self.conditions.get(index) else {
                 return Ok(Some(false));
             };
             let frame = Frame {
@@ -205,13 +229,7 @@ impl<'p> Evaluator<'p> {
                 applied,
                 ..Frame::new(inputs, lets, policy)
             };
-            let applies = frame
-                .eval(&consequence.condition)
-                .map_err(|kind| EvalError::in_consequence(kind, index))?;
-            Ok(match applies {
-                Some(Value::Bool(b)) => Some(b),
-                _ => None,
-            })
+            condition(&frame).map_err(|kind| EvalError::in_consequence(kind, index))
         };
         if !self.chained {
             for index in 0..policy.consequences.len() {
@@ -300,19 +318,19 @@ pub fn unit(unit: TimeUnit) -> Unit {
     }
 }
 
-fn round(value: Decimal, scale: &Scale) -> Decimal {
+pub(super) fn round(value: Decimal, scale: &Scale) -> Decimal {
     rt::round(value, scale.decimals, scale.rounding.strategy())
 }
 
 /// The values visible to an expression.
-struct Frame<'a> {
-    inputs: &'a [V],
-    lets: &'a [V],
-    outcome: Option<&'a Outcome<'a>>,
+pub(super) struct Frame<'a> {
+    pub(super) inputs: &'a [V],
+    pub(super) lets: &'a [V],
+    pub(super) outcome: Option<&'a Outcome<'a>>,
     /// By consequence: whether it applies, for those decided so far.
-    applied: &'a [bool],
+    pub(super) applied: &'a [bool],
     /// Where tables' outputs start in `lets`.
-    outputs_at: usize,
+    pub(super) outputs_at: usize,
 }
 
 impl<'a> Frame<'a> {
@@ -327,61 +345,11 @@ impl<'a> Frame<'a> {
     }
 }
 
-type R<T> = Result<T, EvalErrorKind>;
+pub(super) type R<T> = Result<T, EvalErrorKind>;
 
 impl Frame<'_> {
-    fn rule(&self, rule: &Rule, scale: &Scale) -> R<RuleOutcome> {
-        if let Some(condition) = &rule.condition {
-            match self.eval(condition)? {
-                Some(Value::Bool(true)) => {}
-                None => return Ok(RuleOutcome::Unknown),
-                _ => return Ok(RuleOutcome::NotFired),
-            }
-        }
-        let (points, arm) = match &rule.effect {
-            Effect::Points(p) => (self.points(p)?, None),
-            Effect::Bins {
-                subject,
-                arms,
-                missing,
-                otherwise,
-            } => match self.read(*subject) {
-                None => match missing {
-                    Some(p) => (self.points(p)?, None),
-                    None => return Ok(RuleOutcome::Unknown),
-                },
-                Some(value) => match arms
-                    .iter()
-                    .position(|arm| arm.patterns.iter().any(|p| matches(p, &value)))
-                {
-                    Some(i) => match arms.get(i) {
-                        Some(arm) => (self.points(&arm.points)?, Some(i)),
-                        None => return Ok(RuleOutcome::NotFired),
-                    },
-                    None => match otherwise {
-                        Some(p) => (self.points(p)?, None),
-                        None => return Ok(RuleOutcome::NotFired),
-                    },
-                },
-            },
-        };
-        let Some(points) = points else {
-            return Ok(RuleOutcome::Unknown);
-        };
-        let weighted = match &rule.group {
-            Some(g) => points
-                .checked_mul(g.weight)
-                .ok_or(EvalErrorKind::Overflow)?,
-            None => points,
-        };
-        Ok(RuleOutcome::Fired {
-            points: round(weighted, scale),
-            arm,
-        })
-    }
-
     /// Signed, capped points, or `None` when they depend on an unknown value.
-    fn points(&self, p: &Points) -> R<Option<Decimal>> {
+    pub(super) fn points(&self, p: &Points) -> R<Option<Decimal>> {
         let Some(mut amount) = self.number(&p.amount)? else {
             return Ok(None);
         };
@@ -409,7 +377,7 @@ impl Frame<'_> {
         }))
     }
 
-    fn number(&self, e: &Expr) -> R<Option<Decimal>> {
+    pub(super) fn number(&self, e: &Expr) -> R<Option<Decimal>> {
         Ok(match self.eval(e)? {
             Some(Value::Number(n)) => Some(n),
             Some(_) => return Err(EvalErrorKind::Internal("a number was expected")),
@@ -426,7 +394,7 @@ impl Frame<'_> {
         }
     }
 
-    fn eval(&self, e: &Expr) -> R<V> {
+    pub(super) fn eval(&self, e: &Expr) -> R<V> {
         Ok(match e {
             Expr::Const(v) => Some(v.clone()),
             Expr::Read(r) => self.read(*r),
@@ -522,7 +490,7 @@ impl Frame<'_> {
         })
     }
 
-    fn truth(&self, e: &Expr) -> R<Option<bool>> {
+    pub(super) fn truth(&self, e: &Expr) -> R<Option<bool>> {
         Ok(match self.eval(e)? {
             Some(Value::Bool(b)) => Some(b),
             _ => None,

@@ -8,12 +8,14 @@
 //! | file | job |
 //! |---|---|
 //! | `interp.rs` | one validated record → one [`Decision`] |
+//! | `compiled.rs` | the policy's expressions, rules and tiers compiled once for `interp.rs` |
 //! | `engine.rs` | the interpreter as a runtime [`Engine`](crate::runtime::Engine) |
 //! | `input.rs` | the indicators' types, ranges and missing-value rules, for reading records |
 //! | `decision.rs` | the policy's names and JSON fragments, for writing decisions |
 //! | `stream.rs` | batches: records in, decisions and errors out, a [`Summary`] |
 //! | `policy_tests.rs` | the policy's own `test` blocks |
 
+mod compiled;
 mod decision;
 mod engine;
 mod input;
