@@ -26,6 +26,7 @@ fn bounds(input: &Input) -> Bounds {
 }
 
 /// A JSON value for `input`; `Ok(None)` for `null` (treated as absent).
+#[inline]
 fn from_json(input: &Input, raw: Raw<'_>) -> Result<Option<Value>, FieldError> {
     Ok(match &input.kind {
         InputKind::Bool => fields::json_bool(raw)?.map(Value::Bool),
@@ -41,6 +42,7 @@ fn from_json(input: &Input, raw: Raw<'_>) -> Result<Option<Value>, FieldError> {
 }
 
 /// A CSV cell for `input` (an empty cell never gets here: it means absent).
+#[inline]
 fn from_cell(input: &Input, cell: &str) -> Result<Value, FieldError> {
     Ok(match &input.kind {
         InputKind::Bool => Value::Bool(fields::cell_bool(cell)?),
@@ -135,8 +137,12 @@ impl Fields for Interpreter<'_> {
     }
 
     fn clear(&self, record: &mut Self::Record) {
-        record.clear();
-        record.resize(self.policy.inputs.len(), None);
+        if record.len() == self.policy.inputs.len() {
+            record.fill(None);
+        } else {
+            record.clear();
+            record.resize(self.policy.inputs.len(), None);
+        }
     }
 
     fn json(
@@ -324,5 +330,53 @@ mod tests {
         let r = read(r#"{"n":1,"d":null,"e":null}"#).ok().unwrap();
         assert_eq!(r.values[1], Some(Value::Number(Decimal::ONE)));
         assert_eq!(r.values[2], None);
+    }
+
+    /// One reader over several records, as a file is read: the guesses from one record's key
+    /// order must never change what the next one reads, whatever its order.
+    #[test]
+    fn key_order_guesses_never_change_what_is_read() {
+        let p = policy();
+        let reader = RecordReader::new(&p, "id");
+        let lines = [
+            r#"{"id":"a","n":1,"d":2,"e":"a","b":true}"#,
+            r#"{"id":"b","n":2,"d":3,"e":"b","b":false}"#,
+            // A field left out, then back.
+            r#"{"id":"c","n":3,"e":"b","b":false}"#,
+            r#"{"id":"d","n":4,"d":5,"e":"a","b":true}"#,
+            // Another order, unknown fields between, the id last.
+            r#"{"b":true,"x":1,"e":"a","d":6,"n":5,"id":"e"}"#,
+            r#"{"e":"b","n":6,"zz":null,"b":false,"id":7}"#,
+            // A duplicate where the previous record had the next field.
+            r#"{"id":"f","n":1,"n":2}"#,
+            r#"{"id":"g","n":1,"d":2,"d":3}"#,
+            r#"{"id":"h","n":1,"d":2,"e":"a","b":true,"b":false}"#,
+            r#"{"id":"i","n":1,"d":2,"e":"a","b":true,"n":null}"#,
+            // Back to the first order.
+            r#"{"id":"j","n":7,"d":8,"e":"b","b":true}"#,
+            // An error after a guess, then the same record again.
+            r#"{"id":"k","n":11,"d":8,"e":"b","b":true}"#,
+            r#"{"id":"k","n":10,"d":8,"e":"b","b":true}"#,
+            r#"{"id":"l","d":1}"#,
+            "{}",
+            r#"{"id":"m","n":1,"d":2,"e":"a","b":true"#,
+            r#"{"id":"n","n":1,"d":2,"e":"a","b":true}"#,
+        ];
+        let mut record = Record::default();
+        for (k, line) in lines.iter().enumerate() {
+            let at = Position {
+                record: k as u64 + 1,
+                line: k as u64 + 1,
+            };
+            let got = reader
+                .json(line.as_bytes(), at, &mut record)
+                .map(|()| record.clone());
+            // A fresh reader has no guesses.
+            let mut alone = Record::default();
+            let expected = RecordReader::new(&p, "id")
+                .json(line.as_bytes(), at, &mut alone)
+                .map(|()| alone);
+            assert_eq!(got, expected, "{line}");
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! value of the wrong type, out of its range, or not among an enum's members is a [`FieldError`]
 //! with the reason, worded the same by every evaluator.
 
+use super::arith;
 use super::error::{FieldError, Problem};
 use super::jsonl::Raw;
 use super::output::json_string;
@@ -199,45 +200,72 @@ fn too_large(text: &str) -> bool {
     whole_part.cmp(max.bytes()) == std::cmp::Ordering::Greater
 }
 
-/// The common case, fast: `digits` or `digits.digits`, optionally negative, at most 18 digits, not
-/// a negative zero. The same value (digits and scale) as `Decimal::from_str_exact`.
+/// The common case, fast: `digits` or `digits.digits`, optionally negative, at most 28 digits
+/// (so the mantissa is below 10^28 and fits a decimal), no leading zero (but `0.…`), not a
+/// negative zero. The digits go straight into the mantissa, with one digit of scale per digit
+/// after the point: the same value (digits and scale) as `Decimal::from_str_exact`. Anything else
+/// (`None`) takes the exact general path.
 fn plain_number(text: &str) -> Option<Decimal> {
-    let (negative, body) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
+    let (negative, body) = match text.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        all => (false, all),
     };
-    if body.is_empty() || body.len() > 19 {
-        return None;
+    // A leading zero only as the whole part of `0.…`; none at all for `-0` and `00`.
+    match body {
+        [b'0', b'.', ..] | [b'1'..=b'9', ..] => {}
+        [b'0'] if !negative => return Some(Decimal::ZERO),
+        _ => return None,
     }
-    let mut mantissa: i64 = 0;
-    let mut scale: u32 = 0;
-    let mut digits = 0;
-    let mut point = false;
-    for b in body.bytes() {
-        match b {
-            b'0'..=b'9' => {
-                mantissa = mantissa * 10 + i64::from(b - b'0');
-                digits += 1;
-                if point {
-                    scale += 1;
-                }
+    let (mantissa, scale) = if body.len() <= 19 {
+        // At most 19 digits: a `u64` holds them.
+        let mut mantissa: u64 = 0;
+        let mut point: Option<usize> = None;
+        for (at, &b) in body.iter().enumerate() {
+            match b {
+                b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(b - b'0'),
+                b'.' if point.is_none() => point = Some(at),
+                _ => return None,
             }
-            b'.' if !point => point = true,
-            _ => return None,
         }
-    }
-    if digits == 0 || digits > 18 || (point && scale == 0) {
+        (u128::from(mantissa), scale_of(body.len(), point)?)
+    } else if body.len() <= 29 {
+        let mut mantissa: u128 = 0;
+        let mut digits = 0;
+        let mut point: Option<usize> = None;
+        for (at, &b) in body.iter().enumerate() {
+            match b {
+                b'0'..=b'9' => {
+                    mantissa = mantissa * 10 + u128::from(b - b'0');
+                    digits += 1;
+                }
+                b'.' if point.is_none() => point = Some(at),
+                _ => return None,
+            }
+        }
+        if digits > 28 {
+            return None;
+        }
+        (mantissa, scale_of(body.len(), point)?)
+    } else {
+        return None;
+    };
+    if negative && mantissa == 0 {
         return None;
     }
-    if (body.starts_with('0') && body.len() > 1 && !body.starts_with("0."))
-        || (negative && mantissa == 0)
-    {
-        return None;
+    let signed = i128::try_from(mantissa).ok()?;
+    Decimal::try_from_i128_with_scale(if negative { -signed } else { signed }, scale).ok()
+}
+
+/// The scale of a plain number's `len` bytes with its point `at` (if any), which must have digits
+/// after it.
+fn scale_of(len: usize, point: Option<usize>) -> Option<u32> {
+    match point {
+        None => Some(0),
+        Some(at) => match len - at - 1 {
+            0 => None,
+            after => u32::try_from(after).ok(),
+        },
     }
-    Some(Decimal::new(
-        if negative { -mantissa } else { mantissa },
-        scale,
-    ))
 }
 
 /// Checks a number that was not read from a record (a library caller's) against the kind and
@@ -247,25 +275,34 @@ pub fn check(value: Decimal, kind: Kind, bounds: Bounds) -> Result<(), FieldErro
 }
 
 fn check_as(value: Decimal, text: &str, kind: Kind, bounds: Bounds) -> Result<(), FieldError> {
-    if kind == Kind::Whole && !value.fract().is_zero() {
+    if kind == Kind::Whole && !is_whole(value) {
         return Err((
             Problem::WrongType,
             format!("expected a whole number, found {text}"),
         ));
     }
-    if let Some(min) = bounds.min.filter(|m| value < *m) {
+    if let Some(min) = bounds.min.filter(|m| arith::lt(value, *m)) {
         return Err((
             Problem::OutOfRange,
             format!("{text} is below the minimum {min}"),
         ));
     }
-    if let Some(max) = bounds.max.filter(|m| value > *m) {
+    if let Some(max) = bounds.max.filter(|m| arith::gt(value, *m)) {
         return Err((
             Problem::OutOfRange,
             format!("{text} is above the maximum {max}"),
         ));
     }
     Ok(())
+}
+
+/// Whether a decimal has no fractional part (as `value.fract().is_zero()`): its mantissa is a
+/// multiple of `10^scale`.
+fn is_whole(value: Decimal) -> bool {
+    let scale = value.scale();
+    scale == 0
+        || arith::pow10(scale)
+            .map_or_else(|| value.fract().is_zero(), |p| value.mantissa() % p == 0)
 }
 
 /// The index of `text` among `members`.
@@ -406,5 +443,274 @@ mod tests {
                 ),
             }
         }
+    }
+
+    /// The reading of a number before the fast paths: the general exact path for every text,
+    /// with `Decimal`'s own comparisons. The fast paths must agree with it on everything.
+    fn reference(text: &str, kind: Kind, bounds: Bounds) -> Result<(i128, u32), FieldError> {
+        let parsed = if text.contains(['e', 'E']) {
+            Decimal::from_scientific(text)
+        } else {
+            Decimal::from_str_exact(text)
+        };
+        let value = parsed.map_err(|_| unrepresentable(text))?;
+        if kind == Kind::Whole && !value.fract().is_zero() {
+            return Err((
+                Problem::WrongType,
+                format!("expected a whole number, found {text}"),
+            ));
+        }
+        if let Some(min) = bounds.min.filter(|m| value < *m) {
+            return Err((
+                Problem::OutOfRange,
+                format!("{text} is below the minimum {min}"),
+            ));
+        }
+        if let Some(max) = bounds.max.filter(|m| value > *m) {
+            return Err((
+                Problem::OutOfRange,
+                format!("{text} is above the maximum {max}"),
+            ));
+        }
+        Ok((value.mantissa(), value.scale()))
+    }
+
+    fn ours(text: &str, kind: Kind, bounds: Bounds) -> Result<(i128, u32), FieldError> {
+        number(text, kind, bounds).map(|v| (v.mantissa(), v.scale()))
+    }
+
+    fn dec(text: &str) -> Decimal {
+        Decimal::from_str_exact(text).unwrap_or_default()
+    }
+
+    /// Texts at every boundary of the fast path: 18/19/28/29 digits, leading zeros, negative
+    /// zeros, points, exponents, the largest decimal.
+    fn edge_texts() -> Vec<String> {
+        let mut texts: Vec<String> = [
+            "0",
+            "-0",
+            "00",
+            "-00",
+            "0.0",
+            "-0.0",
+            "0.00",
+            "01",
+            "-01",
+            "001.5",
+            "0.",
+            "1.",
+            ".5",
+            "-.5",
+            "-",
+            "",
+            "+1",
+            "1.2.3",
+            "1..2",
+            "1e5",
+            "1E5",
+            "-1e-5",
+            "0e0",
+            "-0e0",
+            "1.5e1",
+            "12.50e-1",
+            "1e28",
+            "1e29",
+            "9.9e27",
+            "0.5",
+            "-0.5",
+            "12.50",
+            "7.250",
+            "100",
+            "-100",
+            "18",
+            "17",
+            "100.0",
+            "100.5",
+            "-3.0",
+            "22.5",
+            "40",
+            "0.000001",
+            "1 ",
+            " 1",
+            "1-",
+            "1.-5",
+            "0x10",
+            "9",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "79228162514264337593543950336",
+            "7922816251426433759354395033.5",
+            "7922816251426433759354395033.6",
+            "0.0000000000000000000000000001",
+            "0.00000000000000000000000000001",
+            "0.000000000000000000000000001",
+            "-0.000000000000000000000000000",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        for digits in 1..=31 {
+            let nines = "9".repeat(digits);
+            let ones = format!("1{}", "0".repeat(digits - 1));
+            for whole in [nines.clone(), ones.clone()] {
+                texts.push(whole.clone());
+                texts.push(format!("-{whole}"));
+                for at in 1..digits {
+                    let (w, f) = whole.split_at(at);
+                    texts.push(format!("{w}.{f}"));
+                    texts.push(format!("-{w}.{f}"));
+                    texts.push(format!("0.{whole}"));
+                }
+            }
+            texts.push(format!("0.{}1", "0".repeat(digits)));
+            texts.push(format!("-0.{}", "0".repeat(digits)));
+            texts.push(format!("{}.0", "0".repeat(digits)));
+        }
+        texts
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_exact_path_on_edge_texts() {
+        let ranges = [
+            Bounds::default(),
+            Bounds {
+                min: Some(dec("0")),
+                max: Some(dec("100")),
+            },
+            Bounds {
+                min: Some(dec("18")),
+                max: Some(dec("17.99")),
+            },
+            Bounds {
+                min: Some(dec("-0.5")),
+                max: Some(dec("22.50")),
+            },
+            Bounds {
+                min: Some(Decimal::MIN),
+                max: Some(Decimal::MAX),
+            },
+            Bounds {
+                min: Some(dec("0.0000000000000000000000000001")),
+                max: Some(dec("7922816251426433759354395033.5")),
+            },
+        ];
+        for text in edge_texts() {
+            // Only texts the scanner or the CSV reader would hand over reach `number`.
+            let json_ok = serde_json::from_str::<serde_json::Number>(&text).is_ok();
+            if !json_ok && !looks_numeric(text.trim()) {
+                continue;
+            }
+            for kind in [Kind::Whole, Kind::Decimal] {
+                for bounds in ranges {
+                    assert_eq!(
+                        ours(&text, kind, bounds),
+                        reference(&text, kind, bounds),
+                        "{text} as {kind:?} in {bounds:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_exact_path_on_random_texts() {
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let bounds = Bounds {
+            min: Some(dec("-1000.5")),
+            max: Some(dec("123456.789")),
+        };
+        for _ in 0..100_000 {
+            let r = next();
+            let mut text = String::new();
+            if r % 3 == 0 {
+                text.push('-');
+            }
+            let whole = 1 + (r >> 8) % 16;
+            let fraction = (r >> 16) % 16;
+            for k in 0..whole + fraction {
+                if k == whole {
+                    text.push('.');
+                }
+                // Mostly non-zero digits, a zero now and then (also as the first digit).
+                let d = next();
+                let digit = if d % 7 == 0 { 0 } else { d % 10 };
+                text.push(char::from(b'0' + digit as u8));
+            }
+            for kind in [Kind::Whole, Kind::Decimal] {
+                for b in [Bounds::default(), bounds] {
+                    assert_eq!(ours(&text, kind, b), reference(&text, kind, b), "{text}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_path_takes_up_to_28_digits() {
+        for text in [
+            "1234567890123456789012345678",
+            "-9999999999999999999999999999",
+            "1.234567890123456789012345678",
+            "0.000000000000000000000000001",
+            "9999999999999999999",
+            "-999999999999999999.9",
+            "0",
+            "0.0",
+        ] {
+            let fast = plain_number(text).map(|v| (v.mantissa(), v.scale()));
+            let exact = Decimal::from_str_exact(text).map(|v| (v.mantissa(), v.scale()));
+            assert_eq!(fast, exact.ok(), "{text}");
+        }
+        for text in [
+            "12345678901234567890123456789",
+            "0.0000000000000000000000000001",
+            "-0",
+            "-0.00",
+            "00",
+            "01.5",
+            "1e2",
+            "1.",
+        ] {
+            assert_eq!(plain_number(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn range_and_kind_errors_are_worded_as_before() {
+        let bounds = Bounds {
+            min: Some(dec("18")),
+            max: Some(dec("100")),
+        };
+        assert_eq!(
+            number("17.9", Kind::Decimal, bounds),
+            Err((
+                Problem::OutOfRange,
+                "17.9 is below the minimum 18".to_string()
+            ))
+        );
+        assert_eq!(
+            number("100.01", Kind::Decimal, bounds),
+            Err((
+                Problem::OutOfRange,
+                "100.01 is above the maximum 100".to_string()
+            ))
+        );
+        assert_eq!(
+            number("100.00", Kind::Whole, bounds).map(|v| v.scale()),
+            Ok(2)
+        );
+        assert_eq!(number("18", Kind::Whole, bounds), Ok(dec("18")));
+        assert_eq!(
+            number("18.5", Kind::Whole, bounds),
+            Err((
+                Problem::WrongType,
+                "expected a whole number, found 18.5".to_string()
+            ))
+        );
     }
 }

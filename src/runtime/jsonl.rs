@@ -78,6 +78,45 @@ pub fn scan<'a>(
     Ok(())
 }
 
+/// The offset of the first byte in `bytes` that ends the plain run of a text: a `"`, a `\\` or a
+/// control character (`bytes.len()` if there is none). Eight bytes at a time: a byte `b` is
+/// found by the classic "has a zero byte" test on `word ^ b`, and a byte below 0x20 by the
+/// same test on `word - 0x20` in each byte; the lowest flagged byte of each test is exact, so the
+/// lowest of the three is the first byte sought.
+fn special(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let flagged = |word: u64| {
+        let below = |x: u64, b: u8| x.wrapping_sub(ONES * u64::from(b)) & !x & HIGH;
+        below(word ^ (ONES * u64::from(b'"')), 1)
+            | below(word ^ (ONES * u64::from(b'\\')), 1)
+            | below(word, 0x20)
+    };
+    let mut at = 0;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let found = flagged(u64::from_le_bytes(word));
+        if found != 0 {
+            return at + (found.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    // The last bytes, padded with a byte that is never sought.
+    let tail = chunks.remainder();
+    let mut word = [b'a'; 8];
+    if let Some(head) = word.get_mut(..tail.len()) {
+        head.copy_from_slice(tail);
+    }
+    let found = flagged(u64::from_le_bytes(word));
+    if found != 0 {
+        at + (found.trailing_zeros() / 8) as usize
+    } else {
+        at + tail.len()
+    }
+}
+
 struct Scanner<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -149,11 +188,10 @@ impl<'a> Scanner<'a> {
     fn number(&mut self) -> Result<Raw<'a>, ScanError> {
         let start = self.pos;
         let digits = |s: &mut Self| {
-            let from = s.pos;
-            while matches!(s.peek(), Some(b'0'..=b'9')) {
-                s.pos += 1;
-            }
-            s.pos - from
+            let rest = s.bytes.get(s.pos..).unwrap_or(&[]);
+            let n = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            s.pos += n;
+            n
         };
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -187,19 +225,18 @@ impl<'a> Scanner<'a> {
         self.pos += 1; // the opening quote
         let start = self.pos;
         // Fast path: no escapes, so the text can be borrowed.
-        while let Some(b) = self.peek() {
-            match b {
-                b'"' => {
-                    let text = self.text.get(start..self.pos).unwrap_or("");
-                    self.pos += 1;
-                    return Ok(Cow::Borrowed(text));
-                }
-                b'\\' => break,
-                0x00..=0x1f => {
-                    return Err(self.error("a control character must be escaped inside a text"))
-                }
-                _ => self.pos += 1,
+        self.pos = start + special(self.bytes.get(start..).unwrap_or(&[]));
+        match self.peek() {
+            Some(b'"') => {
+                let text = self.text.get(start..self.pos).unwrap_or("");
+                self.pos += 1;
+                return Ok(Cow::Borrowed(text));
             }
+            Some(0x00..=0x1f) => {
+                return Err(self.error("a control character must be escaped inside a text"))
+            }
+            // An escape, or the end of the line: the slow path decodes or reports it.
+            _ => {}
         }
         let mut out = String::from(self.text.get(start..self.pos).unwrap_or(""));
         loop {
@@ -444,6 +481,69 @@ mod tests {
                 serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&case).is_ok();
             // serde_json allows duplicate keys (last wins); so do we (the record layer rejects them).
             assert_eq!(ours, theirs, "disagree on {case:?}");
+        }
+    }
+
+    /// The eight-bytes-at-a-time search finds what a byte-by-byte one finds, at every length and
+    /// offset (texts longer than a word, special bytes in the tail, UTF-8 bytes above 0x7f).
+    #[test]
+    fn special_finds_the_first_quote_backslash_or_control_character() {
+        let plain = |b: u8| b != b'"' && b != b'\\' && b >= 0x20;
+        let fills: [&[u8]; 4] = [b"a", "é".as_bytes(), b"\x7f\x80\xff ", b"!#[]~"];
+        for fill in fills {
+            for len in 0..40 {
+                let base: Vec<u8> = fill.iter().copied().cycle().take(len).collect();
+                assert_eq!(special(&base), len);
+                for at in 0..len {
+                    for byte in [
+                        b'"',
+                        b'\\',
+                        0x00,
+                        0x1f,
+                        b'\n',
+                        0x20,
+                        0x21,
+                        0x5b,
+                        0x5d,
+                        0x7f,
+                        0x22 ^ 0x80,
+                    ] {
+                        let mut bytes = base.clone();
+                        bytes[at] = byte;
+                        // A second special byte further on must not matter.
+                        if at + 3 < len {
+                            bytes[at + 3] = b'"';
+                        }
+                        let expected = bytes.iter().position(|&b| !plain(b)).unwrap_or(len);
+                        assert_eq!(special(&bytes), expected, "{bytes:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn texts_of_every_length_are_read() {
+        for len in 0..40 {
+            let text: String = "abcdé".chars().cycle().take(len).collect();
+            let escaped = format!("{}\\n{}", text, text);
+            let line = format!(r#"{{"{text}":"{text}","k":"{escaped}"}}"#);
+            let got = fields(&line).unwrap();
+            assert_eq!(
+                got,
+                vec![
+                    (text.clone(), Raw::Text(Cow::Borrowed(text.as_str()))),
+                    ("k".into(), Raw::Text(Cow::Owned(format!("{text}\n{text}")))),
+                ]
+            );
+            let unclosed = format!(r#"{{"k":"{text}"#);
+            assert!(fields(&unclosed).is_err());
+            let control = format!("{{\"k\":\"{text}\u{1}\"}}");
+            assert_eq!(
+                fields(&control).unwrap_err().offset,
+                6 + text.len(),
+                "{control:?}"
+            );
         }
     }
 }

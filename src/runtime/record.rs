@@ -6,6 +6,7 @@
 use super::error::{FieldError, Position, Problem, RecordError};
 use super::jsonl::{self, Raw};
 use super::output::json_string;
+use std::borrow::Cow;
 
 /// A record's id, keeping its JSON type: a number is kept as the text it was written with and
 /// written back as that same number (`1`, `12.50`, `-3`); anything else is a text. CSV cells are
@@ -113,6 +114,18 @@ pub fn put_some<T>(slot: &mut Option<T>, value: Option<T>) -> bool {
     }
 }
 
+/// `text` in the spare buffer if there is one (a new `String` otherwise).
+fn reuse(spare: &mut Option<String>, text: &str) -> String {
+    match spare.take() {
+        Some(mut buffer) => {
+            buffer.clear();
+            buffer.push_str(text);
+            buffer
+        }
+        None => text.to_string(),
+    }
+}
+
 /// Which indicator each CSV column feeds.
 #[derive(Clone, Debug)]
 pub struct CsvColumns {
@@ -134,6 +147,41 @@ pub struct Reader {
     /// The indicators whose invalid values the current record had, treated as absent
     /// (`invalid means missing`), in the order met. Decisions report them.
     pub invalid: Vec<usize>,
+    /// The indicators the previous JSON record's keys named, in order. Records of one file
+    /// nearly always list their fields in one order, so each key is first checked against the
+    /// name of the indicator that came next in the previous record (or the one after it, for a
+    /// record that leaves a field out), and looked up with [`Fields::index`] only if neither is
+    /// its name.
+    previous: Vec<usize>,
+    /// The same for the current record, built only once it departs from `previous` (until
+    /// then, its keys are the first ones of `previous`).
+    current: Vec<usize>,
+    /// The previous record's id text, kept for its buffer.
+    spare: Option<String>,
+}
+
+/// At most this many keys of a record are remembered (records are small; a record with many
+/// more keys is read with [`Fields::index`] alone past these).
+const MAX_GUESSES: usize = 1024;
+
+/// The indicator named `key`: one of the two `previous` indicators from `cursor` on if its name
+/// is `key` (moving `cursor` past it), else [`Fields::index`]. The same answer as
+/// `fields.index(key)`, as indicators' names are distinct.
+fn guess<F: Fields>(
+    fields: &F,
+    previous: &[usize],
+    cursor: &mut usize,
+    key: &str,
+) -> Option<usize> {
+    for step in 0..2 {
+        if let Some(&index) = previous.get(*cursor + step) {
+            if fields.name(index) == key {
+                *cursor += step + 1;
+                return Some(index);
+            }
+        }
+    }
+    fields.index(key)
 }
 
 impl Reader {
@@ -143,16 +191,26 @@ impl Reader {
             seen: Vec::new(),
             named: Vec::new(),
             invalid: Vec::new(),
+            previous: Vec::new(),
+            current: Vec::new(),
+            spare: None,
         }
     }
 
     fn start<F: Fields>(&mut self, fields: &F, record: &mut F::Record, id: &mut Option<Id>) {
         fields.clear(record);
-        *id = None;
-        self.seen.clear();
-        self.seen.resize(fields.count(), false);
-        self.named.clear();
-        self.named.resize(fields.count(), false);
+        if let Some(Id::Text(old) | Id::Number(old)) = id.take() {
+            self.spare = Some(old);
+        }
+        let count = fields.count();
+        for flags in [&mut self.seen, &mut self.named] {
+            if flags.len() == count {
+                flags.fill(false);
+            } else {
+                flags.clear();
+                flags.resize(count, false);
+            }
+        }
         self.invalid.clear();
     }
 
@@ -179,17 +237,40 @@ impl Reader {
         let seen = &mut self.seen;
         let named = &mut self.named;
         let invalid = &mut self.invalid;
+        let spare = &mut self.spare;
+        let previous = &self.previous;
+        let current = &mut self.current;
+        // How many keys of this record named indicators, and whether they are not the first
+        // ones of `previous` (then `current` holds them).
+        let mut named_count = 0;
+        let mut departed = false;
+        let mut cursor = 0;
         let mut failure: Option<(String, FieldError)> = None;
         let scanned = jsonl::scan(text, |key, raw| {
             if key == id_field {
                 *id = match raw {
-                    Raw::Text(t) => Some(Id::Text(t.into_owned())),
-                    Raw::Number(n) => Some(Id::Number(n.to_string())),
+                    Raw::Text(Cow::Owned(t)) => Some(Id::Text(t)),
+                    Raw::Text(Cow::Borrowed(t)) => Some(Id::Text(reuse(spare, t))),
+                    Raw::Number(n) => Some(Id::Number(reuse(spare, n))),
                     _ => None,
                 };
                 return Ok(());
             }
-            let Some(index) = fields.index(key) else {
+            let index = guess(fields, previous, &mut cursor, key);
+            if let Some(index) = index {
+                if departed {
+                    if current.len() < MAX_GUESSES {
+                        current.push(index);
+                    }
+                } else if previous.get(named_count) != Some(&index) {
+                    departed = true;
+                    current.clear();
+                    current.extend_from_slice(previous.get(..named_count).unwrap_or(&[]));
+                    current.push(index);
+                }
+                named_count += 1;
+            }
+            let Some(index) = index else {
                 return Ok(());
             };
             if named
@@ -217,6 +298,11 @@ impl Reader {
             }
             Ok(())
         });
+        if departed {
+            std::mem::swap(&mut self.previous, &mut self.current);
+        } else {
+            self.previous.truncate(named_count);
+        }
         if let Err(e) = scanned {
             let message = format!("malformed JSON at column {}: {}", e.offset + 1, e.message);
             return Err(RecordError::new(
@@ -261,7 +347,7 @@ impl Reader {
                 )
             })?;
             if !cell.is_empty() {
-                *id = Some(Id::Text(cell.to_string()));
+                *id = Some(Id::Text(reuse(&mut self.spare, cell)));
             }
         }
         for (column, index) in columns.inputs.iter().enumerate() {
