@@ -59,71 +59,42 @@ pub fn pow(x: Decimal, n: Decimal) -> Result<Decimal, EvalErrorKind> {
 }
 
 /// `10^n` for every scale a decimal can have (0 to 28), and on to the largest `i128` power (38).
-pub const POW10: [i128; 39] = [
-    1,
-    10,
-    100,
-    1_000,
-    10_000,
-    100_000,
-    1_000_000,
-    10_000_000,
-    100_000_000,
-    1_000_000_000,
-    10_000_000_000,
-    100_000_000_000,
-    1_000_000_000_000,
-    10_000_000_000_000,
-    100_000_000_000_000,
-    1_000_000_000_000_000,
-    10_000_000_000_000_000,
-    100_000_000_000_000_000,
-    1_000_000_000_000_000_000,
-    10_000_000_000_000_000_000,
-    100_000_000_000_000_000_000,
-    1_000_000_000_000_000_000_000,
-    10_000_000_000_000_000_000_000,
-    100_000_000_000_000_000_000_000,
-    1_000_000_000_000_000_000_000_000,
-    10_000_000_000_000_000_000_000_000,
-    100_000_000_000_000_000_000_000_000,
-    1_000_000_000_000_000_000_000_000_000,
-    10_000_000_000_000_000_000_000_000_000,
-    100_000_000_000_000_000_000_000_000_000,
-    1_000_000_000_000_000_000_000_000_000_000,
-    10_000_000_000_000_000_000_000_000_000_000,
-    100_000_000_000_000_000_000_000_000_000_000,
-    1_000_000_000_000_000_000_000_000_000_000_000,
-    10_000_000_000_000_000_000_000_000_000_000_000,
-    100_000_000_000_000_000_000_000_000_000_000_000,
-    1_000_000_000_000_000_000_000_000_000_000_000_000,
-    10_000_000_000_000_000_000_000_000_000_000_000_000,
-    100_000_000_000_000_000_000_000_000_000_000_000_000,
-];
+// Computed at compile time: an index out of bounds would fail the build, never a run.
+#[allow(clippy::indexing_slicing)]
+pub const POW10: [i128; 39] = {
+    let mut table = [1i128; 39];
+    let mut n = 1;
+    while n < table.len() {
+        table[n] = table[n - 1] * 10;
+        n += 1;
+    }
+    table
+};
 
 /// `10^n` as a `u64`, for `n` up to 19.
-const POW10_U64: [u64; 20] = [
-    1,
-    10,
-    100,
-    1_000,
-    10_000,
-    100_000,
-    1_000_000,
-    10_000_000,
-    100_000_000,
-    1_000_000_000,
-    10_000_000_000,
-    100_000_000_000,
-    1_000_000_000_000,
-    10_000_000_000_000,
-    100_000_000_000_000,
-    1_000_000_000_000_000,
-    10_000_000_000_000_000,
-    100_000_000_000_000_000,
-    1_000_000_000_000_000_000,
-    10_000_000_000_000_000_000,
-];
+#[allow(clippy::indexing_slicing)]
+const POW10_U64: [u64; 20] = {
+    let mut table = [1u64; 20];
+    let mut n = 1;
+    while n < table.len() {
+        table[n] = table[n - 1] * 10;
+        n += 1;
+    }
+    table
+};
+
+/// A fixed pseudo-random sequence (xorshift64) for the runtime's tests: the runtime is embedded
+/// in generated crates, which have no proptest, so this stands in for one.
+#[cfg(test)]
+pub(super) fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+    let mut state = seed;
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}
 
 /// `10^n`, if it fits an `i128` (`n` up to 38).
 pub fn pow10(n: u32) -> Option<i128> {
@@ -377,13 +348,7 @@ mod tests {
     /// which have no proptest, so a fixed xorshift sequence stands in for one).
     #[test]
     fn compare_agrees_with_decimal_cmp_on_random_pairs() {
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         let limit = Decimal::MAX.mantissa();
         for _ in 0..200_000 {
             let wide = |hi: u64, lo: u64| (i128::from(hi) << 64 | i128::from(lo)) >> (hi % 127);

@@ -614,13 +614,7 @@ mod tests {
 
     #[test]
     fn fast_paths_agree_with_the_exact_path_on_random_texts() {
-        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = super::super::arith::xorshift(0x2545_F491_4F6C_DD1D);
         let bounds = Bounds {
             min: Some(dec("-1000.5")),
             max: Some(dec("123456.789")),
@@ -628,7 +622,7 @@ mod tests {
         for _ in 0..100_000 {
             let r = next();
             let mut text = String::new();
-            if r % 3 == 0 {
+            if r.is_multiple_of(3) {
                 text.push('-');
             }
             let whole = 1 + (r >> 8) % 16;
@@ -639,7 +633,7 @@ mod tests {
                 }
                 // Mostly non-zero digits, a zero now and then (also as the first digit).
                 let d = next();
-                let digit = if d % 7 == 0 { 0 } else { d % 10 };
+                let digit = if d.is_multiple_of(7) { 0 } else { d % 10 };
                 text.push(char::from(b'0' + digit as u8));
             }
             for kind in [Kind::Whole, Kind::Decimal] {
