@@ -12,6 +12,7 @@
 //! |---|---|
 //! | `jsonl.rs` | the flat-object JSON scanner |
 //! | `fields.rs` | one field: type, range and member checks, with their messages |
+//! | `number.rs` | a number's text as an exact decimal (or why it has none) |
 //! | `record.rs` | one record: framing, its [`Id`], duplicate and missing fields ([`Fields`] is the policy's part) |
 //! | `arith.rs` | checked decimal arithmetic, rounding, three-valued logic |
 //! | `decision.rs` | [`Decision`], reason ranking, the JSON form ([`Template`], [`Names`]) |
@@ -33,6 +34,7 @@ pub mod decision;
 pub mod error;
 pub mod fields;
 pub mod jsonl;
+mod number;
 pub mod output;
 mod pipeline;
 pub mod record;

@@ -19,6 +19,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("fields.rs", include_str!("../../runtime/fields.rs")),
     ("jsonl.rs", include_str!("../../runtime/jsonl.rs")),
+    ("number.rs", include_str!("../../runtime/number.rs")),
     ("output.rs", include_str!("../../runtime/output.rs")),
     ("pipeline.rs", include_str!("../../runtime/pipeline.rs")),
     ("record.rs", include_str!("../../runtime/record.rs")),
