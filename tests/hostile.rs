@@ -206,3 +206,97 @@ fn a_numeric_id_is_written_back_as_the_same_number() {
     assert_eq!(ids, ["1", "12.50", "1"], "{csv}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Runs `rubric eval tests/eval/hostile.rubric -` on `input` with `args`: exit code, stdout, stderr.
+fn eval_stdin(input: &[u8], args: &[&str]) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = support::command()
+        .args(["eval", "tests/eval/hostile.rubric", "-"])
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let data = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&data));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    (
+        support::code(&out),
+        support::stdout(&out),
+        support::stderr(&out),
+    )
+}
+
+const GOOD: &str = r#""visits":1,"rating":0,"amount":1,"plan":"basic","active":true}"#;
+
+#[test]
+fn a_line_past_the_limit_is_one_rejected_record_and_the_batch_goes_on() {
+    // 2 MiB of padding in one line, between two good records.
+    let long = format!(r#"{{"id":"long","pad":"{}",{GOOD}"#, "x".repeat(2 << 20));
+    let input = format!("{{\"id\":\"a\",{GOOD}\n{long}\n{{\"id\":\"b\",{GOOD}\n");
+    let (code, stdout, stderr) = eval_stdin(input.as_bytes(), &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stdout.lines().count(), 2);
+    assert!(
+        stderr.contains("rejected record 2 (line 2): the line is 2097237 bytes long; at most 1048576 are allowed"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("3 records read: 2 decided, 1 rejected (malformed_record 1)"));
+    // The same in CSV: a row holding more than the limit.
+    let csv = format!(
+        "id,visits,rating,amount,plan,active,pad\na,1,0,1,basic,true,\nlong,1,0,1,basic,true,{}\nb,1,0,1,basic,true,\n",
+        "y".repeat(2 << 20)
+    );
+    let (code, stdout, stderr) = eval_stdin(csv.as_bytes(), &["--input-format", "csv"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stdout.lines().count(), 2);
+    assert!(
+        stderr.contains("rejected record 2 (line 3): the row holds"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("3 records read: 2 decided, 1 rejected"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_id_past_the_limit_is_rejected_without_repeating_it() {
+    let id = "i".repeat(1025);
+    let input = format!(
+        "{{\"id\":\"{id}\",{GOOD}\n{{\"id\":\"{}\",{GOOD}\n",
+        &id[..1024]
+    );
+    let (code, stdout, stderr) = eval_stdin(input.as_bytes(), &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stdout.lines().count(), 1, "an id of 1024 bytes is read");
+    assert!(
+        stderr.contains(
+            "rejected record 1 (line 1): `id`: the id is 1025 bytes long; at most 1024 are allowed"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(&id));
+    let csv = format!("id,visits,rating,amount,plan,active\n{id},1,0,1,basic,true\n");
+    let (code, _, stderr) = eval_stdin(csv.as_bytes(), &["--input-format", "csv"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("`id`: the id is 1025 bytes long"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_id_field_that_names_an_indicator_is_refused() {
+    let input = format!("{{\"id\":\"a\",{GOOD}\n");
+    let (code, stdout, stderr) = eval_stdin(input.as_bytes(), &["--id-field", "visits"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.contains("the id field `visits` is an indicator of the policy"),
+        "{stderr}"
+    );
+}

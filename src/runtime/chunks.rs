@@ -12,6 +12,48 @@ const RECORDS: usize = 1024;
 /// A JSONL chunk ends after the line that takes it past this many bytes.
 const BYTES: usize = 1 << 18;
 
+/// The longest JSON line, in bytes, a record may be (its newline included), and the most bytes
+/// of values a CSV row may hold. Records are flat, a policy's fields: a longer one is a broken or
+/// hostile feed, and is rejected (a JSON line without being kept in memory; a CSV row is read
+/// whole by the CSV parser first, and its buffer then dropped).
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// The UTF-8 byte-order mark, which some tools write at the start of a text file.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Reads one line (up to and including its newline) onto `data`: how many bytes the line had,
+/// and whether it was kept. A line longer than [`MAX_LINE_BYTES`] is read to its end but not
+/// kept (`data` then holds some of it, to be dropped).
+fn read_line(input: &mut dyn BufRead, data: &mut Vec<u8>) -> io::Result<(usize, bool)> {
+    let mut total = 0;
+    let mut kept = true;
+    loop {
+        let available = match input.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok((total, kept));
+        }
+        let (piece, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(at) => (available.get(..=at).unwrap_or(available), true),
+            None => (available, false),
+        };
+        let used = piece.len();
+        total += used;
+        if kept && total <= MAX_LINE_BYTES {
+            data.extend_from_slice(piece);
+        } else {
+            kept = false;
+        }
+        input.consume(used);
+        if done {
+            return Ok((total, kept));
+        }
+    }
+}
+
 /// A run of consecutive records.
 #[derive(Debug, Default)]
 pub(super) struct Chunk {
@@ -96,12 +138,32 @@ impl<'i> Source<'i> {
             Source::Jsonl { input, line, bytes } => {
                 while chunk.items.len() < RECORDS && chunk.data.len() < BYTES {
                     let start = chunk.data.len();
-                    let n = input.read_until(b'\n', &mut chunk.data)?;
+                    let (n, kept) = read_line(&mut **input, &mut chunk.data)?;
                     if n == 0 {
                         break;
                     }
                     *bytes += n as u64;
                     *line += 1;
+                    if !kept {
+                        chunk.data.truncate(start);
+                        chunk.items.push(Item::Fault(RecordError::new(
+                            chunk.position(chunk.items.len(), *line),
+                            None,
+                            None,
+                            Problem::MalformedRecord,
+                            format!(
+                                "the line is {n} bytes long; at most {MAX_LINE_BYTES} are allowed"
+                            ),
+                        )));
+                        continue;
+                    }
+                    // A byte-order mark at the start of the input is not part of the record.
+                    let skip = if *line == 1 && chunk.data.get(start..start + 3) == Some(BOM) {
+                        3
+                    } else {
+                        0
+                    };
+                    let start = start + skip;
                     let text = chunk.data.get(start..).unwrap_or(&[]);
                     let Some(first) = text.iter().position(|b| !b.is_ascii_whitespace()) else {
                         // A blank line is no record.
@@ -138,6 +200,21 @@ impl<'i> Source<'i> {
                     };
                     let item = match more {
                         Ok(false) => break,
+                        Ok(true) if row.as_slice().len() > MAX_LINE_BYTES => {
+                            let len = row.as_slice().len();
+                            // Its buffer is not kept for the rows after it.
+                            *row = csv::ByteRecord::new();
+                            Item::Fault(RecordError::new(
+                                at,
+                                None,
+                                None,
+                                Problem::MalformedRecord,
+                                format!(
+                                    "the row holds {len} bytes of values; \
+                                     at most {MAX_LINE_BYTES} are allowed"
+                                ),
+                            ))
+                        }
                         Ok(true) if row.len() != *width => Item::Fault(RecordError::new(
                             at,
                             None,

@@ -6,6 +6,7 @@
 
 use super::decision::{Decision, Names, RecordRef};
 use super::output::write_decimal;
+use super::record::Id;
 use super::select::{Member, Selection};
 use std::io::Write;
 
@@ -69,6 +70,9 @@ pub fn write_row<N: Names + ?Sized, L, W: Write>(
             }
             Column::Id => {
                 if let Some(id) = at.id {
+                    if formula_like(id) {
+                        scratch.push(b'\'');
+                    }
                     scratch.extend_from_slice(id.as_str().as_bytes());
                 }
             }
@@ -113,5 +117,19 @@ fn join<T>(out: &mut Vec<u8>, items: &[T], write: impl Fn(&mut Vec<u8>, &T)) {
             out.push(b';');
         }
         write(out, item);
+    }
+}
+
+/// Whether a spreadsheet opening the CSV would take the id for a formula: a text id that starts
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return. Such an id is written after a `'`, which
+/// spreadsheets read as "this is text" and do not show (OWASP's advice on CSV injection). A
+/// number id (JSON `-3`) is a number, not a formula, and is written as it is.
+pub fn formula_like(id: &Id) -> bool {
+    match id {
+        Id::Number(_) => false,
+        Id::Text(text) => matches!(
+            text.as_bytes().first(),
+            Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+        ),
     }
 }

@@ -6,6 +6,7 @@
 
 use super::record::Id;
 use serde::Serialize;
+use std::fmt::Write as _;
 
 /// What went wrong while computing a decision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,7 +104,7 @@ impl std::fmt::Display for RecordError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "record {} (line {}", self.record, self.line)?;
         if let Some(id) = &self.id {
-            write!(f, ", id {id}")?;
+            write!(f, ", id {}", shown_id(id.as_str()))?;
         }
         write!(f, "): ")?;
         if let Some(field) = &self.field {
@@ -114,6 +115,57 @@ impl std::fmt::Display for RecordError {
 }
 
 impl std::error::Error for RecordError {}
+
+/// An id as error lines show it: as it is when it is plain (printable ASCII, without brackets,
+/// quotes, backslashes, commas or spaces), else [`quoted`]. An id is data from the input, so it
+/// must not be able to write a line of its own on stderr or reorder what a terminal shows.
+pub fn shown_id(id: &str) -> std::borrow::Cow<'_, str> {
+    let plain = |c: char| c.is_ascii_graphic() && !matches!(c, '(' | ')' | '"' | '\\' | ',');
+    if !id.is_empty() && id.chars().all(plain) {
+        std::borrow::Cow::Borrowed(id)
+    } else {
+        std::borrow::Cow::Owned(quoted(id))
+    }
+}
+
+/// `text` as a JSON string whose every character that could break a line or hide what it says
+/// is escaped: control characters as JSON escapes them, and the invisible formatting characters
+/// (bidirectional controls, zero-width characters, separators, the byte-order mark) as `\uXXXX`
+/// too, which JSON allows. How messages quote values from the input.
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if hidden(c) => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Characters that a terminal does not show as themselves: control characters, and the
+/// invisible formatting ones (bidirectional controls, zero-width characters, line and paragraph
+/// separators, the byte-order mark).
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{feff}'
+        )
+}
 
 /// Where a record sits in its input, for error messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -174,5 +226,35 @@ impl RecordError {
             ),
         };
         RecordError::new(at, id, Some(name.to_string()), error, message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_ids_are_shown_as_they_are() {
+        for id in ["r000001", "A-17/b", "x@y.z", "12.50"] {
+            assert_eq!(shown_id(id), id);
+        }
+    }
+
+    #[test]
+    fn ids_that_could_forge_a_line_or_hide_text_are_quoted_and_escaped() {
+        let forged = "z): ok\n999 records read: 999 decided, 0 rejected";
+        assert_eq!(
+            shown_id(forged),
+            "\"z): ok\\n999 records read: 999 decided, 0 rejected\""
+        );
+        assert_eq!(shown_id("a\u{202e}b"), "\"a\\u202eb\"");
+        assert_eq!(shown_id("a\u{0}\u{1b}[31m"), "\"a\\u0000\\u001b[31m\"");
+        assert_eq!(shown_id("Müller 7"), "\"Müller 7\"");
+        assert_eq!(shown_id(""), "\"\"");
+        // What is quoted is a JSON string with the same text.
+        for text in [forged, "a\u{202e}b\u{2066}", "\"\\\t", "x\u{feff}\u{85}"] {
+            let back: String = serde_json::from_str(&quoted(text)).unwrap_or_default();
+            assert_eq!(back, text);
+        }
     }
 }

@@ -5,7 +5,6 @@
 use super::arith;
 use super::error::{FieldError, Problem};
 use super::jsonl::Raw;
-use super::output::json_string;
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 
@@ -197,9 +196,7 @@ fn join_or(words: &[String]) -> String {
     }
 }
 
-/// A text as a JSON string literal, for messages.
+/// A text as a JSON string literal, for messages (invisible characters escaped).
 pub fn quote(text: &str) -> String {
-    let mut out = Vec::with_capacity(text.len() + 2);
-    json_string(&mut out, text);
-    String::from_utf8(out).unwrap_or_default()
+    super::error::quoted(text)
 }

@@ -38,6 +38,18 @@ pub(super) fn run<E: Engine>(
     progress: Progress<'_>,
 ) -> io::Result<Summary> {
     let options = batch.options;
+    if batch.engine.index(&options.id_field).is_some() {
+        // Its values would be taken as ids and never reach the indicator, so every record would
+        // be decided as if it were missing.
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "the id field `{}` is an indicator of the policy: name a field the policy does \
+                 not read with --id-field (the default is `id`)",
+                options.id_field
+            ),
+        ));
+    }
     let mut writer = Writer {
         output,
         on_error,

@@ -160,6 +160,15 @@ pub struct Reader {
     spare: Option<String>,
 }
 
+/// The longest id a record may have, in bytes (UTF-8). Ids are keys, not documents: a longer one
+/// is a mistake or an attack, and would be copied into every error line and decision.
+pub const MAX_ID_BYTES: usize = 1024;
+
+fn too_long_id(len: usize) -> FieldError {
+    let message = format!("the id is {len} bytes long; at most {MAX_ID_BYTES} are allowed");
+    (Problem::MalformedRecord, message)
+}
+
 /// At most this many keys of a record are remembered (records are small; a record with many
 /// more keys is read with [`Fields::index`] alone past these).
 const MAX_GUESSES: usize = 1024;
@@ -246,8 +255,23 @@ impl Reader {
         let mut departed = false;
         let mut cursor = 0;
         let mut failure: Option<(String, FieldError)> = None;
+        let mut id_named = false;
         let scanned = jsonl::scan(text, |key, raw| {
             if key == id_field {
+                // Two ids would leave it to chance which one the decision carries.
+                if std::mem::replace(&mut id_named, true) {
+                    *id = None;
+                    return Err(format!("the field `{key}` appears twice"));
+                }
+                let len = match &raw {
+                    Raw::Text(t) => t.len(),
+                    Raw::Number(n) => n.len(),
+                    _ => 0,
+                };
+                if len > MAX_ID_BYTES {
+                    failure.get_or_insert_with(|| (key.to_string(), too_long_id(len)));
+                    return Ok(());
+                }
                 *id = match raw {
                     Raw::Text(Cow::Owned(t)) => Some(Id::Text(t)),
                     Raw::Text(Cow::Borrowed(t)) => Some(Id::Text(reuse(spare, t))),
@@ -346,6 +370,11 @@ impl Reader {
                     "the id is not valid UTF-8".into(),
                 )
             })?;
+            if cell.len() > MAX_ID_BYTES {
+                let (problem, message) = too_long_id(cell.len());
+                let field = Some(self.id_field.clone());
+                return Err(RecordError::new(at, None, field, problem, message));
+            }
             if !cell.is_empty() {
                 *id = Some(Id::Text(reuse(&mut self.spare, cell)));
             }
@@ -422,6 +451,9 @@ impl Reader {
                 .map_err(|_| format!("column {} of the header is not valid UTF-8", position + 1))?;
             let name = name.trim();
             if name == self.id_field {
+                if columns.id.is_some() {
+                    return Err(format!("the header names the id column `{name}` twice"));
+                }
                 columns.id = Some(position);
                 columns.inputs.push(None);
                 continue;
