@@ -3,11 +3,25 @@
 use crate::span::FileId;
 use codespan_reporting::files::{Files, SimpleFile};
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// Every source file of one run. Files are never removed, so ids stay valid.
 #[derive(Default)]
 pub struct SourceMap {
     files: Vec<SimpleFile<String, String>>,
+    /// For each file, made the first time a column is asked for: how many characters come
+    /// before every [`BLOCK`]-th byte. A column is then counted from the nearest block, not
+    /// from the start of its line, so thousands of diagnostics on one long line stay cheap.
+    blocks: Vec<OnceLock<Vec<usize>>>,
+}
+
+/// The bytes between two entries of a file's character counts.
+const BLOCK: usize = 1024;
+
+/// The characters in `bytes`, which may start or end inside a character: its first bytes
+/// (UTF-8 continuation bytes) are not counted.
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 impl SourceMap {
@@ -19,6 +33,7 @@ impl SourceMap {
     pub fn add(&mut self, name: impl Into<String>, source: impl Into<String>) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files.push(SimpleFile::new(name.into(), source.into()));
+        self.blocks.push(OnceLock::new());
         id
     }
 
@@ -38,6 +53,27 @@ impl SourceMap {
             Ok(loc) => (loc.line_number, loc.column_number),
             Err(_) => (0, 0),
         }
+    }
+
+    /// The characters before byte `offset` of file `id`.
+    fn chars_before(&self, id: FileId, offset: usize) -> usize {
+        let source = self.source(id).as_bytes();
+        let Some(blocks) = self.blocks.get(id.0 as usize) else {
+            return 0;
+        };
+        let blocks = blocks.get_or_init(|| {
+            let mut counts = vec![0];
+            let mut total = 0;
+            for block in source.chunks(BLOCK) {
+                total += chars_in(block);
+                counts.push(total);
+            }
+            counts
+        });
+        let offset = offset.min(source.len());
+        let block = offset / BLOCK;
+        let before = blocks.get(block).copied().unwrap_or(0);
+        before + chars_in(source.get(block * BLOCK..offset).unwrap_or(&[]))
     }
 
     fn get(
@@ -77,6 +113,19 @@ impl<'a> Files<'a> for SourceMap {
         line_index: usize,
     ) -> Result<Range<usize>, codespan_reporting::files::Error> {
         self.get(id)?.line_range((), line_index)
+    }
+
+    /// As the default (characters from the start of the line, plus one), counted from the
+    /// nearest block instead of from the start of the line.
+    fn column_number(
+        &'a self,
+        id: FileId,
+        line_index: usize,
+        byte_index: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        let line = self.line_range(id, line_index)?;
+        let byte = byte_index.min(line.end);
+        Ok(self.chars_before(id, byte) - self.chars_before(id, line.start) + 1)
     }
 }
 

@@ -130,10 +130,22 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -
     closest(name, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
-/// The closest of `candidates` to `name`, if any is close enough.
+/// Names longer than this get no suggestion: nobody mistypes a name that long, and comparing
+/// long names costs the product of their lengths.
+pub const MAX_SUGGESTED_LEN: usize = 64;
+/// At most this many candidates of a plausible length are compared with one name.
+pub const MAX_COMPARED: usize = 1000;
+
+/// The closest of `candidates` to `name`, if any is close enough. Bounded: only names of up to
+/// [`MAX_SUGGESTED_LEN`] bytes, candidates of about the same length (a name twice as long or
+/// more than twice as short is never close), and the first [`MAX_COMPARED`] of those.
 pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    if name.len() > MAX_SUGGESTED_LEN {
+        return None;
+    }
+    let plausible = |c: &&str| c.len() <= 2 * name.len() + 2 && name.len() <= 2 * c.len() + 2;
     let mut best: Option<(f64, &str)> = None;
-    for candidate in candidates {
+    for candidate in candidates.filter(plausible).take(MAX_COMPARED) {
         let score = strsim::jaro_winkler(name, candidate);
         let close =
             score >= 0.85 || strsim::levenshtein(name, candidate) <= 2.min(candidate.len() / 2);

@@ -5,13 +5,14 @@
 //! `rubric explain` prints) and the renderers for people (codespan) and tools (JSON).
 
 mod codes;
+mod excerpt;
 mod render;
 mod sarif;
 
 pub use codes::{Code, Severity};
 pub use render::{
     render_human, render_json, render_suppressed_json, DiagnosticJson, JsonReport, SuppressionJson,
-    JSON_VERSION,
+    JSON_VERSION, MAX_SHOWN,
 };
 pub use sarif::render_sarif;
 

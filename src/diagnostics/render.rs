@@ -6,18 +6,51 @@ use codespan_reporting::diagnostic::{LabelStyle, Severity as CsSeverity};
 use codespan_reporting::term::{self, termcolor::WriteColor};
 use serde::Serialize;
 
+/// At most this many diagnostics are shown to a person in one run; the rest are counted. (The
+/// JSON and SARIF forms, for tools, hold every one.)
+pub const MAX_SHOWN: usize = 200;
+
 /// Writes diagnostics the way a person reads them. Pass a `NoColor` writer for snapshots and pipes.
+/// Long lines are shown in excerpts around the labels ([`super::excerpt`]); past [`MAX_SHOWN`]
+/// diagnostics, one line says how many errors and warnings were left out.
 pub fn render_human(
     out: &mut dyn WriteColor,
     sources: &SourceMap,
     diagnostics: &[Diagnostic],
 ) -> std::io::Result<()> {
     let config = term::Config::default();
-    for diagnostic in diagnostics {
-        term::emit(out, &config, sources, diagnostic).map_err(|e| match e {
-            codespan_reporting::files::Error::Io(io) => io,
-            other => std::io::Error::other(other.to_string()),
-        })?;
+    let io = |e: codespan_reporting::files::Error| match e {
+        codespan_reporting::files::Error::Io(io) => io,
+        other => std::io::Error::other(other.to_string()),
+    };
+    for diagnostic in diagnostics.iter().take(MAX_SHOWN) {
+        let diagnostic = &bounded(diagnostic);
+        match super::excerpt::shorten(sources, diagnostic) {
+            Some((excerpt, short)) => term::emit(out, &config, &excerpt, &short),
+            None => term::emit(out, &config, sources, diagnostic),
+        }
+        .map_err(io)?;
+    }
+    if let Some(rest) = diagnostics.get(MAX_SHOWN..).filter(|r| !r.is_empty()) {
+        let errors = rest
+            .iter()
+            .filter(|d| matches!(d.severity, CsSeverity::Error | CsSeverity::Bug))
+            .count();
+        let warnings = rest.len() - errors;
+        let counted = |n: usize, word: &str| match n {
+            0 => None,
+            1 => Some(format!("1 more {word}")),
+            n => Some(format!("{n} more {word}s")),
+        };
+        let left: Vec<String> = [counted(errors, "error"), counted(warnings, "warning")]
+            .into_iter()
+            .flatten()
+            .collect();
+        writeln!(
+            out,
+            "note: {} not shown (only the first {MAX_SHOWN} are); `--format json` lists every one",
+            left.join(" and ")
+        )?;
     }
     Ok(())
 }
@@ -82,6 +115,41 @@ pub struct LabelJson {
     pub message: String,
 }
 
+/// The longest message, label or note shown, in characters. Messages quote names and values from
+/// the policy, which can be any length; past this, the middle is left out.
+pub const MAX_MESSAGE: usize = 400;
+
+/// `diagnostic` with every text of more than [`MAX_MESSAGE`] characters shortened (most have none).
+pub(super) fn bounded(diagnostic: &Diagnostic) -> Diagnostic {
+    let mut d = diagnostic.clone();
+    shorten_text(&mut d.message);
+    for label in &mut d.labels {
+        shorten_text(&mut label.message);
+    }
+    for note in &mut d.notes {
+        shorten_text(note);
+    }
+    d
+}
+
+/// Keeps the first and last `MAX_MESSAGE / 2` characters of a longer text, with ` … ` between.
+fn shorten_text(text: &mut String) {
+    let half = MAX_MESSAGE / 2;
+    let Some((head_end, _)) = text.char_indices().nth(half) else {
+        return;
+    };
+    let Some((tail_start, _)) = text.char_indices().rev().nth(half - 1) else {
+        return;
+    };
+    if tail_start <= head_end {
+        return;
+    }
+    let (head, tail) = (text.get(..head_end), text.get(tail_start..));
+    if let (Some(head), Some(tail)) = (head, tail) {
+        *text = format!("{head} … {tail}");
+    }
+}
+
 /// Converts diagnostics to their JSON form (one object each, in order).
 pub fn render_json(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Vec<DiagnosticJson> {
     diagnostics.iter().map(|d| one(sources, d)).collect()
@@ -109,6 +177,7 @@ pub fn render_suppressed_json(
 }
 
 fn one(sources: &SourceMap, d: &Diagnostic) -> DiagnosticJson {
+    let d = &bounded(d);
     let labels: Vec<LabelJson> = d
         .labels
         .iter()
@@ -156,5 +225,23 @@ pub fn severity_word(severity: CsSeverity) -> &'static str {
         CsSeverity::Bug | CsSeverity::Error => "error",
         CsSeverity::Warning => "warning",
         CsSeverity::Note | CsSeverity::Help => "note",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_texts_lose_their_middle_and_short_ones_stay() {
+        let mut short = "nothing is called `x`".to_string();
+        shorten_text(&mut short);
+        assert_eq!(short, "nothing is called `x`");
+        let mut long = format!("nothing is called `{}`", "é".repeat(5000));
+        shorten_text(&mut long);
+        assert_eq!(long.chars().count(), MAX_MESSAGE + 3);
+        assert!(long.starts_with("nothing is called `éé"));
+        assert!(long.ends_with("éé`"));
+        assert!(long.contains(" … "));
     }
 }

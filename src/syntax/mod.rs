@@ -118,7 +118,11 @@ fn stray_doc_comment(source: &str, pos: usize) -> bool {
 
 /// A keyword the drafter probably meant, or why a reserved word cannot stand here.
 fn suggestion(found: &str, keywords: &[&str], positives: &[Rule]) -> Option<String> {
-    if found.is_empty() || !found.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+    // Keywords are short: a long word is no misspelling of one (and would be slow to compare).
+    if found.is_empty()
+        || found.len() > 32
+        || !found.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
         return None;
     }
     let best = keywords

@@ -430,7 +430,7 @@ fn rule_item(item: &RuleItem, width: usize) -> String {
             "{:<width$} => {} {}",
             bin_pattern(&bin.pattern),
             verb(bin.verb.node),
-            expr(&bin.amount)
+            exprs::unary_expr(&bin.amount)
         ),
         RuleItem::Basis(t) => format!("basis {}", text(t)),
         RuleItem::Reason(reason) => reason_clause(reason),

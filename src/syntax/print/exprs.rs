@@ -86,6 +86,13 @@ pub(super) fn expr(e: &Expr) -> String {
     out
 }
 
+/// An expression where the grammar expects one term with signs (a bin's points: `=> add -(a + b)`).
+pub(super) fn unary_expr(e: &Expr) -> String {
+    let mut out = String::new();
+    write_expr(&mut out, e, Prec::Unary);
+    out
+}
+
 /// Writes `e` where the grammar expects layer `min` or tighter, bracketing it if it is looser.
 pub(super) fn write_expr(out: &mut String, e: &Expr, min: Prec) {
     let bracket = prec(&e.node) < min;

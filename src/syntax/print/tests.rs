@@ -558,3 +558,18 @@ fn scale_directions_and_reason_codes_print_as_written() {
         "policy \"P\" {\n  score 0 to 12, higher is worse\n}\n\npolicy \"Q\" {\n  score 0 to 12 starting at 12, higher is better\n}\n\nrule r {\n  add 1\n  reason R07 \"Late\"\n}\n\nrule s {\n  add 1\n  reason R-07_b\n}\n\nrule t {\n  add 1\n  reason \"Plain\"\n}\n"
     );
 }
+
+/// Found by the `generated_policy` fuzz target: a bin's points are one term with signs, so a
+/// sum there keeps its brackets (the printout `=> add 0 + 0` did not parse).
+#[test]
+fn a_bins_points_keep_their_brackets() {
+    let printed = round_trip(
+        "rule r by x {\n  1 to 3 => add ((a + b) * 2)\n  otherwise => add -(a + b)\n  5 => deduct (a)\n}\n",
+    );
+    assert!(
+        printed.contains("1 to 3    => add ((a + b) * 2)\n"),
+        "{printed}"
+    );
+    assert!(printed.contains("otherwise => add -(a + b)"), "{printed}");
+    assert!(printed.contains("=> deduct a\n"), "{printed}");
+}

@@ -1,0 +1,38 @@
+//! Policy text, any bytes, through parsing, checking, lowering and verifying, and both ways of
+//! rendering diagnostics. Nothing may panic or hang; a text that parses must print and read back
+//! as the same tree; the rendered diagnostics stay bounded.
+
+#![no_main]
+
+use codespan_reporting::term::termcolor::NoColor;
+use rubric::diagnostics::{render_human, render_json};
+use rubric::SourceMap;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let mut sources = SourceMap::new();
+    let file = sources.add("fuzz.rubric", text);
+    let compilation = rubric::compile(&sources, file, &rubric::Options::default());
+    let diagnostics: Vec<_> = compilation
+        .diagnostics()
+        .into_iter()
+        .map(|(_, d)| d)
+        .collect();
+    let mut human = NoColor::new(Vec::new());
+    render_human(&mut human, &sources, &diagnostics).expect("rendering to memory cannot fail");
+    let human = human.into_inner();
+    let json = serde_json::to_string(&render_json(&sources, &diagnostics)).expect("JSON");
+    // Diagnostics are bounded in what they show of a line and in how many there are, so their
+    // text is never much more than a bounded multiple of the policy's.
+    let bound = 64 * 1024 + 64 * text.len();
+    assert!(human.len() <= bound, "{} bytes of diagnostics", human.len());
+    assert!(json.len() <= 2 * bound, "{} bytes of JSON diagnostics", json.len());
+    if let Some(ast) = compilation.ast() {
+        let printed = rubric::syntax::print::print(ast);
+        let again = rubric::parse(file, &printed).expect("the printout of a parsed policy parses");
+        assert_eq!(ast.items, again.items, "the printout reads back as the same tree");
+        assert_eq!(printed, rubric::syntax::print::print(&again), "printing is idempotent");
+    }
+});
