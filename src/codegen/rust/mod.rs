@@ -380,3 +380,6 @@ pub fn generate(policy: &Policy, options: &Options) -> Result<GeneratedCrate, Co
     let g = Gen::new(policy, options);
     layout::assemble(&g)
 }
+
+#[cfg(test)]
+mod tests;
