@@ -1,13 +1,39 @@
 //! The document as one static, self-contained HTML page: inline CSS (with a print stylesheet),
 //! inline SVG, no scripts, no external assets. Tables scroll sideways on a phone; headings, table
 //! headers with `scope`, captions and the chart's title and description make it accessible.
+//! Every policy text is escaped, and every hidden character (a control, a bidi control) is shown
+//! as its code point: in page content in a marked span ([`escape`]), in attributes, the `<title>`
+//! and the chart as plain text ([`escape_plain`]).
 
+use super::hidden;
 use super::model::{Block, Inline, PolicyDoc, Table, Text};
 use std::fmt::Write as _;
 
-/// Escapes text for HTML content and attribute values.
+/// Escapes text for HTML content: markup characters as entities, each hidden character as its
+/// code point in a `<span class="hidden-char">`, which the style sheet marks.
 pub fn escape(text: &str) -> String {
-    crate::text::escape_markup(text)
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    for c in text.chars() {
+        if hidden::is_hidden(c) {
+            out.push_str(&crate::text::escape_markup(&std::mem::take(&mut run)));
+            let _ = write!(
+                out,
+                "<span class=\"hidden-char\" title=\"an invisible character\">{}</span>",
+                hidden::label(c)
+            );
+        } else {
+            run.push(c);
+        }
+    }
+    out.push_str(&crate::text::escape_markup(&run));
+    out
+}
+
+/// Escapes text for an attribute value, the `<title>` or SVG, where no element may go: hidden
+/// characters as their code point in plain text.
+pub fn escape_plain(text: &str) -> String {
+    crate::text::escape_markup(&hidden::visible(text))
 }
 
 const STYLE: &str = r#"
@@ -41,6 +67,7 @@ figure { margin: .8rem 0 1.2rem; }
 figcaption { font-size: .9rem; color: #444; }
 svg { max-width: 100%; height: auto; }
 a { color: #0b5cad; }
+.hidden-char { font: .8em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; color: #8a1c1c; border: 1px dashed #8a1c1c; border-radius: 3px; padding: 0 .15em; }
 @media (max-width: 40rem) {
   body { font-size: 15px; }
   main { padding: .75rem .8rem 2rem; }
@@ -75,7 +102,7 @@ fn table(out: &mut String, t: &Table) {
     let _ = write!(
         out,
         "<div class=\"table-wrap\" role=\"region\" aria-label=\"{}\" tabindex=\"0\"><table><caption>{}</caption><thead><tr>",
-        escape(&t.caption),
+        escape_plain(&t.caption),
         escape(&t.caption)
     );
     for h in &t.head {
@@ -100,7 +127,7 @@ fn head(out: &mut String, title: &str) {
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"rubric docs\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
-        escape(title)
+        escape_plain(title)
     );
 }
 
@@ -129,7 +156,7 @@ pub fn page(doc: &PolicyDoc, index: bool) -> String {
         let _ = writeln!(
             out,
             "<li><a href=\"#{}\">{}</a></li>",
-            s.id,
+            super::anchor(&s.id),
             escape(&s.heading)
         );
     }
@@ -140,7 +167,7 @@ pub fn page(doc: &PolicyDoc, index: bool) -> String {
             out,
             "<section aria-labelledby=\"{id}\"><h{level} id=\"{id}\">{}</h{level}>",
             escape(&s.heading),
-            id = s.id
+            id = super::anchor(&s.id)
         );
         for b in &s.blocks {
             block(&mut out, b);
@@ -207,7 +234,7 @@ pub fn index(docs: &[PolicyDoc]) -> String {
         let _ = writeln!(
             out,
             "<tr><th scope=\"row\"><a href=\"{}.html\">{}</a></th><td>{}</td><td>{}</td></tr>",
-            d.slug,
+            super::anchor(&d.slug),
             escape(&d.title),
             escape(&d.version),
             escape(&d.effective)

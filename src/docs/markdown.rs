@@ -1,11 +1,13 @@
 //! The document as Markdown (CommonMark with GitHub tables), for code review in a repository.
-//! Every policy text is escaped, so no string from a policy can become markup or raw HTML.
+//! Every policy text is escaped, so no string from a policy can become markup or raw HTML, and
+//! every hidden character (a control, a bidi control) is written out as its code point.
 
+use super::hidden;
 use super::model::{Block, Inline, PolicyDoc, Table, Text};
 use std::fmt::Write as _;
 
 /// Escapes text so that it reads literally: Markdown punctuation and HTML brackets get a
-/// backslash, line breaks become spaces.
+/// backslash, line breaks become spaces, hidden characters their code point (`U+202E`).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -15,6 +17,7 @@ pub fn escape(text: &str) -> String {
                 out.push(c);
             }
             '\n' | '\r' => out.push(' '),
+            c if hidden::is_hidden(c) => out.push_str(&hidden::label(c)),
             _ => out.push(c),
         }
     }
@@ -37,9 +40,9 @@ fn line(text: &str) -> String {
     }
 }
 
-/// A code span that holds `text` whatever backticks it contains.
+/// A code span that holds `text` whatever backticks it contains, hidden characters written out.
 fn code(text: &str) -> String {
-    let text = text.replace(['\n', '\r'], " ");
+    let text = hidden::visible(&text.replace(['\n', '\r'], " "));
     let mut longest = 0;
     let mut run = 0;
     for c in text.chars() {
@@ -96,12 +99,12 @@ pub fn page(doc: &PolicyDoc, chart_file: &str) -> String {
     }
     out.push_str("Contents:\n\n");
     for s in doc.sections.iter().filter(|s| s.level == 2) {
-        let _ = writeln!(out, "- [{}](#{})", escape(&s.heading), s.id);
+        let _ = writeln!(out, "- [{}](#{})", escape(&s.heading), super::anchor(&s.id));
     }
     out.push('\n');
     for s in &doc.sections {
         let hashes = "#".repeat(usize::from(s.level.clamp(2, 6)));
-        let _ = writeln!(out, "<a id=\"{}\"></a>\n", s.id);
+        let _ = writeln!(out, "<a id=\"{}\"></a>\n", super::anchor(&s.id));
         let _ = writeln!(out, "{hashes} {}\n", escape(&s.heading));
         for b in &s.blocks {
             block(&mut out, b, chart_file);
@@ -142,7 +145,11 @@ fn block(out: &mut String, b: &Block, chart_file: &str) {
             let _ = writeln!(out, "{}\n", escape(&c.alt));
         }
         Block::Code(c) => {
-            let _ = writeln!(out, "```text\n{}\n```\n", c.replace("```", "` ` `"));
+            let _ = writeln!(
+                out,
+                "```text\n{}\n```\n",
+                hidden::visible(c).replace("```", "` ` `")
+            );
         }
     }
 }
@@ -156,7 +163,7 @@ pub fn index(docs: &[PolicyDoc]) -> String {
             out,
             "| [{}]({}.md) | {} | {} |",
             escape(&d.title),
-            d.slug,
+            super::anchor(&d.slug),
             escape(&d.version),
             escape(&d.effective)
         );

@@ -10,10 +10,12 @@
 //! | `markdown.rs` | Markdown rendering (escaped) |
 //! | `html.rs` | self-contained HTML rendering (escaped; inline CSS, print styles) |
 //! | `svg.rs` | the tier chart |
+//! | `hidden.rs` | controls and bidi controls, written out as `U+202E` by every writer |
 //!
 //! The phrasing itself lives in [`crate::phrase`]. Output is deterministic: no timestamps, only the
 //! generation command as given.
 
+mod hidden;
 mod html;
 mod markdown;
 pub mod model;
@@ -52,10 +54,10 @@ pub struct OutputFile {
     pub contents: String,
 }
 
-/// A file name stem that is safe on every platform: letters, digits, `-` and `_`.
-fn slug(name: &str) -> String {
-    let s: String = name
-        .chars()
+/// Letters, digits, `-` and `_` of `name`, every other character a `-`: what an id or a file
+/// name may hold, so that the writers put it in `id="…"`, `#…` and file links unescaped.
+fn anchor(name: &str) -> String {
+    name.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
                 c
@@ -63,7 +65,12 @@ fn slug(name: &str) -> String {
                 '-'
             }
         })
-        .collect();
+        .collect()
+}
+
+/// A file name stem that is safe on every platform: letters, digits, `-` and `_`.
+fn slug(name: &str) -> String {
+    let s = anchor(name);
     if s.is_empty() || s == "index" {
         format!("policy-{s}")
     } else {
@@ -84,6 +91,8 @@ pub fn render(docs: &mut [PolicyDoc], format: Format) -> Vec<OutputFile> {
     // Two policies with the same file stem get distinct pages.
     let mut seen = std::collections::HashSet::new();
     for d in docs.iter_mut() {
+        // File names and links are made from it: safe whoever built the document.
+        d.slug = slug(&d.slug);
         let mut candidate = d.slug.clone();
         let mut n = 2;
         while !seen.insert(candidate.clone()) {
@@ -139,3 +148,6 @@ pub fn render(docs: &mut [PolicyDoc], format: Format) -> Vec<OutputFile> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

@@ -2,7 +2,7 @@
 //! the range of scores that can occur marked. Plain SVG with a `<title>` and `<desc>`, no
 //! scripts, no fonts to fetch; coordinates computed in exact decimals.
 
-use super::html::escape;
+use super::html::escape_plain;
 use crate::check::Model;
 use crate::ir::{self, Bound};
 use crate::phrase::number;
@@ -87,13 +87,13 @@ pub fn chart(
     let _ = write!(
         svg,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} 170\" width=\"100%\" role=\"img\" aria-labelledby=\"chart-title chart-desc\" aria-label=\"{}\" font-family=\"system-ui, sans-serif\" font-size=\"13\">",
-        escape(&title)
+        escape_plain(&title)
     );
     let _ = write!(
         svg,
         "<title id=\"chart-title\">{}</title><desc id=\"chart-desc\">{}</desc>",
-        escape(&title),
-        escape(&alt)
+        escape_plain(&title),
+        escape_plain(&alt)
     );
     let _ = write!(
         svg,
@@ -107,7 +107,7 @@ pub fn chart(
         let _ = write!(
             svg,
             "<rect x=\"{x0}\" y=\"40\" width=\"{w}\" height=\"44\" fill=\"{colour}\" stroke=\"#555555\"><title>{}</title></rect>",
-            escape(&format!(
+            escape_plain(&format!(
                 "Tier {}{}: {} to {}",
                 t.name,
                 t.title.as_ref().map(|s| format!(" ({s})")).unwrap_or_default(),
@@ -128,7 +128,7 @@ pub fn chart(
                 svg,
                 "<text x=\"{}\" y=\"67\" text-anchor=\"middle\" font-weight=\"bold\" fill=\"#111111\">{}</text>",
                 mid.round_dp(1),
-                escape(&t.name)
+                escape_plain(&t.name)
             );
         }
         ticks.push(*lo);
@@ -147,7 +147,7 @@ pub fn chart(
             let _ = write!(
                 svg,
                 "<text x=\"{tx}\" y=\"106\" text-anchor=\"middle\" fill=\"#333333\">{}</text>",
-                escape(&number(t))
+                escape_plain(&number(t))
             );
             last_label = Some(tx);
         }
@@ -156,7 +156,7 @@ pub fn chart(
     let _ = write!(
         svg,
         "<path d=\"M {s} 36 l -6 -10 h 12 z\" fill=\"#1f4e8c\"/><text x=\"{s}\" y=\"20\" text-anchor=\"middle\" fill=\"#1f4e8c\">start {}</text>",
-        escape(&number(policy.scale.start))
+        escape_plain(&number(policy.scale.start))
     );
     let (r0, r1) = (x(reach_lo, min, max), x(reach_hi, min, max));
     let _ = write!(
@@ -167,8 +167,8 @@ pub fn chart(
         svg,
         "<text x=\"{}\" y=\"156\" text-anchor=\"middle\" fill=\"#1f4e8c\">scores that can occur: {} to {}</text></svg>",
         Decimal::from(WIDTH / 2),
-        escape(&number(reach_lo)),
-        escape(&number(reach_hi))
+        escape_plain(&number(reach_lo)),
+        escape_plain(&number(reach_hi))
     );
     Chart { alt, svg }
 }

@@ -12,6 +12,12 @@
 //!   built in the same workspace and compared the same way.
 //! * `lint::clippy_and_rustfmt`: the generated crates pass `cargo clippy -- -D warnings` and
 //!   `rustfmt --check`.
+//! * `rustdoc::hostile_text`: `cargo doc` of the crate of `tests/codegen/hostile_text.template`
+//!   (a policy whose texts hold markup, control and bidi characters; `{U+XXXX}` in the template
+//!   stands for that character) writes none of its markup live.
+//!
+//! `tests/codegen/*.template` policies take part in the snapshots and the differential tests like
+//! the `*.rubric` ones, once expanded (under `target/tmp/codegen-fixtures`).
 //!
 //! `RUBRIC_CODEGEN_CASES` sets how many random policies are drawn (default 16).
 
@@ -55,13 +61,60 @@ struct Case {
 }
 
 fn files(dir: &str) -> Vec<PathBuf> {
+    files_ending(dir, "rubric")
+}
+
+fn files_ending(dir: &str, ext: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "rubric"))
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
         .collect();
     files.sort();
     files
+}
+
+/// The policies of `tests/codegen/*.template`, written out with each `{U+XXXX}` replaced by
+/// that character: hidden characters (a NUL, bidi controls) that a fixture file should not hold
+/// as themselves.
+fn templates() -> Vec<PathBuf> {
+    let dir = scratch().join("codegen-fixtures");
+    files_ending("tests/codegen", "template")
+        .into_iter()
+        .map(|template| {
+            let path = dir.join(format!("{}.rubric", stem(&template)));
+            let text = expand(&std::fs::read_to_string(&template).unwrap());
+            write_if_changed(&path, text.as_bytes());
+            path
+        })
+        .collect()
+}
+
+/// `{U+XXXX}` (four to six hex digits) → the character U+XXXX; anything else as written.
+fn expand(template: &str) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("{U+") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 3..];
+        let code = after
+            .find('}')
+            .filter(|&end| (4..=6).contains(&end))
+            .and_then(|end| Some((u32::from_str_radix(&after[..end], 16).ok()?, end)))
+            .and_then(|(code, end)| Some((char::from_u32(code)?, end)));
+        match code {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str("{U+");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn stem(path: &Path) -> String {
@@ -91,6 +144,15 @@ fn fixture_cases() -> Vec<Case> {
                     .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b))),
             });
         }
+    }
+    for policy in templates() {
+        let name = stem(&policy);
+        cases.push(Case {
+            krate: format!("codegen-{}", name.replace('_', "-")),
+            policy,
+            inputs: Vec::new(),
+            seed: 11,
+        });
     }
     cases
 }
@@ -451,6 +513,30 @@ fn snapshot(path: &Path) {
         seed: 0,
     };
     let krate = generate(&case);
+    for file in krate
+        .files
+        .iter()
+        .filter(|f| !f.path.starts_with("src/runtime/"))
+    {
+        // Nothing the generator writes holds a hidden character (controls, bidi controls) or,
+        // in its docs, a `<`: policy texts are written out and escaped.
+        let hidden = file
+            .contents
+            .chars()
+            .find(|&c| (c.is_control() && c != '\n') || is_bidi(c));
+        assert_eq!(hidden, None, "{} holds a hidden character", file.path);
+        for line in file.contents.lines() {
+            let docs = file.path == "README.md"
+                || ["///", "//!"]
+                    .iter()
+                    .any(|m| line.trim_start().starts_with(m));
+            assert!(
+                !(docs && outside_code_spans(line).contains('<')),
+                "{}: raw `<` in docs: {line}",
+                file.path
+            );
+        }
+    }
     let mut shown = krate.clone();
     for file in &mut shown.files {
         if file.path == "Cargo.lock" {
@@ -627,17 +713,127 @@ fn lint() {
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
+    walk_ending(dir, "rs")
+}
+
+fn walk_ending(dir: &Path, ext: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
         let path = entry.path();
         if path.is_dir() {
-            out.extend(walk(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.extend(walk_ending(&path, ext));
+        } else if path.extension().is_some_and(|e| e == ext) {
             out.push(path);
         }
     }
     out.sort();
     out
+}
+
+/// A line of Markdown without its code spans (a run of backticks to the next run as long).
+fn outside_code_spans(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(start) = rest.find('`') {
+        out.push_str(&rest[..start]);
+        let run = rest[start..].chars().take_while(|&c| c == '`').count();
+        let fence = "`".repeat(run);
+        let after = &rest[start + run..];
+        // The closing run is exactly as long: not part of a longer one.
+        let mut close = None;
+        let mut from = 0;
+        while let Some(i) = after[from..].find(&fence) {
+            let at = from + i;
+            let len = after[at..].chars().take_while(|&c| c == '`').count();
+            if len == run {
+                close = Some(at);
+                break;
+            }
+            from = at + len;
+        }
+        match close {
+            Some(at) => rest = &after[at + run..],
+            None => {
+                out.push_str(&fence);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The invisible characters that reorder text.
+fn is_bidi(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+    )
+}
+
+/// `cargo doc` of the hostile policy's crate (one crate, its dependencies checked once, shared
+/// with `lint`): every page is free of the policy's markup made live, and shows its texts as
+/// written, hidden characters written out.
+fn rustdoc_hostile_text() {
+    let workspace = workspace();
+    let krate = "codegen-hostile-text";
+    let output = cargo()
+        .args(["doc", "--no-deps", "--offline", "--quiet", "-p", krate])
+        .current_dir(&workspace.dir)
+        .env("CARGO_TARGET_DIR", &workspace.target)
+        .env("RUSTFLAGS", "-D warnings")
+        // The generated docs are free of rustdoc's warnings too.
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "cargo doc:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let dir = workspace.target.join("doc").join(krate.replace('-', "_"));
+    let pages = walk_ending(&dir, "html");
+    assert!(pages.len() > 10, "too few pages in {}", dir.display());
+    for page in &pages {
+        let html = std::fs::read_to_string(page).unwrap();
+        let lower = html.to_lowercase();
+        // Every tag: none is the policy's (rustdoc itself writes no `img`, `iframe`, `b` or `i`),
+        // and no attribute outside quotes is an event handler or a script (the policy's text in
+        // an attribute, quoted and escaped, as in `<meta name="description">`, is only text).
+        let mut rest = lower.as_str();
+        while let Some(start) = rest.find('<') {
+            let tag = &rest[start..];
+            let tag = &tag[..tag.find('>').map_or(tag.len(), |e| e + 1)];
+            let unquoted: String = tag.split('"').step_by(2).collect();
+            assert!(
+                !["<img", "<iframe", "<b>", "<i>"]
+                    .iter()
+                    .any(|t| tag.starts_with(t))
+                    && !["onerror", "javascript:", "alert"]
+                        .iter()
+                        .any(|w| unquoted.contains(w)),
+                "{}: live markup from the policy: {tag}",
+                page.display()
+            );
+            rest = &rest[start + 1..];
+        }
+        for live in ["<script>alert", "=\"javascript:"] {
+            assert!(!lower.contains(live), "{}: {live}", page.display());
+        }
+        let hidden = html
+            .chars()
+            .find(|&c| is_bidi(c) || c == '\0' || c == '\u{1b}');
+        assert_eq!(hidden, None, "{}", page.display());
+    }
+    let index = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    for shown in [
+        "PU+0000 &lt;script&gt;alert(1)&lt;/script&gt; U+202Etxt.exeU+001B[2J",
+        "Doc U+202EevilU+202C &lt;img src=x onerror=alert(2)&gt; [x](javascript:alert(3))",
+        "# heading {#id}",
+        "- list U+0085 U+007F",
+    ] {
+        assert!(index.contains(shown), "index.html does not show {shown:?}");
+    }
 }
 
 /// `rubric build --compile` builds the crate and prints the executable's path last; the release
@@ -699,7 +895,7 @@ fn main() {
         build_and_compile();
         Ok(())
     }));
-    for path in files("examples") {
+    for path in files("examples").into_iter().chain(templates()) {
         let name = stem(&path);
         trials.push(Trial::test(format!("snapshot::{name}"), move || {
             snapshot(&path);
@@ -853,6 +1049,10 @@ fn main() {
     }));
     trials.push(Trial::test("lint::clippy_and_rustfmt", || {
         lint();
+        Ok(())
+    }));
+    trials.push(Trial::test("rustdoc::hostile_text", || {
+        rustdoc_hostile_text();
         Ok(())
     }));
     libtest_mimic::run(&args, trials).exit();

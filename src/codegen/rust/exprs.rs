@@ -8,7 +8,7 @@
 //! at the first member found, `if` at the first condition that is not no. Arithmetic that can fail
 //! ends in `?` (inside functions returning `Result<_, EvalErrorKind>`), never inside a closure.
 
-use super::names::str_lit;
+use super::escape::{comment, str_lit};
 use super::CodegenError;
 use crate::ir::{Arith, Compare, Expr, InputKind, Missing, OutputKind, Policy, Ref, Value};
 use crate::runtime::arith;
@@ -307,7 +307,7 @@ impl<'p> Scope<'p> {
                     .tiers
                     .get(*t as usize)
                     .map_or("", |t| t.name.as_str());
-                (format!("{t} /* {name} */"), Ty::Tier)
+                (format!("{t} /* {} */", comment(name)), Ty::Tier)
             }
         };
         let mut code = Code::new(text, ty, true).atomic();
@@ -360,7 +360,12 @@ impl<'p> Scope<'p> {
                     .get(*c)
                     .map(|c| c.name.clone())
                     .unwrap_or_default();
-                Ok(Code::new(format!("applied[{c}] /* {name} */"), Ty::Bool, true).atomic())
+                Ok(Code::new(
+                    format!("applied[{c}] /* {} */", comment(&name)),
+                    Ty::Bool,
+                    true,
+                )
+                .atomic())
             }
             Expr::Points(rule) => self.outcome_of_rule("points", *rule, Ty::Number),
             Expr::Applies(rule) => self.outcome_of_rule("applies", *rule, Ty::Bool),
@@ -464,7 +469,12 @@ impl<'p> Scope<'p> {
             .get(rule)
             .cloned()
             .unwrap_or_default();
-        Ok(Code::new(format!("outcome.{method}({rule} /* {name} */)"), ty, true).atomic())
+        Ok(Code::new(
+            format!("outcome.{method}({rule} /* {} */)", comment(&name)),
+            ty,
+            true,
+        )
+        .atomic())
     }
 
     fn outcome_used(&self) -> R<()> {

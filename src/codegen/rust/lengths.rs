@@ -3,8 +3,8 @@
 //! all of them are decided (the interpreter's order), and the consequence's JSON object in pieces
 //! around the computed texts.
 
+use super::escape::{doc, markdown_code};
 use super::exprs::{Scope, Ty};
-use super::names::doc;
 use super::Gen;
 use crate::codegen::CodegenError;
 use crate::ir::{json, Consequence, Lasts, Length, TimeUnit};
@@ -65,8 +65,8 @@ impl Gen<'_> {
             out.push('\n');
             out.push_str(&doc(
                 &[format!(
-                    "The duration and notice of consequence `{}` computed for this record.",
-                    c.name
+                    "The duration and notice of consequence {} computed for this record.",
+                    markdown_code(&c.name)
                 )],
                 false,
                 "",

@@ -11,12 +11,14 @@
 //! | file | job | generates |
 //! |---|---|---|
 //! | `layout.rs` | crate layout, `Cargo.toml`, `Cargo.lock`, `lib.rs`, `main.rs` | the rest |
-//! | `names.rs` | identifiers (case, keywords, clashes) and escaped literals | |
+//! | `names.rs` | identifiers (case, keywords, clashes) | |
+//! | `escape.rs` | every policy text into literals, comments, docs, `Cargo.toml` | |
 //! | `exprs.rs` | expressions, with the interpreter's unknowns and evaluation order | |
 //! | `rules.rs` | derived values, rules, tiers, consequences, `evaluate_into` | `src/rules.rs` |
 //! | `records.rs` | the typed record and its reader | `src/input.rs` |
 //! | `output.rs` | names and JSON fragments (built by [`ir::json`](crate::ir::json)) | `src/output.rs` |
 
+mod escape;
 mod exprs;
 mod layout;
 mod lengths;
@@ -362,6 +364,22 @@ impl<'p> Gen<'p> {
 
 /// Generates the crate for `policy`. The files are not formatted yet: see [`rustfmt`].
 pub fn generate(policy: &Policy, options: &Options) -> Result<GeneratedCrate, CodegenError> {
+    // The package name is written unescaped where Cargo and Rust want a name (the manifest, the
+    // library's path in `main.rs`, the README's commands), so it must be one.
+    let name = &options.crate_name;
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid {
+        return Err(CodegenError::Unsupported(format!(
+            "`{}` is not a package name: use ASCII letters, digits, `-` and `_`, starting with a letter",
+            escape::visible(name)
+        )));
+    }
     let g = Gen::new(policy, options);
     layout::assemble(&g)
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,9 +1,9 @@
-//! Names and literals for Rust source. Policy names are ASCII identifiers, but they may be Rust
+//! Identifiers for Rust source. Policy names are ASCII identifiers, but they may be Rust
 //! keywords (`type`, `match`, `self`) or clash once converted to Rust's case conventions
 //! (`late_tax` and `LateTax` are both `late_tax` in snake case). Every name is converted, then made
 //! unique within its namespace deterministically: names already in the target case keep it, the
-//! others get the first free suffix (`_2`, `_3`, …). Every text from the policy reaches the source
-//! only through [`str_lit`], [`bytes_lit`] or [`doc`].
+//! others get the first free suffix (`_2`, `_3`, …). Every text, and every name that
+//! appears as text (in a literal, a comment or the docs), is escaped by `escape.rs`.
 
 use std::collections::HashSet;
 
@@ -224,91 +224,6 @@ impl Namespace {
     }
 }
 
-/// A Rust string literal holding exactly `text`.
-pub fn str_lit(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A Rust byte-string literal holding exactly `bytes` (printable ASCII as itself).
-pub fn bytes_lit(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() + 3);
-    out.push_str("b\"");
-    for &b in bytes {
-        match b {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            0x20..=0x7e => out.push(char::from(b)),
-            _ => out.push_str(&format!("\\x{b:02x}")),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Doc-comment lines (`/// …`, or `//! …` for `inner`) for a text, one per line of the text.
-/// Control characters become spaces, so nothing in the text can end the comment early, and code
-/// blocks in the text are marked as plain text (so that no tool compiles or lints them), and
-/// closed if the text leaves one open.
-pub fn doc(lines: &[String], inner: bool, indent: &str) -> String {
-    let marker = if inner { "//!" } else { "///" };
-    let mut out = String::new();
-    let mut in_block = false;
-    for line in lines.iter().flat_map(|l| l.split('\n')) {
-        let clean: String = line
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
-        let mut clean = clean.trim_end().to_string();
-        let trimmed = clean.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            let fence: String = trimmed
-                .chars()
-                .take_while(|c| *c == '`' || *c == '~')
-                .collect();
-            let lead = clean.len() - trimmed.len();
-            clean = if in_block {
-                format!("{}{fence}", " ".repeat(lead))
-            } else {
-                format!("{}{fence}text", " ".repeat(lead))
-            };
-            in_block = !in_block;
-        }
-        if clean.is_empty() {
-            out.push_str(&format!("{indent}{marker}\n"));
-        } else {
-            out.push_str(&format!("{indent}{marker} {clean}\n"));
-        }
-    }
-    if in_block {
-        out.push_str(&format!("{indent}{marker} ```\n"));
-    }
-    out
-}
-
-/// A text on one line, for a comment: control characters become spaces.
-pub fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -366,15 +281,5 @@ mod tests {
         );
         let mut ns = Namespace::new(&[]);
         assert_eq!(ns.assign(&["self", "Self"], "", camel), ["Self3", "Self2"]);
-    }
-
-    #[test]
-    fn literals_escape_everything() {
-        assert_eq!(str_lit("a\"#\\b\n*/é"), "\"a\\\"#\\\\b\\n*/é\"");
-        assert_eq!(bytes_lit("\"é\\".as_bytes()), "b\"\\\"\\xc3\\xa9\\\\\"");
-        assert_eq!(
-            doc(&["x */ \"# y\nz\r".to_string()], false, ""),
-            "/// x */ \"# y\n/// z\n"
-        );
     }
 }

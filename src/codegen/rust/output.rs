@@ -2,8 +2,8 @@
 //! decisions, escaped at generation time into byte-string literals, and the values each rule
 //! reports. The shape of the output is the shared runtime's (`runtime/decision.rs`).
 
+use super::escape::{bytes_lit, comment, str_lit};
 use super::exprs::Ty;
-use super::names::{bytes_lit, str_lit};
 use super::{CodegenError, Gen};
 use crate::ir::json::{self, string as json};
 use crate::ir::Ref;
@@ -142,9 +142,10 @@ impl Gen<'_> {
                 };
                 writeln!(body, "{write}").ok();
             }
-            writeln!(arms, "{index} => {{\n// {}\n{body}}}", rule.name).ok();
+            let name = comment(&rule.name);
+            writeln!(arms, "{index} => {{\n// {name}\n{body}}}").ok();
             arm_count += 1;
-            single = Some((index, format!("// {}\n{body}", rule.name)));
+            single = Some((index, format!("// {name}\n{body}")));
         }
         let outcome_fns = self.outcome_fns(&mut helpers)?;
         let mut uses: Vec<&str> = helpers.into_iter().collect();

@@ -2,8 +2,8 @@
 //! indicator, and the record reader specialised to the declared fields (the runtime's
 //! [`Fields`](crate::runtime::Fields), with field names matched by a `match` on their text).
 
+use super::escape::{bytes_lit, doc, markdown, markdown_code, markdown_lines, str_lit};
 use super::exprs::dec;
-use super::names::{bytes_lit, doc, str_lit};
 use super::{CodegenError, Gen};
 use crate::ir::{Input, InputKind, Missing, Value};
 use crate::runtime::output::json_string;
@@ -88,7 +88,7 @@ fn describe(input: &Input) -> String {
         InputKind::Whole => format!("A whole number{range}"),
         InputKind::Decimal => format!("A number{range}"),
         InputKind::Enum(members) => {
-            let list: Vec<String> = members.iter().map(|m| format!("`{m}`")).collect();
+            let list: Vec<String> = members.iter().map(|m| markdown_code(m)).collect();
             format!("One of {}", list.join(", "))
         }
         InputKind::Text => "A text".to_string(),
@@ -96,7 +96,7 @@ fn describe(input: &Input) -> String {
     let unit = input
         .unit
         .as_ref()
-        .map_or(String::new(), |u| format!(", in {u}"));
+        .map_or(String::new(), |u| format!(", in {}", markdown(u)));
     let missing = match &input.missing {
         Missing::Required => "Required.".to_string(),
         Missing::Unknown => "When missing, unknown (`None`).".to_string(),
@@ -106,11 +106,11 @@ fn describe(input: &Input) -> String {
                 Value::Number(n) => n.to_string(),
                 Value::Bool(true) => "yes".to_string(),
                 Value::Bool(false) => "no".to_string(),
-                Value::Text(t) => format!("{t:?}"),
+                Value::Text(t) => markdown_code(&str_lit(t)),
                 Value::Member(m) => match &input.kind {
                     InputKind::Enum(members) => members
                         .get(*m as usize)
-                        .map_or(String::new(), |m| format!("`{m}`")),
+                        .map_or(String::new(), |m| markdown_code(m)),
                     _ => String::new(),
                 },
                 Value::Tier(_) => String::new(),
@@ -189,7 +189,7 @@ pub fn input_rs(g: &Gen<'_>) -> Result<String, CodegenError> {
     );
     for (index, input) in policy.inputs.iter().enumerate() {
         let field = g.input_field(index);
-        let mut docs = input.docs.clone();
+        let mut docs = markdown_lines(&input.docs);
         if !docs.is_empty() {
             docs.push(String::new());
         }
@@ -234,8 +234,8 @@ pub fn input_rs(g: &Gen<'_>) -> Result<String, CodegenError> {
         let variants = g.idents.variants.get(index).cloned().unwrap_or_default();
         writeln!(
             out,
-            "\n/// The values of `{}`.\n#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]\npub enum {ty} {{",
-            input.name
+            "\n/// The values of {}.\n#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]\npub enum {ty} {{",
+            markdown_code(&input.name)
         )
         .ok();
         for (i, (member, variant)) in members.iter().zip(&variants).enumerate() {
@@ -297,8 +297,8 @@ pub fn input_rs(g: &Gen<'_>) -> Result<String, CodegenError> {
         };
         writeln!(
             out,
-            "\n/// The declared range of `{}`.\nconst {}: Bounds = Bounds {{ min: {}, max: {} }};",
-            input.name,
+            "\n/// The declared range of {}.\nconst {}: Bounds = Bounds {{ min: {}, max: {} }};",
+            markdown_code(&input.name),
             g.range_const(index),
             bound(input.min),
             bound(input.max)

@@ -2,8 +2,8 @@
 //! points (with `per`, caps and sign), a scorecard's arms (a `match` over yes/no and list members,
 //! range tests over numbers), the group weight and rounding.
 
+use super::escape::{comment, doc, markdown, markdown_code, markdown_lines};
 use super::exprs::{dec, Code, Scope, Ty};
-use super::names::{doc, one_line};
 use super::rules::{in_range, let_else};
 use super::{CodegenError, Gen};
 use crate::ir::{Arm, Effect, Pattern, Points, Ref, Rule, Sign, Value};
@@ -50,6 +50,7 @@ impl Gen<'_> {
                     Ref::Let(l) => self.policy.lets.get(*l).map(|x| x.name.clone()),
                     Ref::Output(o) => self.policy.outputs.get(*o).map(|x| x.name.clone()),
                 }
+                .map(|n| comment(&n))
                 .unwrap_or_default();
                 let otherwise = match otherwise {
                     Some(p) => format!("({}, None)", self.points(scope, p)?),
@@ -79,25 +80,29 @@ impl Gen<'_> {
             }
         }
         let mut docs = vec![match &rule.title {
-            Some(t) => format!("Rule `{}`: {}.", rule.name, one_line(t)),
-            None => format!("Rule `{}`.", rule.name),
+            Some(t) => format!("Rule {}: {}.", markdown_code(&rule.name), markdown(t)),
+            None => format!("Rule {}.", markdown_code(&rule.name)),
         }];
         if !rule.docs.is_empty() {
             docs.push(String::new());
-            docs.extend(rule.docs.iter().cloned());
+            docs.extend(markdown_lines(&rule.docs));
         }
         let mut facts = Vec::new();
         if let Some(g) = &rule.group {
-            facts.push(format!("Group `{}`, weight {}.", g.name, g.weight));
+            facts.push(format!(
+                "Group {}, weight {}.",
+                markdown_code(&g.name),
+                g.weight
+            ));
         }
         if let Some(b) = &rule.baseline {
             facts.push(format!("Baseline {b}."));
         }
         if let Some(basis) = &rule.basis {
-            facts.push(format!("Basis: {}", one_line(basis)));
+            facts.push(format!("Basis: {}", markdown(basis)));
         }
         if let Some(reason) = &rule.reason {
-            facts.push(format!("Reason: {}", one_line(reason)));
+            facts.push(format!("Reason: {}", markdown(reason)));
         }
         if !facts.is_empty() {
             docs.push(String::new());
@@ -121,7 +126,7 @@ impl Gen<'_> {
                 body,
                 "    let points = arith::mul(points, {})?; // group {}",
                 dec(g.weight),
-                g.name
+                comment(&g.name)
             )
             .ok();
         }

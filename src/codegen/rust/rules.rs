@@ -5,8 +5,8 @@
 //! consequences, reasons). Each rule's function is written by `rule_fns.rs`, each table's by
 //! `tables.rs`.
 
+use super::escape::{comment, doc, markdown, markdown_code, markdown_lines};
 use super::exprs::{dec, Code, Scope, Ty};
-use super::names::{doc, one_line};
 use super::records::dec_const;
 use super::{CodegenError, Gen};
 use crate::ir::{Range, Step};
@@ -304,7 +304,7 @@ impl Gen<'_> {
         );
         for (index, l) in policy.lets.iter().enumerate() {
             let (ty, known) = lets.get(index).copied().unwrap_or((Ty::Number, false));
-            out.push_str(&doc(&l.docs, false, "    "));
+            out.push_str(&doc(&markdown_lines(&l.docs), false, "    "));
             writeln!(
                 out,
                 "    pub {}: {},",
@@ -317,8 +317,9 @@ impl Gen<'_> {
             let table = policy.tables.get(o.table).map_or("", |t| t.name.as_str());
             writeln!(
                 out,
-                "    /// Output `{}` of table `{table}`.\n    pub {}: {},",
-                o.name,
+                "    /// Output {} of table {}.\n    pub {}: {},",
+                markdown_code(&o.name),
+                markdown_code(table),
                 self.output_field(index),
                 self.output_type(&o.kind)
             )
@@ -436,10 +437,10 @@ impl Gen<'_> {
                 }
                 _ => format!("Ok({})", code.text),
             };
-            let mut docs = vec![format!("Derived value `{}`.", l.name)];
+            let mut docs = vec![format!("Derived value {}.", markdown_code(&l.name))];
             if !l.docs.is_empty() {
                 docs.push(String::new());
-                docs.extend(l.docs.iter().cloned());
+                docs.extend(markdown_lines(&l.docs));
             }
             out.push('\n');
             out.push_str(&doc(&docs, false, ""));
@@ -482,16 +483,16 @@ impl Gen<'_> {
                 let title = tier
                     .title
                     .as_ref()
-                    .map_or(String::new(), |t| format!(" ({})", one_line(t)));
+                    .map_or(String::new(), |t| format!(" ({})", comment(t)));
                 writeln!(
                     out,
                     "    // {}{title}: {}",
-                    tier.name,
+                    comment(&tier.name),
                     range_words(&tier.range)
                 )
                 .ok();
                 for line in tier.docs.iter().flat_map(|d| d.split('\n')) {
-                    writeln!(out, "    // {}", one_line(line).trim_end()).ok();
+                    writeln!(out, "    // {}", comment(line).trim_end()).ok();
                 }
                 writeln!(
                     out,
@@ -516,16 +517,16 @@ impl Gen<'_> {
                 code.text.clone()
             };
             let mut docs = vec![match &c.title {
-                Some(t) => format!("Consequence `{}`: {}.", c.name, one_line(t)),
-                None => format!("Consequence `{}`.", c.name),
+                Some(t) => format!("Consequence {}: {}.", markdown_code(&c.name), markdown(t)),
+                None => format!("Consequence {}.", markdown_code(&c.name)),
             }];
             if !c.docs.is_empty() {
                 docs.push(String::new());
-                docs.extend(c.docs.iter().cloned());
+                docs.extend(markdown_lines(&c.docs));
             }
             if let Some(basis) = &c.basis {
                 docs.push(String::new());
-                docs.push(format!("Basis: {}", one_line(basis)));
+                docs.push(format!("Basis: {}", markdown(basis)));
             }
             out.push('\n');
             out.push_str(&doc(&docs, false, ""));

@@ -2,8 +2,8 @@
 //! the interpreter does (`src/eval/table.rs`) and returns the outputs, recording in the decision's
 //! `TableRows` which rows decided and which an unknown value kept from matching.
 
+use super::escape::{doc, markdown, markdown_code, markdown_lines, str_lit};
 use super::exprs::{Scope, Ty};
-use super::names::{doc, one_line, str_lit};
 use super::records::dec_const;
 use super::rules::in_range;
 use super::{CodegenError, Gen};
@@ -181,20 +181,20 @@ impl Gen<'_> {
         }
         let mut docs = vec![match &table.title {
             Some(t) => format!(
-                "Decision table `{}`: {} (hit policy: {}).",
-                table.name,
-                one_line(t),
+                "Decision table {}: {} (hit policy: {}).",
+                markdown_code(&table.name),
+                markdown(t),
                 table.hit.word()
             ),
             None => format!(
-                "Decision table `{}` (hit policy: {}).",
-                table.name,
+                "Decision table {} (hit policy: {}).",
+                markdown_code(&table.name),
                 table.hit.word()
             ),
         }];
         if !table.docs.is_empty() {
             docs.push(String::new());
-            docs.extend(table.docs.iter().cloned());
+            docs.extend(markdown_lines(&table.docs));
         }
         let mut out = doc(&docs, false, "");
         let input = if scope.used_input.get() {
