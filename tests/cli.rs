@@ -620,3 +620,117 @@ fn sql_target_refuses_an_indicator_named_like_the_tables_own_columns() {
         stderr(&out)
     );
 }
+
+/// Writes `text` to a fresh file under the system's temporary directory and returns its path.
+fn temp_policy(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("rubric-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.rubric"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// 500 rules on one 40 KB line once printed that line for each of their 1,001 warnings (23 MB of
+/// stderr, 9.5 s): now each warning shows an excerpt, and only the first 200 are shown.
+#[test]
+fn diagnostics_on_one_long_line_stay_bounded() {
+    let rules: Vec<String> = (0..2000)
+        .map(|i| {
+            format!(
+                "rule r{i:04}_on_one_long_line {{ when x > {} add 1 }}",
+                i % 10
+            )
+        })
+        .collect();
+    let text = format!(
+        "policy \"P\" {{\n  version \"1\"\n  effective 2027-01-01\n  score 0 to 100000 starting at 50\n}}\n\
+         indicator x: integer 0 to 10\n{}\ntier t at 0 and above\n",
+        rules.join(" ")
+    );
+    let path = temp_policy("long_line", &text);
+    let out = command().arg("check").arg(&path).output().unwrap();
+    let stderr = stderr(&out);
+    assert!(
+        stderr.len() < 200_000,
+        "{} bytes of diagnostics",
+        stderr.len()
+    );
+    assert!(
+        stderr.contains("0 error(s), 4000 warning(s)"),
+        "{}",
+        &stderr[stderr.len() - 300..]
+    );
+    assert!(stderr.contains("note: 3800 more warnings not shown (only the first 200 are)"));
+    // The excerpt keeps the true line and column of the rule it points at.
+    let at = text.find("r0050_on").unwrap() - text[..text.find("rule r0000").unwrap()].len();
+    assert!(
+        stderr.contains(&format!(":7:{}", at + 1)),
+        "no true column {}",
+        at + 1
+    );
+    assert!(stderr.contains("7 │ …"), "the line is cut");
+    // Tools get every diagnostic.
+    let json = command()
+        .args(["check", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["diagnostics"].as_array().map(Vec::len), Some(4000));
+}
+
+/// "Did you mean" once compared every unknown long name with every declared one (27 s for a
+/// 301 KB policy): names past 64 bytes get no suggestion, and messages quoting them are cut.
+#[test]
+fn unknown_long_names_are_reported_without_comparing_them_all() {
+    let long = |i: usize| format!("{}{i}", "n".repeat(4000));
+    let mut text = String::from(
+        "policy \"P\" {\n  version \"1\"\n  effective 2027-01-01\n  score 0 to 100\n}\n",
+    );
+    for i in 0..40 {
+        text.push_str(&format!("indicator {}: integer 0 to 10\n", long(i)));
+    }
+    for i in 0..40 {
+        text.push_str(&format!(
+            "rule r{i} {{ when {} > 1 add 1 basis \"b\" reason \"r\" }}\n",
+            long(i + 100)
+        ));
+    }
+    text.push_str("tier t at 0 and above\n");
+    let path = temp_policy("long_names", &text);
+    let out = command()
+        .args(["check", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let unknown: Vec<&serde_json::Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "E0102")
+        .collect();
+    assert_eq!(unknown.len(), 40);
+    for d in unknown {
+        assert!(d["help"].is_null() || !d["help"].as_str().unwrap().contains("did you mean"));
+        assert!(
+            d["message"].as_str().unwrap().len() < 1000,
+            "{}",
+            d["message"]
+        );
+    }
+}
+
+#[test]
+fn a_policy_file_past_the_size_limit_is_refused_before_it_is_read() {
+    let path = temp_policy("huge", "");
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len((16 << 20) + 1).unwrap();
+    let out = command().arg("check").arg(&path).output().unwrap();
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("is 16777217 bytes, larger than the 16 MiB a policy file may be"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -59,6 +59,8 @@ impl Checker<'_> {
         let mut codes: Vec<ReasonCode> = Vec::new();
         // Where each code's text is first written.
         let mut text_at: Vec<Option<Span>> = Vec::new();
+        // Each code's position in `codes` (a map, so that many codes stay linear).
+        let mut index_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         let mut found = Vec::new();
         for index in 0..model.rules.len() {
             let Some(reason) = clause(model, index) else {
@@ -67,9 +69,10 @@ impl Checker<'_> {
             let Some(code) = &reason.code else {
                 continue;
             };
-            let k = match codes.iter().position(|c| c.code == code.node) {
-                Some(k) => k,
+            let k = match index_of.get(code.node.as_str()) {
+                Some(&k) => k,
                 None => {
+                    index_of.insert(code.node.as_str(), codes.len());
                     codes.push(ReasonCode {
                         code: code.node.clone(),
                         text: None,
@@ -126,7 +129,15 @@ impl Checker<'_> {
             )));
         }
         // The same text given by rules that are not one reason: (text, entry, where, rule name).
-        let mut seen: Vec<(String, Option<usize>, usize, Span)> = Vec::new();
+        // (A map, not a list searched each time: a policy of many rules would be quadratic.)
+        let mut seen: std::collections::HashMap<String, (Option<usize>, usize, Span)> =
+            std::collections::HashMap::new();
+        // The position of each code in `codes`, for the same reason.
+        let positions: std::collections::HashMap<&str, usize> = codes
+            .iter()
+            .enumerate()
+            .map(|(k, c)| (c.code.as_str(), k))
+            .collect();
         for index in 0..model.rules.len() {
             let Some(reason) = clause(model, index) else {
                 continue;
@@ -134,7 +145,7 @@ impl Checker<'_> {
             let code = reason
                 .code
                 .as_ref()
-                .and_then(|c| codes.iter().position(|x| x.code == c.node));
+                .and_then(|c| positions.get(c.node.as_str()).copied());
             let text = match (&reason.text, code.and_then(|k| codes.get(k))) {
                 (Some(t), _) => t.node.clone(),
                 (None, Some(c)) => match &c.text {
@@ -149,8 +160,8 @@ impl Checker<'_> {
                 .map(|t| t.span)
                 .or(reason.code.as_ref().map(|c| c.span))
                 .unwrap_or_default();
-            match seen.iter().find(|(t, _, _, _)| *t == text) {
-                Some((_, first_code, first_rule, first_at)) => {
+            match seen.get(&text) {
+                Some((first_code, first_rule, first_at)) => {
                     if code.is_some() && code == *first_code {
                         continue;
                     }
@@ -174,7 +185,9 @@ impl Checker<'_> {
                         .with_help("give the rules one reason code (`reason R01 \"…\"` in both), so that their points are added together and the reason is given once; or word the reasons apart"),
                     );
                 }
-                None => seen.push((text, code, index, at)),
+                None => {
+                    seen.insert(text, (code, index, at));
+                }
             }
         }
         self.model.reason_codes = codes;
