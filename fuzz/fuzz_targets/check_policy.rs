@@ -28,11 +28,22 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     // text is never much more than a bounded multiple of the policy's.
     let bound = 64 * 1024 + 64 * text.len();
     assert!(human.len() <= bound, "{} bytes of diagnostics", human.len());
-    assert!(json.len() <= 2 * bound, "{} bytes of JSON diagnostics", json.len());
+    assert!(
+        json.len() <= 2 * bound,
+        "{} bytes of JSON diagnostics",
+        json.len()
+    );
     if let Some(ast) = compilation.ast() {
         let printed = rubric::syntax::print::print(ast);
         let again = rubric::parse(file, &printed).expect("the printout of a parsed policy parses");
-        assert_eq!(ast.items, again.items, "the printout reads back as the same tree");
-        assert_eq!(printed, rubric::syntax::print::print(&again), "printing is idempotent");
+        assert_eq!(
+            ast.items, again.items,
+            "the printout reads back as the same tree"
+        );
+        assert_eq!(
+            printed,
+            rubric::syntax::print::print(&again),
+            "printing is idempotent"
+        );
     }
 });

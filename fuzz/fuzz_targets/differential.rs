@@ -60,5 +60,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         "civic_trust" => generated!(civic_trust, input, run),
         other => panic!("no generated evaluator for {other}"),
     };
-    assert_eq!(interpreted, generated, "the interpreter and the generated evaluator differ");
+    assert_eq!(
+        interpreted, generated,
+        "the interpreter and the generated evaluator differ"
+    );
 });

@@ -7,9 +7,9 @@
 #![no_main]
 
 use rubric::codegen::{rust, sql};
+use rubric::SourceMap;
 use rubric_fuzz::policies::{render, Recipe};
 use rubric_fuzz::{interpret, records, Outcome, Run};
-use rubric::SourceMap;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let choices: Vec<u32> = data
@@ -20,19 +20,33 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let mut sources = SourceMap::new();
     let file = sources.add("generated.rubric", text.as_str());
     let compilation = rubric::compile(&sources, file, &rubric::Options::default());
-    let ast = compilation.ast().unwrap_or_else(|| panic!("a generated policy parses:\n{text}"));
+    let ast = compilation
+        .ast()
+        .unwrap_or_else(|| panic!("a generated policy parses:\n{text}"));
     let printed = rubric::syntax::print::print(ast);
-    let again = rubric::parse(file, &printed)
-        .unwrap_or_else(|e| panic!("the printout does not parse: {e:?}\n{printed}\nprinted from:\n{text}"));
-    assert_eq!(ast.items, again.items, "the printout reads back as the same tree");
-    assert!(!compilation.has_errors(), "a generated policy checks:\n{text}\n{:?}", compilation.diagnostics());
+    let again = rubric::parse(file, &printed).unwrap_or_else(|e| {
+        panic!("the printout does not parse: {e:?}\n{printed}\nprinted from:\n{text}")
+    });
+    assert_eq!(
+        ast.items, again.items,
+        "the printout reads back as the same tree"
+    );
+    assert!(
+        !compilation.has_errors(),
+        "a generated policy checks:\n{text}\n{:?}",
+        compilation.diagnostics()
+    );
     let policy = compilation.policy().expect("a checked policy lowers");
 
     // Its tests run (a generated policy's own tests need not pass: only no panic).
     rubric::eval::run_tests(policy);
     let compiled = vec![(compilation, "generated".to_string())];
-    let pages = rubric::document(&compiled, "rubric docs generated.rubric", rubric::docs::Format::Both)
-        .expect("a checked policy has documentation");
+    let pages = rubric::document(
+        &compiled,
+        "rubric docs generated.rubric",
+        rubric::docs::Format::Both,
+    )
+    .expect("a checked policy has documentation");
     assert!(!pages.is_empty());
     let policy = compiled[0].0.policy().expect("lowered");
 
@@ -41,7 +55,11 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         source_name: Some("generated.rubric".into()),
     };
     rust::generate(policy, &options).expect("the Rust backend takes every checked policy");
-    for dialect in [sql::Dialect::Postgres, sql::Dialect::DuckDb, sql::Dialect::Spark] {
+    for dialect in [
+        sql::Dialect::Postgres,
+        sql::Dialect::DuckDb,
+        sql::Dialect::Spark,
+    ] {
         // A policy may use what a dialect cannot express; that is an error, never a panic.
         let _ = sql::generate(policy, &sql::Options::new(dialect));
     }
@@ -54,5 +72,9 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     // Hostile records too, in both formats (`interpret` checks every batch's accounting).
     let seed = data.len() as u64;
     interpret(policy, &records::jsonl(policy, seed, 40), jsonl);
-    interpret(policy, &records::csv(policy, seed, 20), Run::from_byte(1 | 2));
+    interpret(
+        policy,
+        &records::csv(policy, seed, 20),
+        Run::from_byte(1 | 2),
+    );
 });

@@ -30,7 +30,10 @@ pub const POLICIES: &[(&str, &str)] = &[
         "driving_licence",
         include_str!("../../examples/driving_licence.rubric"),
     ),
-    ("civic_trust", include_str!("../../examples/civic_trust.rubric")),
+    (
+        "civic_trust",
+        include_str!("../../examples/civic_trust.rubric"),
+    ),
 ];
 
 /// [`POLICIES`], compiled (once per process).
@@ -64,7 +67,13 @@ pub struct Run {
 
 impl Run {
     pub fn from_byte(b: u8) -> Run {
-        let format = |bit: u8| if b & bit == 0 { Format::Jsonl } else { Format::Csv };
+        let format = |bit: u8| {
+            if b & bit == 0 {
+                Format::Jsonl
+            } else {
+                Format::Csv
+            }
+        };
         Run {
             input: format(1),
             output: format(2),
@@ -128,8 +137,15 @@ pub fn interpret(policy: &Policy, input: &[u8], run: Run) -> Outcome {
 /// Every record is accounted for, once; the output is well-formed and holds one decision per
 /// decided record.
 pub fn check_batch(summary: &Summary, decisions: &[u8], errors: usize, output: Format) {
-    assert_eq!(summary.read, summary.decided + summary.rejected, "{summary:?}");
-    assert_eq!(summary.rejected as usize, errors, "every rejection reported once");
+    assert_eq!(
+        summary.read,
+        summary.decided + summary.rejected,
+        "{summary:?}"
+    );
+    assert_eq!(
+        summary.rejected as usize, errors,
+        "every rejection reported once"
+    );
     let text = std::str::from_utf8(decisions).expect("decisions are UTF-8");
     match output {
         Format::Jsonl => {
