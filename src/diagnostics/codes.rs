@@ -48,6 +48,7 @@ codes! {
     SyntaxError = "E0001", "the text is not a valid policy";
     NestingTooDeep = "E0002", "expression nested too deeply";
     InvalidLiteral = "E0003", "invalid number, date or text";
+    InvisibleCharacter = "E0004", "text with invisible control characters";
 
     MissingHeader = "E0100", "missing or repeated policy header";
     DuplicateName = "E0101", "name declared twice";
