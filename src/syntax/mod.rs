@@ -475,11 +475,10 @@ mod tests {
 
     #[test]
     fn chains_inside_chains_are_bounded_by_the_tree_height() {
-        let chain = |first: &str| format!("{first}{}", " + 1".repeat(700));
-        let text = format!(
-            "let y = {}",
-            chain(&format!("({})", chain(&format!("({})", chain("x")))))
-        );
+        // A product starting a sum starting a chain of `and`s: three chains, one above the other.
+        let product = format!("x{}", " * 1".repeat(699));
+        let sum = format!("{product}{}", " + 1".repeat(699));
+        let text = format!("let y = {sum} > 0{}", " and yes".repeat(699));
         let err = parse(FileId(0), &text).unwrap_err();
         assert_eq!(err.code, Code::NestingTooDeep);
         assert!(
@@ -488,8 +487,31 @@ mod tests {
             err.message
         );
         // Two of them stay below.
-        let text = format!("let y = {}", chain(&format!("({})", chain("x"))));
+        assert!(parse(FileId(0), &format!("let y = {sum}")).is_ok());
+    }
+
+    /// A chain whose first term is the same chain in brackets is one chain in the tree, and the
+    /// canonical printer writes it without the brackets: it counts as one, so that the printout
+    /// of an accepted policy is accepted too.
+    #[test]
+    fn a_bracketed_first_term_of_the_same_chain_counts_in_the_chain() {
+        let half = format!("x{}", " + 1".repeat(599));
+        let err = parse(
+            FileId(0),
+            &format!("let y = ({half}){}", " - 1".repeat(600)),
+        )
+        .unwrap_err();
+        assert!(
+            err.message.contains("chain of more than 1,000 terms"),
+            "{}",
+            err.message
+        );
+        // In another place, or another operator's chain, it is a term of its own.
+        let text = format!("let y = 1 + ({half}){}", " + 1".repeat(600));
         assert!(parse(FileId(0), &text).is_ok());
+        let text = format!("let y = ({half}){}", " * 2".repeat(600));
+        let file = parse(FileId(0), &text).unwrap();
+        assert_eq!(parse(FileId(0), &print::print(&file)).ok(), Some(file));
     }
 
     #[test]

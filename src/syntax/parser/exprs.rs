@@ -144,7 +144,7 @@ impl Builder {
         };
         let mut operands = Children::of(pair).rest();
         let first = self.expr_depth(Self::first(&mut operands, rule))?;
-        let mut chain = Chain::new(first);
+        let mut chain = Chain::new(first, rule);
         for operand in operands {
             chain.count(self.span(&operand))?;
             chain.push(op, self.expr_depth(operand)?)?;
@@ -157,7 +157,7 @@ impl Builder {
         let rule = pair.as_rule();
         let mut c = Children::of(pair).rest();
         let first = self.expr_depth(Self::first(&mut c, rule))?;
-        let mut chain = Chain::new(first);
+        let mut chain = Chain::new(first, rule);
         while let (Some(op), Some(operand)) = (c.next(), c.next()) {
             let op = match op.as_str() {
                 "+" => BinaryOp::Add,
@@ -371,16 +371,21 @@ struct Chain {
     /// The deepest level among the terms.
     level: u32,
     height: u32,
+    /// The terms of the chain in the tree, counting those of a first term in brackets that is a
+    /// chain of the same operators: `(a + b) + c` is the tree of `a + b + c`, and the canonical
+    /// printer writes it so, without the brackets. Counting by the tree keeps a printed policy
+    /// readable again.
     terms: usize,
 }
 
 impl Chain {
-    fn new((first, depth): (Expr, Depth)) -> Self {
+    fn new((first, depth): (Expr, Depth), rule: Rule) -> Self {
+        let terms = 1 + spine(&first, rule);
         Chain {
             acc: first,
             level: depth.level,
             height: depth.height,
-            terms: 1,
+            terms,
         }
     }
 
@@ -428,6 +433,27 @@ impl Chain {
             },
         )
     }
+}
+
+/// How many operators of the chain rule `rule` (`sum`, `product`, `and_expr`, `or_expr`) lie
+/// down the left side of `expr`: the terms it adds to a chain it starts, less one.
+fn spine(expr: &Expr, rule: Rule) -> usize {
+    let same = |op: BinaryOp| match rule {
+        Rule::sum => matches!(op, BinaryOp::Add | BinaryOp::Sub),
+        Rule::product => matches!(op, BinaryOp::Mul | BinaryOp::Div),
+        Rule::and_expr => op == BinaryOp::And,
+        _ => op == BinaryOp::Or,
+    };
+    let mut count = 0;
+    let mut node = expr;
+    while let ExprKind::Binary(op, lhs, _) = &node.node {
+        if !same(*op) {
+            break;
+        }
+        count += 1;
+        node = lhs;
+    }
+    count
 }
 
 /// `count` signs in a row (`not not x`, `- -x`): one level, but each sign one node higher.
