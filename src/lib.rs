@@ -148,7 +148,7 @@ impl Compilation {
     /// Every diagnostic with its severity, in source order: what `rubric check` reports.
     pub fn diagnostics(&self) -> Vec<(Severity, Diagnostic)> {
         match &self.outcome {
-            Err(e) => vec![(e.severity(), e.to_diagnostic())],
+            Err(e) => e.all().map(|e| (e.severity(), e.to_diagnostic())).collect(),
             Ok(unit) => {
                 let stages = unit.borrow_dependent();
                 let mut out: Vec<(Severity, Diagnostic)> = stages

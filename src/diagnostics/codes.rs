@@ -48,6 +48,7 @@ codes! {
     SyntaxError = "E0001", "the text is not a valid policy";
     NestingTooDeep = "E0002", "expression nested too deeply";
     InvalidLiteral = "E0003", "invalid number, date or text";
+    InvisibleCharacter = "E0004", "text with invisible control characters";
 
     MissingHeader = "E0100", "missing or repeated policy header";
     DuplicateName = "E0101", "name declared twice";
@@ -121,6 +122,7 @@ codes! {
     AlwaysTrue = "W1003", "rule condition that is always true";
     DivisionByZero = "W1004", "division that can divide by zero";
     CapNeverBinds = "W1005", "cap that never changes the points";
+    DecimalOverflow = "W1006", "arithmetic that can overflow the exact decimal range";
     MonotonicityUndecided = "W1100", "direction of an indicator could not be proved";
     NothingCountsAgainst = "W1101", "scale where higher is worse, but no rule can add points";
     UnusedSuppression = "W1200", "suppression that suppresses nothing";

@@ -13,6 +13,10 @@ pub struct SyntaxError {
     /// The text under the primary label.
     pub label: String,
     pub help: Option<String>,
+    /// Further problems of the same pass, in source order: the pass that refuses invisible
+    /// characters reports every one (a parse stops at its first other error, so this is
+    /// otherwise empty).
+    pub more: Vec<SyntaxError>,
 }
 
 impl SyntaxError {
@@ -28,7 +32,23 @@ impl SyntaxError {
             span,
             label: label.into(),
             help: None,
+            more: Vec::new(),
         }
+    }
+
+    /// The first problem and the ones after it, as one list (`None` when there are none).
+    pub fn from_list(mut errors: Vec<SyntaxError>) -> Option<SyntaxError> {
+        if errors.is_empty() {
+            return None;
+        }
+        let mut first = errors.remove(0);
+        first.more.extend(errors);
+        Some(first)
+    }
+
+    /// This problem and every further one, in source order.
+    pub fn all(&self) -> impl Iterator<Item = &SyntaxError> {
+        std::iter::once(self).chain(self.more.iter())
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {

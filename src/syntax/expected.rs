@@ -206,7 +206,18 @@ fn phrase(rule: Rule) -> Option<Phrase> {
 
 /// The plain-words list of what was expected, for example "a number, a name or an expression".
 pub fn describe(rules: &[Rule]) -> String {
-    let mut phrases: Vec<Phrase> = rules.iter().filter_map(|r| phrase(*r)).collect();
+    // Inside a group only a rule can start: "a declaration (`policy`, …, `group`, …)" would
+    // suggest that any of them may stand there.
+    let only_rules = rules.iter().all(|r| {
+        phrase(*r) != Some(Phrase::Declaration) || matches!(r, Rule::rule_decl | Rule::K_RULE)
+    });
+    let mut phrases: Vec<Phrase> = rules
+        .iter()
+        .filter_map(|r| match r {
+            Rule::rule_decl | Rule::K_RULE if only_rules => Some(Phrase::Word("`rule`")),
+            _ => phrase(*r),
+        })
+        .collect();
     phrases.sort();
     phrases.dedup();
     let words: Vec<String> = phrases

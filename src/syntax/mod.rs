@@ -9,20 +9,24 @@ mod depth;
 mod err;
 mod expected;
 mod grammar;
+mod invisible;
 mod parser;
 pub mod print;
 pub mod walk;
 
 pub use depth::MAX_NESTING;
 pub use err::SyntaxError;
-pub use parser::{days_in_month, MAX_EXPR_DEPTH};
+pub use invisible::is_bidi_control;
+pub use parser::{days_in_month, MAX_CHAIN_TERMS, MAX_EXPR_DEPTH, MAX_EXPR_HEIGHT};
 
 use crate::diagnostics::Code;
 use crate::span::{FileId, Span};
 use grammar::{RubricParser, Rule};
 use pest::Parser as _;
 
-/// Parses one policy file. Syntax errors stop parsing, so at most one is returned.
+/// Parses one policy file. Syntax errors stop parsing, so at most one is returned, except that
+/// every invisible control character in quoted texts and documentation comments is reported
+/// (E0004, in [`SyntaxError::more`]).
 pub fn parse(file: FileId, source: &str) -> Result<ast::PolicyFile, SyntaxError> {
     if let Some(span) = depth::find_excessive_nesting(file, source) {
         return Err(SyntaxError::new(
@@ -35,6 +39,9 @@ pub fn parse(file: FileId, source: &str) -> Result<ast::PolicyFile, SyntaxError>
     }
     let mut pairs =
         RubricParser::parse(Rule::file, source).map_err(|e| plain_error(file, source, e))?;
+    if let Some(invisible) = SyntaxError::from_list(invisible::find(file, pairs.clone())) {
+        return Err(invisible);
+    }
     let Some(root) = pairs.next() else {
         return Ok(ast::PolicyFile { items: Vec::new() });
     };
@@ -52,11 +59,19 @@ fn plain_error(file: FileId, source: &str, error: pest::error::Error<Rule>) -> S
         pos,
         pos + found.len().max(if pos < source.len() { 1 } else { 0 }),
     );
-    let found_words = if found.is_empty() {
-        "the end of the file".to_string()
-    } else {
-        format!("`{found}`")
+    // A character that cannot be seen is named by its code point: quoted, it would read as
+    // "found ``" or as a space the drafter cannot tell from an ordinary one.
+    let unseen = invisible::unseen(found);
+    let found_words = match &unseen {
+        _ if found.is_empty() => "the end of the file".to_string(),
+        Some((words, Some(invisible::Fix::Space))) => {
+            format!("{words}, which is not a space Rubric accepts")
+        }
+        Some((words, Some(invisible::Fix::Delete))) => format!("{words}, an invisible character"),
+        Some((words, None)) => words.clone(),
+        None => format!("`{found}`"),
     };
+    let nested_group = found == "group" && inside_group(&error);
     let (message, help) = match &error.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => {
             let expected = expected::describe(positives);
@@ -65,8 +80,13 @@ fn plain_error(file: FileId, source: &str, error: pest::error::Error<Rule>) -> S
                 None => String::new(),
             };
             let help = suggestion(found, &expected::keywords(&expected), positives);
+            let also = if nested_group {
+                "; groups cannot be nested"
+            } else {
+                ""
+            };
             (
-                format!("expected {expected}{after}, found {found_words}"),
+                format!("expected {expected}{after}, found {found_words}{also}"),
                 help,
             )
         }
@@ -74,11 +94,24 @@ fn plain_error(file: FileId, source: &str, error: pest::error::Error<Rule>) -> S
     };
     let label = if found.is_empty() {
         "the file ends here".to_string()
+    } else if nested_group {
+        "a group inside a group".to_string()
     } else {
         "unexpected here".to_string()
     };
     let mut err = SyntaxError::new(Code::SyntaxError, span, message, label);
-    if stray_doc_comment(source, pos) {
+    if let Some((words, Some(fix))) = &unseen {
+        err = err.with_help(match fix {
+            invisible::Fix::Space => format!(
+                "{words} looks like a space but is not one; replace it with an ordinary space (or a line break)"
+            ),
+            invisible::Fix::Delete => format!("{words} cannot be seen; delete it"),
+        });
+    } else if nested_group {
+        err = err.with_help(
+            "a group holds rules (and `allow` clauses) only; close this group with `}` and declare the inner one after it, as a group of its own",
+        );
+    } else if stray_doc_comment(source, pos) {
         err = err.with_help(
             "a `///` documentation comment can only stand directly before a declaration (`indicator`, `param`, `let`, `rule`, `group`, `tier`, `consequence`, `test` or `policy`); write `//` for an ordinary comment",
         );
@@ -96,6 +129,16 @@ fn plain_error(file: FileId, source: &str, error: pest::error::Error<Rule>) -> S
         err = err.with_help("a quoted text must end with `\"` on the same line");
     }
     err
+}
+
+/// Whether the parse stopped inside a group's body, where only rules and `allow` may stand.
+fn inside_group(error: &pest::error::Error<Rule>) -> bool {
+    match &error.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => {
+            positives.contains(&Rule::rule_decl) && !positives.contains(&Rule::group_decl)
+        }
+        pest::error::ErrorVariant::CustomError { .. } => false,
+    }
 }
 
 /// Whether a `///` comment sits on the error's line or the line before it, where it cannot be
@@ -403,6 +446,205 @@ mod tests {
             parse(FileId(0), &long_sum).unwrap_err().code,
             Code::NestingTooDeep
         );
+    }
+
+    /// Regression: a sum of 201 terms was "nested more than 200 levels deep".
+    #[test]
+    fn chains_are_one_level_up_to_a_thousand_terms() {
+        for op in ["+", "-", "*", "/", "and", "or"] {
+            let chain = vec!["x"; MAX_CHAIN_TERMS].join(&format!(" {op} "));
+            let file = parse(FileId(0), &format!("let y = {chain}"));
+            assert!(file.is_ok(), "{op}: {:?}", file.err());
+            let longer = format!("{chain} {op} x");
+            let err = parse(FileId(0), &format!("let y = {longer}")).unwrap_err();
+            assert_eq!(err.code, Code::NestingTooDeep, "{op}");
+            assert!(
+                err.message.contains("chain of more than 1,000 terms"),
+                "{op}: {}",
+                err.message
+            );
+            // The label points at the term past the limit, the last one.
+            assert_eq!(
+                err.span.end as usize,
+                "let y = ".len() + longer.len(),
+                "{op}"
+            );
+        }
+        // A run of signs is one level too, and mixed `+` and `-` one chain.
+        let signs = format!("let y = {}x", "-".repeat(300));
+        assert!(parse(FileId(0), &signs).is_ok());
+        let mixed = format!("let y = x{}", " + 1 - 2".repeat(400));
+        assert!(parse(FileId(0), &mixed).is_ok());
+    }
+
+    #[test]
+    fn chains_inside_chains_are_bounded_by_the_tree_height() {
+        // A product starting a sum starting a chain of `and`s: three chains, one above the other.
+        let product = format!("x{}", " * 1".repeat(699));
+        let sum = format!("{product}{}", " + 1".repeat(699));
+        let text = format!("let y = {sum} > 0{}", " and yes".repeat(699));
+        let err = parse(FileId(0), &text).unwrap_err();
+        assert_eq!(err.code, Code::NestingTooDeep);
+        assert!(
+            err.message.contains("more than 2,000 operations"),
+            "{}",
+            err.message
+        );
+        // Two of them stay below.
+        assert!(parse(FileId(0), &format!("let y = {sum}")).is_ok());
+    }
+
+    /// A chain whose first term is the same chain in brackets is one chain in the tree, and the
+    /// canonical printer writes it without the brackets: it counts as one, so that the printout
+    /// of an accepted policy is accepted too.
+    #[test]
+    fn a_bracketed_first_term_of_the_same_chain_counts_in_the_chain() {
+        let half = format!("x{}", " + 1".repeat(599));
+        let err = parse(
+            FileId(0),
+            &format!("let y = ({half}){}", " - 1".repeat(600)),
+        )
+        .unwrap_err();
+        assert!(
+            err.message.contains("chain of more than 1,000 terms"),
+            "{}",
+            err.message
+        );
+        // In another place, or another operator's chain, it is a term of its own.
+        let text = format!("let y = 1 + ({half}){}", " + 1".repeat(600));
+        assert!(parse(FileId(0), &text).is_ok());
+        let text = format!("let y = ({half}){}", " * 2".repeat(600));
+        let file = parse(FileId(0), &text).unwrap();
+        assert_eq!(parse(FileId(0), &print::print(&file)).ok(), Some(file));
+    }
+
+    #[test]
+    fn every_control_character_in_texts_and_doc_comments_is_reported() {
+        let text = "/// Doc \u{202E}one\u{7}\n\
+            policy \"P\u{0}\" { version \"1\u{2066}\" }\n\
+            indicator e: one of [\"A\u{200F}\", B]\n\
+            test \"t\u{85}\" { }";
+        let err = parse(FileId(0), text).unwrap_err();
+        let found: Vec<(Code, &str)> = err
+            .all()
+            .map(|e| (e.code, text.get(e.span.range()).unwrap_or("?")))
+            .collect();
+        let code = Code::InvisibleCharacter;
+        assert_eq!(
+            found,
+            [
+                (code, "\u{202E}"),
+                (code, "\u{7}"),
+                (code, "\u{0}"),
+                (code, "\u{2066}"),
+                (code, "\u{200F}"),
+                (code, "\u{85}"),
+            ]
+        );
+        assert!(
+            err.message.contains("U+202E (right-to-left override)"),
+            "{}",
+            err.message
+        );
+        assert!(err.more[0].message.contains("U+0007 (bell)"));
+        assert!(err.message.contains("documentation comment"));
+        assert!(err.more[0].message.contains("documentation comment"));
+        assert!(err.more[1].message.contains("quoted text"));
+    }
+
+    #[test]
+    fn tabs_in_doc_comments_windows_line_ends_and_escapes_are_accepted() {
+        let text = "/// Doc\twith a tab\r\npolicy \"P\\t<script>\" { version \"1\" }\r\n";
+        let file = parse(FileId(0), text).unwrap();
+        let Some(Item::Policy(p)) = file.items.first() else {
+            panic!()
+        };
+        assert_eq!(p.docs, ["Doc\twith a tab"]);
+        assert_eq!(p.name.node, "P\t<script>");
+        // A raw tab in a quoted text, and a carriage return inside a doc comment, are not.
+        let err = parse(FileId(0), "policy \"P\tQ\" { }").unwrap_err();
+        assert_eq!(err.code, Code::InvisibleCharacter);
+        assert_eq!(
+            err.help.as_deref(),
+            Some("delete it, or write a tab as `\\t`")
+        );
+        let err = parse(FileId(0), "/// a\rb\npolicy \"P\" { }").unwrap_err();
+        assert_eq!(err.code, Code::InvisibleCharacter);
+    }
+
+    /// Regression: a byte order mark was "expected a declaration …, found ``".
+    #[test]
+    fn a_leading_byte_order_mark_is_skipped_and_offsets_stay_those_of_the_file() {
+        let text = "\u{FEFF}policy \"P\" { }\nlet x = = 1";
+        let err = parse(FileId(0), text).unwrap_err();
+        assert_eq!(err.code, Code::SyntaxError);
+        assert_eq!(text.get(err.span.range()), Some("="));
+        assert_eq!(err.span.start as usize, text.rfind("= 1").unwrap_or(0));
+        let file = parse(FileId(0), "\u{FEFF}let x = 1").unwrap();
+        let Some(Item::Let(l)) = file.items.first() else {
+            panic!()
+        };
+        assert_eq!(l.span.start, 3);
+        // Anywhere else it is an invisible character.
+        let err = parse(FileId(0), "let x = 1\n\u{FEFF}let y = 2").unwrap_err();
+        assert!(
+            err.message
+                .contains("found U+FEFF (byte order mark), an invisible character"),
+            "{}",
+            err.message
+        );
+        assert_eq!(
+            err.help.as_deref(),
+            Some("U+FEFF (byte order mark) cannot be seen; delete it")
+        );
+    }
+
+    /// Regression: a form feed was "found ``", and a no-break space after a `///` line got help
+    /// about documentation comments.
+    #[test]
+    fn unseen_characters_in_syntax_errors_are_named_by_code_point() {
+        let err = parse(FileId(0), "let x = 1\u{C}let y = 2").unwrap_err();
+        assert!(
+            err.message
+                .ends_with("found U+000C (form feed), which is not a space Rubric accepts"),
+            "{}",
+            err.message
+        );
+        let err = parse(FileId(0), "/// Doc.\nindicator\u{A0}x: count").unwrap_err();
+        assert!(
+            err.message
+                .ends_with("found U+00A0 (no-break space), which is not a space Rubric accepts"),
+            "{}",
+            err.message
+        );
+        let help = err.help.unwrap_or_default();
+        assert!(help.contains("replace it with an ordinary space"), "{help}");
+        assert!(!help.contains("documentation comment"), "{help}");
+        let err = parse(FileId(0), "/// Doc.\nindicator \u{0}x: count").unwrap_err();
+        assert!(
+            err.message
+                .ends_with("found U+0000 (null), an invisible character"),
+            "{}",
+            err.message
+        );
+    }
+
+    /// Regression: a group inside a group got "did you mean `group`?".
+    #[test]
+    fn a_group_inside_a_group_is_refused_in_plain_words() {
+        let err = parse(FileId(0), "group g { group h { } }").unwrap_err();
+        assert!(
+            err.message
+                .starts_with("expected `allow`, `rule` or `}` after `{`, found `group`"),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.message.ends_with("groups cannot be nested"),
+            "{}",
+            err.message
+        );
+        assert!(err.help.is_some_and(|h| !h.contains("did you mean")));
     }
 
     #[test]

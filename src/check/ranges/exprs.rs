@@ -201,6 +201,7 @@ impl Analyzer<'_, '_> {
                     unknown,
                     dir,
                     unk_varies: varies,
+                    lost: false,
                 }
             }
             ExprKind::IsMissing { value, negated } => {
@@ -249,6 +250,7 @@ impl Analyzer<'_, '_> {
                     unknown,
                     dir,
                     unk_varies: varies,
+                    lost: values.iter().any(|v| v.lost),
                 }
             }
             ExprKind::If {
@@ -317,12 +319,14 @@ impl Analyzer<'_, '_> {
                     unknown: u,
                     dir: a.dir.and(b.dir),
                     unk_varies: varies,
+                    lost: false,
                 }
             }
             BinaryOp::Pow => self.power(&a, &b, lhs, rhs, span),
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
                 let (ai, bi) = (a.iv(), b.iv());
                 let whole = a.whole() && b.whole() && op != BinaryOp::Div;
+                let mut lost = a.lost || b.lost;
                 let (iv, dir) = match op {
                     BinaryOp::Add => (ai.add(&bi), a.dir.and(b.dir)),
                     BinaryOp::Sub => (ai.sub(&bi), a.dir.and(b.dir.flip())),
@@ -333,6 +337,7 @@ impl Analyzer<'_, '_> {
                     _ => {
                         if bi.contains(Decimal::ZERO) && !matches!(a.val, Val::Any) {
                             self.division_by_zero(rhs, span, &bi, false);
+                            lost = true;
                         }
                         let strict = |iv: &Interval| {
                             if iv.contains(Decimal::ZERO) {
@@ -347,11 +352,15 @@ impl Analyzer<'_, '_> {
                         )
                     }
                 };
+                if !lost {
+                    lost = self.overflow_check(op, &a, &b, &iv, (lhs, rhs, span));
+                }
                 Abs {
                     val: Val::Num { iv, whole },
                     unknown,
                     dir,
                     unk_varies: varies,
+                    lost,
                 }
             }
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
@@ -375,6 +384,7 @@ impl Analyzer<'_, '_> {
                     unknown,
                     dir,
                     unk_varies: varies,
+                    lost: false,
                 }
             }
             BinaryOp::Eq | BinaryOp::Ne => {
@@ -404,6 +414,7 @@ impl Analyzer<'_, '_> {
                     unknown,
                     dir,
                     unk_varies: varies,
+                    lost: false,
                 }
             }
         }
@@ -420,11 +431,13 @@ impl Analyzer<'_, '_> {
             self.not_whole_exponent(rhs, span, &bi, b.whole());
         }
         // A negative exponent divides by the base's power.
+        let mut lost = a.lost || b.lost;
         if !bi.all_at_least(Decimal::ZERO)
             && ai.contains(Decimal::ZERO)
             && !matches!(a.val, Val::Any)
         {
             self.division_by_zero(lhs, span, &ai, true);
+            lost = true;
         }
         let fixed = bi.as_point();
         let iv = match fixed {
@@ -443,6 +456,9 @@ impl Analyzer<'_, '_> {
             _ if a.dir == Dir::Const && b.dir == Dir::Const => Dir::Const,
             _ => Dir::Any,
         };
+        if !lost && in_range {
+            lost = self.overflow_check(BinaryOp::Pow, a, b, &iv, (lhs, rhs, span));
+        }
         Abs {
             val: Val::Num {
                 iv,
@@ -451,6 +467,7 @@ impl Analyzer<'_, '_> {
             unknown: a.unknown || b.unknown,
             dir,
             unk_varies: a.unk_varies || b.unk_varies,
+            lost,
         }
     }
 

@@ -4,9 +4,11 @@
 //! clamps the total, and intersects it with each tier. The warnings are worded here, in one place,
 //! whichever file detects them: W1000 (the score can leave the scale), W1001 (an unreachable tier),
 //! W1002 / W1003 (a condition never / always true, with the ranges of the names it reads), W1004
-//! (a division by a divisor that can be 0) and W1005 (a cap that never changes the points).
+//! (a division by a divisor that can be 0), W1005 (a cap that never changes the points) and W1006
+//! (arithmetic that can overflow the exact decimal range, found by `overflow.rs`).
 
 use super::narrow::{Env, Key};
+use super::overflow::{power_of_ten, Overflow};
 use super::values::{Abs, Val};
 use super::{inclusive, round, Analysis, Analyzer, RuleRange};
 use crate::check::err::CheckError;
@@ -14,7 +16,7 @@ use crate::check::intervals::Interval;
 use crate::check::model::{Model, Resolved};
 use crate::diagnostics::Code;
 use crate::span::{Node, Span};
-use crate::syntax::ast::{self, CapKind, Expr, ExprKind};
+use crate::syntax::ast::{self, BinaryOp, CapKind, Expr, ExprKind};
 use rust_decimal::Decimal;
 use std::collections::HashSet;
 
@@ -101,6 +103,63 @@ impl Analyzer<'_, '_> {
                 .with_secondary(span, if power { "the power" } else { "the division" })
                 .with_help("a record that divides by zero is rejected with an error; guard the division (`if d > 0 then … / d else 0`) or give the divisor a range that excludes 0"),
         );
+    }
+
+    /// W1006 for `op` (at `span`, on `lhs` and `rhs`) that can overflow.
+    pub(super) fn overflow_warning(
+        &mut self,
+        op: BinaryOp,
+        overflow: Overflow,
+        a: &Abs,
+        b: &Abs,
+        (lhs, rhs, span): (&Expr, &Expr, Span),
+    ) {
+        let what = match op {
+            BinaryOp::Add => "sum",
+            BinaryOp::Sub => "difference",
+            BinaryOp::Mul => "product",
+            BinaryOp::Div => "division",
+            _ => "power",
+        };
+        let (message, label) = match overflow {
+            Overflow::Bounded { log10, .. } if log10.is_infinite() => (
+                format!("this {what} can overflow the exact decimal range: it can grow without bound"),
+                "its size has no bound".to_string(),
+            ),
+            Overflow::Bounded { log10, above, below } => {
+                let size = power_of_ten(log10);
+                let reach = match (above, below) {
+                    (true, false) => format!("as large as about {size}"),
+                    (false, true) => format!("as low as about -{size}"),
+                    _ => format!("about {size} either side of zero"),
+                };
+                (
+                    format!("this {what} can overflow the exact decimal range: it can be {reach}"),
+                    format!("can be {reach}"),
+                )
+            }
+            Overflow::Unbounded if op == BinaryOp::Pow => (
+                format!("this {what} can overflow the exact decimal range: its base has no bound"),
+                "its size has no bound".to_string(),
+            ),
+            Overflow::Unbounded => (
+                format!("this {what} can overflow the exact decimal range: neither of its factors has a bound"),
+                "its size has no bound".to_string(),
+            ),
+        };
+        let mut error = CheckError::new(Code::DecimalOverflow, span, message, label);
+        let operands: [(&Expr, &Abs); 2] = [(lhs, a), (rhs, b)];
+        for (expr, value) in operands {
+            // The constants speak for themselves; a name or a formula gets its range.
+            if !matches!(expr.node, ExprKind::Number(_)) && expr.span != span {
+                error = error.with_secondary(expr.span, format!("this can be {}", value.iv()));
+            }
+        }
+        let help = match overflow {
+            Overflow::Unbounded => "exact decimals go up to 79228162514264337593543950335 either side of zero, and a record whose value goes beyond is rejected with an error; declare ranges for what this reads (`decimal 0 to 1000000`) so the checker can tell whether it stays within, or allow it (`allow W1006 because \"…\"`) if no record can come near",
+            Overflow::Bounded { .. } => "exact decimals go up to 79228162514264337593543950335 either side of zero, and a record whose value goes beyond is rejected with an error; narrow the ranges this reads, compute in smaller steps (divide before multiplying), or allow it (`allow W1006 because \"…\"`) if no record can come near",
+        };
+        self.warn(error.with_help(help));
     }
 
     /// E0205: an exponent that may not be a whole number from -1000 to 1000.

@@ -18,6 +18,7 @@
 //! | W1003 | a rule whose condition is always true |
 //! | W1004 | a division whose divisor can be 0 |
 //! | W1005 | a cap (`at most`, `at least`) that never changes the points |
+//! | W1006 | arithmetic that can overflow the exact decimal range |
 //!
 //! The same evaluator, given one indicator to *focus* on, also works out in which direction every
 //! value moves when that indicator grows (used by `monotone.rs`).
@@ -28,12 +29,13 @@
 //! | `values.rs` | the abstract values ([`Abs`], [`Val`], [`Dir`]) and their lattice operations |
 //! | `narrow.rs` | environments, and what a condition being yes or no says about what it tests |
 //! | `exprs.rs` | the transfer function of every expression |
+//! | `overflow.rs` | arithmetic whose result can leave the exact decimal range (W1006) |
 //! | `derived.rs` | derived values in dependency order, and the dependency sets for `monotone.rs` |
 //! | `calls.rs` | calls of the policy's functions: each body analysed with the call's values; E1503 |
 //! | `durations.rs` | computed durations and notice periods: whole and at least 0 (E0503–E0505, W0502) |
 //! | `rules.rs` | each rule's least and most contribution (conditions, points, `per`, caps, weights) |
 //! | `bins.rs` | scorecard bins: the subject narrowed by each bin, the values no bin takes |
-//! | `findings.rs` | the score's reach and the tiers reached, and the wording of W1000–W1005 |
+//! | `findings.rs` | the score's reach and the tiers reached, and the wording of W1000–W1006 |
 //!
 //! Each file has unit tests; `testing.rs` checks small policies from source text for them.
 
@@ -44,6 +46,7 @@ mod durations;
 mod exprs;
 mod findings;
 mod narrow;
+mod overflow;
 mod rules;
 mod tables;
 mod values;

@@ -9,7 +9,7 @@ use super::narrow::Env;
 use super::values::{Abs, Dir, Val};
 use super::{round, Analyzer, RuleRange, RuleResult};
 use crate::check::intervals::Interval;
-use crate::syntax::ast::{self, CapKind, Expr, RuleItem, Verb};
+use crate::syntax::ast::{self, BinaryOp, CapKind, Expr, RuleItem, Verb};
 use rust_decimal::Decimal;
 
 impl Analyzer<'_, '_> {
@@ -44,14 +44,26 @@ impl Analyzer<'_, '_> {
             if let Some(per) = &effect.per {
                 let q = self.eval(per, env);
                 let (pi, qi) = (p.iv(), q.iv());
+                let iv = pi.mul(&qi);
+                // `add a per q` multiplies, as `a * q` would, and can overflow as it can.
+                let lost = p.lost
+                    || q.lost
+                    || self.overflow_check(
+                        BinaryOp::Mul,
+                        &p,
+                        &q,
+                        &iv,
+                        (amount, per, amount.span.to(per.span)),
+                    );
                 p = Abs {
                     val: Val::Num {
-                        iv: pi.mul(&qi),
+                        iv,
                         whole: p.whole() && q.whole(),
                     },
                     unknown: p.unknown || q.unknown,
                     dir: p.dir.scale(qi.sign()).and(q.dir.scale(pi.sign())),
                     unk_varies: p.unk_varies || q.unk_varies,
+                    lost,
                 };
             }
             // The evaluator applies `at most` first, then `at least`, whatever the written order.
@@ -80,6 +92,7 @@ impl Analyzer<'_, '_> {
                     unknown: p.unknown || c.unknown,
                     dir: p.dir.and(c.dir),
                     unk_varies: p.unk_varies || c.unk_varies,
+                    lost: p.lost || c.lost,
                 };
             }
         }

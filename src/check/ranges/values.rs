@@ -91,6 +91,10 @@ pub struct Abs {
     pub dir: Dir,
     /// Whether the value's being unknown can itself depend on the focused indicator.
     pub unk_varies: bool,
+    /// Whether its range was lost to a problem already reported where it was computed (an
+    /// overflow, W1006; a division by a divisor that can be 0, W1004): a range this wide says
+    /// nothing more, so no further W1006 is drawn from it.
+    pub lost: bool,
 }
 
 impl Abs {
@@ -100,6 +104,7 @@ impl Abs {
             unknown: false,
             dir: Dir::Const,
             unk_varies: false,
+            lost: false,
         }
     }
 
@@ -109,6 +114,7 @@ impl Abs {
             unknown: true,
             dir: Dir::Any,
             unk_varies: true,
+            lost: true,
         }
     }
 
@@ -171,6 +177,7 @@ impl Abs {
             unknown: self.unknown || other.unknown,
             dir: self.dir.and(other.dir),
             unk_varies: self.unk_varies || other.unk_varies,
+            lost: self.lost || other.lost,
         }
     }
 }

@@ -28,8 +28,19 @@ use crate::span::{FileId, Node, Span};
 use pest::iterators::Pair;
 use std::collections::VecDeque;
 
-/// The deepest expression tree accepted; bounds every later recursive pass over expressions.
+/// The deepest nesting of an expression's parts accepted, as a reader counts it: a chain of one
+/// operator's terms (`a + b + c`) is one level however long it is.
 pub const MAX_EXPR_DEPTH: u32 = 200;
+
+/// The most terms one chain (`a + b - c …`, `a and b and c …`) may have.
+pub const MAX_CHAIN_TERMS: usize = 1_000;
+
+/// The highest expression tree accepted (a chain of n terms is n - 1 operations inside one
+/// another, a left-nested tree): bounds every later recursive pass over expressions — checking,
+/// lowering, the interpreter (on worker threads with 2 MiB stacks), both backends and the
+/// documentation — which recurse once per level of the tree. Measured on the release build, each
+/// of them runs trees at least three times higher than this on its thread's default stack.
+pub const MAX_EXPR_HEIGHT: u32 = 2_000;
 
 type Result<T> = std::result::Result<T, SyntaxError>;
 
