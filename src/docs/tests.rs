@@ -52,52 +52,28 @@ fn html_marks_hidden_characters_in_content_and_writes_them_plain_elsewhere() {
     assert_eq!(html::escape("a\nb\tc"), "a\nb\tc");
 }
 
-/// A policy whose texts hold every hidden kind, a NUL too (which the fixture files in
-/// `tests/docs/` do not hold, to stay text files).
+/// A policy whose texts hold every hidden kind, a NUL too, never reaches the documentation: the
+/// checker refuses each hidden character (E0004). That the pages would be safe anyway is what
+/// `any_document_is_written_safely` shows, on a document built by hand.
 #[test]
-fn a_policy_with_hidden_characters_is_documented_with_them_written_out() {
+fn a_policy_with_hidden_characters_is_refused_before_it_is_documented() {
     let source = format!(
         "/// Doc {HIDDEN} <script>alert(1)</script>\n\
          policy \"P\u{0} \u{202e}txt.exe\u{1b}[2J\" {{\n  version \"1\u{2066}x\u{2069}\"\n  effective 2027-01-01\n  score 0 to 10\n}}\n\
-         /// Indicator {HIDDEN}\n\
          indicator x: integer 0 to 10, unit \"u\u{0}\", source \"s\u{202e}\"\n\
          rule r \"Title {HIDDEN}\" {{ add x basis \"b\u{0}\" reason \"r\u{202e}\" }}\n\
-         tier t \"T\u{202e}\" at 0 and above\n\
-         test \"t\u{0}\u{202e}\" {{\n  given x = 1\n  expect score = 1, tier = t\n}}\n"
+         tier t \"T\u{202e}\" at 0 and above\n"
     );
     let mut sources = crate::SourceMap::new();
     let file = sources.add("hidden.rubric", source);
     let compiled = crate::compile(&sources, file, &crate::Options::default());
-    let pages = crate::document(&[(compiled, "hidden".into())], "rubric docs", Format::Both)
-        .unwrap_or_else(|at| panic!("policy {at} has errors"));
-    assert_nothing_hidden(&pages);
-    let page = |name: &str| {
-        pages
-            .iter()
-            .find(|p| p.name == name)
-            .map(|p| p.contents.clone())
-            .unwrap()
-    };
-    let md = page("hidden.md");
-    assert!(md.contains("# PU+0000 U+202Etxt.exeU+001B\\[2J"), "{md}");
-    // In Markdown a carriage return is a line break, written as a space like the others.
-    assert!(
-        md.contains("Title U+0000U+001BU+0007U+007F U+0085U+009BU+202AU+202BU+202CU+202DU+202E"),
-        "{md}"
-    );
-    let html = page("hidden.html");
-    assert!(
-        html.contains(
-            "<title>PU+0000 U+202Etxt.exeU+001B[2J 1U+2066xU+2069: policy documentation</title>"
-        ),
-        "{html}"
-    );
-    assert!(html.contains(
-        "<h1>P<span class=\"hidden-char\" title=\"an invisible character\">U+0000</span> "
-    ));
-    assert!(!html.contains("<script>"));
-    let svg = page("hidden.tiers.svg");
-    assert!(svg.contains("TU+202E"), "{svg}");
+    let codes: Vec<String> = compiled
+        .diagnostics()
+        .iter()
+        .filter_map(|(_, d)| d.code.clone())
+        .collect();
+    assert!(codes.len() > 10 && codes.iter().all(|c| c == "E0004"), "{codes:?}");
+    assert!(crate::document(&[(compiled, "hidden".into())], "rubric docs", Format::Both).is_err());
 }
 
 /// A document built by hand (as any model could build one), with hidden characters and markup
