@@ -48,6 +48,10 @@ pub struct Code {
     pub atomic: bool,
     /// The value, when the expression is a constant.
     pub constant: Option<Value>,
+    /// `text` is a chain `a OP b OP …` of this boolean operator (`&&`, `&`, `||`, `|`), which a
+    /// left operand of the same operator continues without brackets: a long `and` chain stays
+    /// flat instead of nesting a bracket per term (which rustfmt takes minutes over).
+    pub chain: Option<&'static str>,
 }
 
 impl Code {
@@ -59,6 +63,7 @@ impl Code {
             fallible: false,
             atomic: false,
             constant: None,
+            chain: None,
         }
     }
 
@@ -606,7 +611,14 @@ impl<'p> Scope<'p> {
         Code::new(text, Ty::Bool, false).fallible(fallible).atomic()
     }
 
-    fn logic(&self, a: &Expr, b: &Expr, lazy: &str, eager: &str, kleene: &str) -> R<Code> {
+    fn logic(
+        &self,
+        a: &Expr,
+        b: &Expr,
+        lazy: &'static str,
+        eager: &'static str,
+        kleene: &str,
+    ) -> R<Code> {
         let a = self.expr(a, Some(Ty::Bool))?;
         let b = self.expr(b, Some(Ty::Bool))?;
         let fallible = a.fallible || b.fallible;
@@ -614,12 +626,21 @@ impl<'p> Scope<'p> {
             // Both sides are evaluated, as in the interpreter: a failing right-hand side must fail
             // the record even when the left-hand side decides the result.
             let symbol = if b.fallible { eager } else { lazy };
-            Code::new(
-                format!("{} {symbol} {}", a.operand(), b.operand()),
+            // `(a && b) && c` is `a && b && c`; a chain of the other operator keeps its brackets
+            // (`&` binds tighter than `&&`, and would change what is evaluated).
+            let left = if a.chain == Some(symbol) {
+                a.text.clone()
+            } else {
+                a.operand()
+            };
+            let mut code = Code::new(
+                format!("{left} {symbol} {}", b.operand()),
                 Ty::Bool,
                 true,
             )
-            .fallible(fallible)
+            .fallible(fallible);
+            code.chain = Some(symbol);
+            code
         } else {
             Code::new(
                 format!("arith::{kleene}({}, {})", a.opt(), b.opt()),
