@@ -138,8 +138,15 @@ fn the_longest_chains_go_through_every_stage() {
         // (`((a && b) && c) && …`): rustfmt took minutes over 100 such brackets, so `rubric
         // build` seemed to hang. (Sums nest calls, `arith::add(arith::add(…), …)`, which it
         // formats quickly.)
-        let rules = rust.files.iter().find(|f| f.path == "src/rules.rs").unwrap();
-        assert!(!rules.contents.contains("(((((((("), "bracket per term in src/rules.rs");
+        let rules = rust
+            .files
+            .iter()
+            .find(|f| f.path == "src/rules.rs")
+            .unwrap();
+        assert!(
+            !rules.contents.contains("(((((((("),
+            "bracket per term in src/rules.rs"
+        );
         for dialect in [
             rubric::codegen::sql::Dialect::Postgres,
             rubric::codegen::sql::Dialect::DuckDb,

@@ -72,6 +72,7 @@ impl<'a> Checker<'a> {
                         result: Type::Error,
                         size: 1,
                         uses: Vec::new(),
+                        height: 1,
                     });
                 }
                 Item::Rule(decl) => self.declare_rule(decl, None),

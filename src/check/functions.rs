@@ -26,6 +26,10 @@ pub const BUILT_IN: [&str; 3] = ["min", "max", "clamp"];
 pub const MAX_CALL: u64 = 10_000;
 /// The most parts all calls of a policy may grow to together.
 pub const MAX_TOTAL: u64 = 1_000_000;
+/// The most levels one call may nest once the functions it calls are written out. Every later
+/// stage recurses once per level; with the written expression around it (at most
+/// `syntax::MAX_EXPR_HEIGHT`), this keeps every tree well within the stack.
+pub const MAX_CALL_HEIGHT: u64 = 1_000;
 
 /// How large an expression is once every call in it is written out: its parts besides the
 /// arguments of the function it stands in, and how often each of those arguments appears.
@@ -102,8 +106,17 @@ impl Checker<'_> {
                     uses: vec![0; size.uses.len()],
                 };
             }
+            // A body that nests too deep once written out has its calls reported where they
+            // are, inside it (`bound_call`); its own calls are then not reported again.
+            let height = if recursive || too_large_body {
+                1
+            } else {
+                self.height(&decl.body)
+            };
+            let too_deep_body = height > MAX_CALL_HEIGHT;
             if let Some(f) = self.model.functions.get_mut(index) {
-                f.result = if recursive || too_large_body || ty == Type::Tier {
+                f.height = height;
+                f.result = if recursive || too_large_body || too_deep_body || ty == Type::Tier {
                     Type::Error
                 } else {
                     ty
@@ -350,6 +363,20 @@ impl Checker<'_> {
     /// E1505 when the call `call` grows too large once written out; outside function bodies the
     /// sizes are also added up for the whole policy.
     fn bound_call(&mut self, call: &Expr, func: &crate::syntax::ast::Ident, scope: &Scope) {
+        let height = self.height(call);
+        if height > MAX_CALL_HEIGHT {
+            if let ExprKind::Call { args, .. } = &call.node {
+                if args.iter().any(|a| self.height(a) > MAX_CALL_HEIGHT) {
+                    // The call in its argument is already reported.
+                    return;
+                }
+            }
+            self.report(too_large(
+                func.span,
+                format!("this call of `{}` nests {height} levels deep once the functions it calls are written out, more than {MAX_CALL_HEIGHT}", func.node),
+            ));
+            return;
+        }
         let size = self.size(call, scope.function).total();
         if size > MAX_CALL {
             self.report(too_large(
@@ -417,6 +444,31 @@ impl Checker<'_> {
             }
         }
         out
+    }
+}
+
+impl Checker<'_> {
+    /// How many levels deep `expr` nests once every call in it is written out, a function's
+    /// arguments counted as nothing (see [`FunctionInfo::height`](super::model::FunctionInfo)).
+    pub(super) fn height(&self, expr: &Expr) -> u64 {
+        match (&expr.node, self.model.resolution(expr.span)) {
+            (ExprKind::Name(_), Some(Resolved::Argument { .. })) => 0,
+            (ExprKind::Call { func, args }, _) => {
+                let deepest = args.iter().map(|a| self.height(a)).max().unwrap_or(0);
+                let callee = match self.model.resolution(func.span) {
+                    Some(Resolved::Function(g)) => self.model.functions.get(g),
+                    _ => None,
+                };
+                callee.map_or(1, |g| g.height).saturating_add(deepest)
+            }
+            (node, _) => node
+                .children()
+                .into_iter()
+                .map(|c| self.height(c))
+                .max()
+                .unwrap_or(0)
+                .saturating_add(1),
+        }
     }
 }
 

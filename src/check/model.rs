@@ -247,6 +247,9 @@ pub struct FunctionInfo<'a> {
     /// besides its arguments, and how often each argument appears (see `functions.rs`).
     pub size: u64,
     pub uses: Vec<u64>,
+    /// How many levels deep its body nests once the functions it calls are written out, its
+    /// arguments counted as nothing (a call nests this much more than its deepest argument).
+    pub height: u64,
 }
 
 /// One argument of a function, resolved: its type, and for a number whether it is whole and the

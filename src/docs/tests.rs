@@ -72,7 +72,10 @@ fn a_policy_with_hidden_characters_is_refused_before_it_is_documented() {
         .iter()
         .filter_map(|(_, d)| d.code.clone())
         .collect();
-    assert!(codes.len() > 10 && codes.iter().all(|c| c == "E0004"), "{codes:?}");
+    assert!(
+        codes.len() > 10 && codes.iter().all(|c| c == "E0004"),
+        "{codes:?}"
+    );
     assert!(crate::document(&[(compiled, "hidden".into())], "rubric docs", Format::Both).is_err());
 }
 

@@ -633,12 +633,8 @@ impl<'p> Scope<'p> {
             } else {
                 a.operand()
             };
-            let mut code = Code::new(
-                format!("{left} {symbol} {}", b.operand()),
-                Ty::Bool,
-                true,
-            )
-            .fallible(fallible);
+            let mut code = Code::new(format!("{left} {symbol} {}", b.operand()), Ty::Bool, true)
+                .fallible(fallible);
             code.chain = Some(symbol);
             code
         } else {
