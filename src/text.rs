@@ -1,4 +1,5 @@
-//! Small helpers for writing lists in English, shared by diagnostics and generated prose.
+//! Small helpers shared by diagnostics and generated prose: lists in English, and which
+//! characters cannot be shown as themselves.
 
 /// "a", "a or b", "a, b or c".
 pub fn join_or(words: &[String]) -> String {
@@ -55,4 +56,19 @@ mod tests {
         assert_eq!(join_or(&w(&["a", "b"])), "a or b");
         assert_eq!(join_and(&w(&["a", "b", "c"])), "a, b and c");
     }
+}
+
+/// The bidirectional formatting characters: embeddings, overrides, isolates and the marks. They
+/// make the text around them display in another order than it is written.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+    )
+}
+
+/// Whether `c` cannot be shown as itself to a reader: a control character (C0, DEL, C1) or a
+/// bidirectional formatting character.
+pub fn is_hidden(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
 }

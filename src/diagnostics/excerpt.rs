@@ -6,7 +6,9 @@
 //! touch a line longer than [`LONG_LINE`] bytes is rendered from an [`Excerpt`] instead: only the
 //! lines its labels touch, and of each long one only [`CONTEXT`] characters either side of each
 //! label's ends, joined by `…`. The excerpt keeps the true line and column numbers, so the
-//! rendering says exactly where the problem is.
+//! rendering says exactly where the problem is. A line holding a character a terminal would not
+//! show as itself (NUL, ESC, a right-to-left override) is rendered from an excerpt too, with a
+//! visible stand-in of the same length in its place.
 
 use super::Diagnostic;
 use crate::source::SourceMap;
@@ -58,7 +60,13 @@ pub fn shorten<'s>(
 ) -> Option<(Excerpt<'s>, Diagnostic)> {
     let long = diagnostic.labels.iter().any(|label| {
         [label.range.start, label.range.end].iter().any(|&at| {
-            line_of(sources, label.file_id, at).is_some_and(|(_, range)| range.len() > LONG_LINE)
+            line_of(sources, label.file_id, at).is_some_and(|(_, range)| {
+                range.len() > LONG_LINE
+                    || sources
+                        .source(label.file_id)
+                        .get(range)
+                        .is_some_and(|line| line.chars().any(shown_otherwise))
+            })
         })
     });
     if !long {
@@ -138,7 +146,8 @@ fn view(sources: &SourceMap, file: FileId, lines: &BTreeMap<usize, Vec<usize>>) 
                 source: window.start,
                 len: window.len(),
             });
-            view.text.push_str(source.get(window.clone()).unwrap_or(""));
+            let kept = source.get(window.clone()).unwrap_or("");
+            view.text.extend(kept.chars().map(stand_in));
         }
         if pieces.last().is_some_and(|p| p.source + p.len < range.end) {
             view.text.push('…');
@@ -151,6 +160,25 @@ fn view(sources: &SourceMap, file: FileId, lines: &BTreeMap<usize, Vec<usize>>) 
         });
     }
     view
+}
+
+/// Whether `c` is shown as a stand-in: a character a terminal would not show as itself (a
+/// control character or a bidirectional control, which would reorder the line), tabs aside.
+fn shown_otherwise(c: char) -> bool {
+    c != '\t' && crate::text::is_hidden(c)
+}
+
+/// What a kept character is shown as: itself, or for one [`shown_otherwise`] a visible character
+/// of the same length in UTF-8 (`?`, `¿` or `�`), so that every offset and column stays true.
+fn stand_in(c: char) -> char {
+    if !shown_otherwise(c) {
+        return c;
+    }
+    match c.len_utf8() {
+        1 => '?',
+        2 => '¿',
+        _ => '\u{FFFD}',
+    }
 }
 
 /// The stretches of the line `range` of `source` to show: all of it if it is short, else

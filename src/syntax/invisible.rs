@@ -15,13 +15,7 @@ use crate::diagnostics::Code;
 use crate::span::{FileId, Span};
 use pest::iterators::Pairs;
 
-/// The bidirectional formatting characters: embeddings, overrides, isolates and the marks.
-pub fn is_bidi_control(c: char) -> bool {
-    matches!(
-        c,
-        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
-    )
-}
+pub use crate::text::is_bidi_control;
 
 /// Whether `c` may not be written as itself inside a quoted text or a documentation comment:
 /// a bidi control, or a C0 or C1 control character (tabs and line ends are decided by the caller).
@@ -142,7 +136,11 @@ pub fn unseen(found: &str) -> Option<(String, Option<Fix>)> {
 /// tree, in the order they appear. `pairs` is the whole tree (pest flattens it without recursion).
 pub fn find(file: FileId, pairs: Pairs<'_, Rule>) -> Vec<SyntaxError> {
     let mut errors = Vec::new();
+    // The whole text, for the `//` comments, which the tree does not keep.
+    let mut whole: Option<&str> = None;
+    let mut covered: Vec<std::ops::Range<usize>> = Vec::new();
     for pair in pairs.flatten() {
+        whole.get_or_insert(pair.get_input());
         let place = match pair.as_rule() {
             Rule::string => Place::Text,
             Rule::doc => Place::Doc,
@@ -150,6 +148,7 @@ pub fn find(file: FileId, pairs: Pairs<'_, Rule>) -> Vec<SyntaxError> {
         };
         let text = pair.as_str();
         let start = pair.as_span().start();
+        covered.push(start..start + text.len());
         for (offset, c) in text.char_indices() {
             if !is_refused(c) || place.allows(c, text.get(offset + c.len_utf8()..)) {
                 continue;
@@ -158,6 +157,28 @@ pub fn find(file: FileId, pairs: Pairs<'_, Rule>) -> Vec<SyntaxError> {
             errors.push(refused(Span::new(file, at, at + c.len_utf8()), c, place));
         }
     }
+    // Outside texts and documentation, a file that parses can hold such a character only in a
+    // `//` comment, where it would hide what a reviewer reads as much as anywhere ("Trojan
+    // Source" hides code in comments).
+    let whole = whole.unwrap_or("");
+    let mut ranges = covered.iter().peekable();
+    for (at, c) in whole.char_indices() {
+        if !is_refused(c) || matches!(c, '\t' | '\n' | '\r') {
+            continue;
+        }
+        while ranges.peek().is_some_and(|r| r.end <= at) {
+            ranges.next();
+        }
+        if ranges.peek().is_some_and(|r| r.contains(&at)) {
+            continue;
+        }
+        errors.push(refused(
+            Span::new(file, at, at + c.len_utf8()),
+            c,
+            Place::Comment,
+        ));
+    }
+    errors.sort_by_key(|e| e.span.start);
     errors
 }
 
@@ -166,6 +187,7 @@ pub fn find(file: FileId, pairs: Pairs<'_, Rule>) -> Vec<SyntaxError> {
 enum Place {
     Text,
     Doc,
+    Comment,
 }
 
 impl Place {
@@ -174,7 +196,7 @@ impl Place {
     fn allows(self, c: char, rest: Option<&str>) -> bool {
         match self {
             Place::Doc => c == '\t' || (c == '\r' && rest.is_none_or(str::is_empty)),
-            Place::Text => false,
+            Place::Text | Place::Comment => false,
         }
     }
 }
@@ -184,6 +206,7 @@ fn refused(span: Span, c: char, place: Place) -> SyntaxError {
     let (kind, place_words) = match place {
         Place::Text => ("a quoted text", "this text"),
         Place::Doc => ("a documentation comment", "this comment"),
+        Place::Comment => ("a comment", "this comment"),
     };
     let what = if is_bidi_control(c) {
         "an invisible bidirectional control character"
@@ -191,8 +214,12 @@ fn refused(span: Span, c: char, place: Place) -> SyntaxError {
         "an invisible control character"
     };
     let help = if is_bidi_control(c) {
+        let readers = match place {
+            Place::Comment => "in an editor or a review",
+            Place::Text | Place::Doc => "in an editor, the documentation or generated code",
+        };
         format!(
-            "delete it: it makes the text around it display in another order than it is written, so {place_words} would read differently in an editor, the documentation or generated code; right-to-left letters need no control characters"
+            "delete it: it makes the text around it display in another order than it is written, so {place_words} would read differently {readers}; right-to-left letters need no control characters"
         )
     } else {
         match (place, c) {
@@ -204,7 +231,7 @@ fn refused(span: Span, c: char, place: Place) -> SyntaxError {
                 "delete it; {kind} may hold only characters that can be seen{}",
                 match place {
                     Place::Text => " (a tab is written `\\t`, a line break `\\n`)",
-                    Place::Doc => " and tabs",
+                    Place::Doc | Place::Comment => " and tabs",
                 }
             ),
         }
