@@ -72,3 +72,29 @@ pub fn is_bidi_control(c: char) -> bool {
 pub fn is_hidden(c: char) -> bool {
     c.is_control() || is_bidi_control(c)
 }
+
+/// A Markdown code span holding `text` exactly, whatever backticks it contains: fenced by one
+/// backtick more than its longest run of them, with a space inside each fence where CommonMark
+/// would otherwise strip one or join a backtick to the fence. `text` is on one line.
+pub fn code_span(text: &str) -> String {
+    if text.is_empty() {
+        return "` `".to_string();
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        if c == '`' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    let fence = "`".repeat(longest + 1);
+    let spaced = text.starts_with(' ') && text.ends_with(' ') && text.trim() != "";
+    if text.starts_with('`') || text.ends_with('`') || spaced {
+        format!("{fence} {text} {fence}")
+    } else {
+        format!("{fence}{text}{fence}")
+    }
+}

@@ -42,23 +42,7 @@ fn line(text: &str) -> String {
 
 /// A code span that holds `text` whatever backticks it contains, hidden characters written out.
 fn code(text: &str) -> String {
-    let text = hidden::visible(&text.replace(['\n', '\r'], " "));
-    let mut longest = 0;
-    let mut run = 0;
-    for c in text.chars() {
-        if c == '`' {
-            run += 1;
-            longest = longest.max(run);
-        } else {
-            run = 0;
-        }
-    }
-    let fence = "`".repeat(longest + 1);
-    if text.starts_with('`') || text.ends_with('`') {
-        format!("{fence} {text} {fence}")
-    } else {
-        format!("{fence}{text}{fence}")
-    }
+    crate::text::code_span(&hidden::visible(&text.replace(['\n', '\r'], " ")))
 }
 
 fn text(t: &Text) -> String {

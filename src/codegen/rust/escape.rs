@@ -169,29 +169,7 @@ pub fn markdown_lines(lines: &[String]) -> Vec<String> {
 /// A Markdown code span holding `text` whatever backticks it contains (a fence longer than any
 /// run of them), on one line, nothing hidden. Inside a code span nothing else is markup.
 pub fn markdown_code(text: &str) -> String {
-    let text = visible(text);
-    if text.is_empty() {
-        return "` `".to_string();
-    }
-    let mut longest = 0;
-    let mut run = 0;
-    for c in text.chars() {
-        if c == '`' {
-            run += 1;
-            longest = longest.max(run);
-        } else {
-            run = 0;
-        }
-    }
-    let fence = "`".repeat(longest + 1);
-    // CommonMark strips one space at each end when both are there, and needs a space between
-    // the fence and a backtick of the text.
-    let spaced = text.starts_with(' ') && text.ends_with(' ') && text.trim() != "";
-    if text.starts_with('`') || text.ends_with('`') || spaced {
-        format!("{fence} {text} {fence}")
-    } else {
-        format!("{fence}{text}{fence}")
-    }
+    crate::text::code_span(&visible(text))
 }
 
 /// Doc-comment lines (`/// …`, or `//! …` for `inner`), one per line of `lines`. The lines are
