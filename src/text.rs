@@ -37,27 +37,6 @@ pub fn escape_markup(text: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn markup_is_escaped() {
-        assert_eq!(
-            escape_markup("<a href=\"x\">Tom's & co</a>\u{1}"),
-            "&lt;a href=&quot;x&quot;&gt;Tom&#39;s &amp; co&lt;/a&gt;"
-        );
-    }
-
-    #[test]
-    fn lists_read_naturally() {
-        let w = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(join_or(&w(&["a"])), "a");
-        assert_eq!(join_or(&w(&["a", "b"])), "a or b");
-        assert_eq!(join_and(&w(&["a", "b", "c"])), "a, b and c");
-    }
-}
-
 /// The bidirectional formatting characters: embeddings, overrides, isolates and the marks. They
 /// make the text around them display in another order than it is written.
 pub fn is_bidi_control(c: char) -> bool {
@@ -96,5 +75,26 @@ pub fn code_span(text: &str) -> String {
         format!("{fence} {text} {fence}")
     } else {
         format!("{fence}{text}{fence}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_is_escaped() {
+        assert_eq!(
+            escape_markup("<a href=\"x\">Tom's & co</a>\u{1}"),
+            "&lt;a href=&quot;x&quot;&gt;Tom&#39;s &amp; co&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn lists_read_naturally() {
+        let w = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(join_or(&w(&["a"])), "a");
+        assert_eq!(join_or(&w(&["a", "b"])), "a or b");
+        assert_eq!(join_and(&w(&["a", "b", "c"])), "a, b and c");
     }
 }

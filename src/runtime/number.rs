@@ -429,7 +429,7 @@ mod tests {
         if significant.is_empty() {
             return Some(Decimal::new(0, scale.clamp(0, 28) as u32));
         }
-        if scale > 60 || scale < -60 {
+        if !(-60..=60).contains(&scale) {
             return None;
         }
         // The digits at `scale`, as plain text: padded with zeros on the side that needs them.
