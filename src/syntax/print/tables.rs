@@ -89,9 +89,17 @@ fn cell(cell: &Cell) -> String {
     match cell {
         Cell::Any => "-".to_string(),
         Cell::Missing => "missing".to_string(),
+        // `from 1 to 5`, not `1 to 5`: after an `outputs … decimal` line, a row starting
+        // `1 to 5` would be read as that output's range (found by the `generated_policy` fuzz
+        // target).
         Cell::Values(values) if values.len() == 1 => values
             .first()
-            .map(|v| interval(&v.node))
+            .map(|v| match interval(&v.node) {
+                range if matches!(&v.node, Interval::Range { lo: Some(a), hi: Some(b) } if a.inclusive && b.inclusive) => {
+                    format!("from {range}")
+                }
+                other => other,
+            })
             .unwrap_or_default(),
         Cell::Values(values) => {
             let items: Vec<String> = values.iter().map(|v| interval(&v.node)).collect();

@@ -573,3 +573,14 @@ fn a_bins_points_keep_their_brackets() {
     assert!(printed.contains("otherwise => add -(a + b)"), "{printed}");
     assert!(printed.contains("=> deduct a\n"), "{printed}");
 }
+
+/// Found by the `generated_policy` fuzz target: a table's first row `1 to 97 => 7` right after
+/// `outputs o: decimal` read back as the output's range, so a cell range is printed with `from`.
+#[test]
+fn a_table_cell_range_is_not_read_as_the_outputs_range() {
+    let printed = round_trip(
+        "table t {\n  hit first\n  inputs n\n  outputs o: decimal\n  from 1 to 97 => 7\n  [1 to 2, 5] => 1\n  otherwise => 100\n}\n",
+    );
+    assert!(printed.contains("  from 1 to 97 => 7\n"), "{printed}");
+    assert!(printed.contains("[1 to 2, 5]"), "{printed}");
+}
