@@ -56,7 +56,13 @@ run_target() {
   # what tests/fixtures/batch.rs (memory::*) checks.
   local leaks=()
   case "$target" in eval_records|differential) leaks=(-detect_leaks=0) ;; esac
-  (cd fuzz && cargo +nightly fuzz run "$target" "../$found" "corpus/$target" -- \
+  # The two record targets read the same input layout, so each starts from both seed sets.
+  local seeds=("corpus/$target")
+  case "$target" in
+    eval_records) seeds+=(corpus/differential) ;;
+    differential) seeds+=(corpus/eval_records) ;;
+  esac
+  (cd fuzz && cargo +nightly fuzz run "$target" "../$found" "${seeds[@]}" -- \
     -dict=rubric.dict -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
     "${limit[@]}" "${leaks[@]}" ${FUZZ_FLAGS:-})
 }
