@@ -4,7 +4,7 @@
 //! its buffers are reused for the chunks after it, so memory stays flat however long the input.
 
 use super::error::{Position, Problem, RecordError};
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
 
 /// At most this many records to a chunk: enough to make handing it over cheap, few enough that
 /// the chunks in flight stay small.
@@ -22,36 +22,17 @@ pub const MAX_LINE_BYTES: usize = 1 << 20;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Reads one line (up to and including its newline) onto `data`: how many bytes the line had,
-/// and whether it was kept. A line longer than [`MAX_LINE_BYTES`] is read to its end but not
-/// kept (`data` then holds some of it, to be dropped).
+/// and whether it was kept. At most [`MAX_LINE_BYTES`] are read into `data`; the rest of a longer
+/// line is skipped without being kept (`data` then holds its start, to be dropped).
 fn read_line(input: &mut dyn BufRead, data: &mut Vec<u8>) -> io::Result<(usize, bool)> {
-    let mut total = 0;
-    let mut kept = true;
-    loop {
-        let available = match input.fill_buf() {
-            Ok(available) => available,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if available.is_empty() {
-            return Ok((total, kept));
-        }
-        let (piece, done) = match available.iter().position(|&b| b == b'\n') {
-            Some(at) => (available.get(..=at).unwrap_or(available), true),
-            None => (available, false),
-        };
-        let used = piece.len();
-        total += used;
-        if kept && total <= MAX_LINE_BYTES {
-            data.extend_from_slice(piece);
-        } else {
-            kept = false;
-        }
-        input.consume(used);
-        if done {
-            return Ok((total, kept));
-        }
+    let n = (&mut *input)
+        .take(MAX_LINE_BYTES as u64)
+        .read_until(b'\n', data)?;
+    if n < MAX_LINE_BYTES || data.last() == Some(&b'\n') {
+        return Ok((n, true));
     }
+    let rest = input.skip_until(b'\n')?;
+    Ok((n + rest, rest == 0))
 }
 
 /// A run of consecutive records.
@@ -247,5 +228,44 @@ impl<'i> Source<'i> {
             }
         }
         Ok(!chunk.items.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod line_limit_tests {
+    use super::*;
+
+    /// `read_line` on `text`: (bytes the line had, kept, what `data` holds when kept).
+    fn read(text: &[u8]) -> (usize, bool, usize) {
+        let mut input = std::io::BufReader::with_capacity(4096, text);
+        let mut data = Vec::new();
+        let (n, kept) = read_line(&mut input, &mut data).unwrap_or((0, false));
+        (n, kept, if kept { data.len() } else { 0 })
+    }
+
+    #[test]
+    fn a_line_is_kept_up_to_the_limit_and_skipped_past_it() {
+        let line = |len: usize, end: &[u8]| {
+            let mut v = vec![b'x'; len];
+            v.extend_from_slice(end);
+            v
+        };
+        let max = MAX_LINE_BYTES;
+        assert_eq!(read(&line(max - 1, b"\n")), (max, true, max));
+        assert_eq!(read(&line(max, b"")), (max, true, max));
+        assert_eq!(read(&line(max, b"\n")), (max + 1, false, 0));
+        assert_eq!(read(&line(max + 1, b"")), (max + 1, false, 0));
+        assert_eq!(read(&line(3 * max, b"\nnext\n")), (3 * max + 1, false, 0));
+        // The next line is read after a skipped one.
+        let text = line(2 * max, b"\nnext\n");
+        let mut input = std::io::BufReader::new(&text[..]);
+        let mut data = Vec::new();
+        let first = read_line(&mut input, &mut data).unwrap_or((0, true));
+        data.clear();
+        let second = read_line(&mut input, &mut data).unwrap_or((0, false));
+        assert_eq!(
+            (first, second, data.as_slice()),
+            ((2 * max + 1, false), (5, true), &b"next\n"[..])
+        );
     }
 }
